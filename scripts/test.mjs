@@ -1,0 +1,75 @@
+#!/usr/bin/env node
+// `npm test`: every suite, starting the local stack when it is not running (and stopping it again
+// afterwards if this command started it). Suites run in order; all run even when one fails, and the
+// last line counts tests across them: "N passed, N failed".
+import { spawnSync } from 'node:child_process'
+import { mkdirSync, readFileSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
+import { root, stateDir } from './stack/config.mjs'
+import { start, stop } from './stack.mjs'
+import { services } from './stack/services.mjs'
+
+const only = process.argv.slice(2)
+const results = []
+const reports = join(stateDir, 'test-reports')
+rmSync(reports, { recursive: true, force: true })
+mkdirSync(reports, { recursive: true })
+
+function run(name, cmd, args, count) {
+  if (only.length && !only.includes(name)) return
+  console.log(`\n━━ ${name} ━━ ${[cmd, ...args].join(' ')}`)
+  const t0 = performance.now()
+  const r = spawnSync(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 256 << 20 })
+  process.stdout.write(r.stdout ?? '')
+  const secs = (performance.now() - t0) / 1000
+  const counted = count ? count(r.stdout ?? '') : null
+  const ok = r.status === 0
+  results.push({ name, ok, secs, passed: counted?.passed ?? (ok ? 1 : 0), failed: counted?.failed ?? (ok ? 0 : 1) })
+}
+
+const vitestCount = (project) => () => {
+  try {
+    const j = JSON.parse(readFileSync(join(reports, `${project}.json`), 'utf8'))
+    return { passed: j.numPassedTests, failed: j.numFailedTests + (j.numRuntimeErrorTestSuites ?? 0) }
+  } catch {
+    return null
+  }
+}
+const vitest = (project) =>
+  run(
+    project,
+    process.execPath,
+    ['node_modules/vitest/vitest.mjs', 'run', '--project', project, '--reporter=default', '--reporter=json', `--outputFile.json=${join(reports, `${project}.json`)}`],
+    vitestCount(project),
+  )
+const proveCount = (out) => {
+  const m = out.match(/Tests=(\d+)/)
+  const failed = (out.match(/Failed (\d+)\/\d+ subtests/g) ?? []).reduce((n, s) => n + Number(s.match(/\d+/)[0]), 0)
+  return m ? { passed: Number(m[1]) - failed, failed } : null
+}
+
+const wasRunning = (await Promise.all(services.map((s) => s.running()))).every(Boolean)
+if (!wasRunning && !(await start())) process.exit(1)
+
+const node = process.execPath
+try {
+  run('types', node, ['scripts/db-types.mjs', '--check'])
+  run('typecheck', 'npx', ['--no-install', 'vue-tsc', '--noEmit', '-p', 'tsconfig.app.json'])
+  run('lint', 'npx', ['--no-install', 'eslint', '.'])
+  vitest('unit')
+  run('database', node, ['scripts/stack.mjs', 'test-db'], proveCount)
+  vitest('integration')
+  vitest('e2e')
+} finally {
+  if (!wasRunning && !process.env.KEEP_STACK) await stop()
+}
+
+console.log('\n━━ summary ━━')
+for (const r of results) {
+  console.log(`  ${r.ok ? '✔' : '✖'} ${r.name.padEnd(12)} ${String(r.passed).padStart(4)} passed ${String(r.failed).padStart(3)} failed  ${r.secs.toFixed(1)}s`)
+}
+const passed = results.reduce((n, r) => n + r.passed, 0)
+const failed = results.reduce((n, r) => n + r.failed, 0)
+const allOk = results.every((r) => r.ok)
+console.log(`${passed} passed, ${failed} failed`)
+process.exit(allOk ? 0 : 1)

@@ -1,0 +1,41 @@
+import { defineConfig, mergeConfig } from 'vitest/config'
+import viteConfig from './vite.config.ts'
+
+// Three projects, run by `npm test` in this order after the pgTAP suite:
+//   unit        src/**/*.test.ts beside the code, in happy-dom, no network
+//   integration tests/integration: supabase-js against the running local stack
+//   e2e         tests/e2e: Debian's Chromium through playwright-core against the running app
+export default mergeConfig(
+  viteConfig,
+  defineConfig({
+    test: {
+      projects: [
+        {
+          extends: true,
+          test: { name: 'unit', environment: 'happy-dom', include: ['src/**/*.test.ts'] },
+        },
+        {
+          test: {
+            name: 'integration',
+            environment: 'node',
+            include: ['tests/integration/**/*.test.ts'],
+            fileParallelism: false,
+            testTimeout: 30_000,
+            hookTimeout: 60_000,
+          },
+        },
+        {
+          test: {
+            name: 'e2e',
+            environment: 'node',
+            include: ['tests/e2e/**/*.test.ts'],
+            fileParallelism: false,
+            testTimeout: 60_000,
+            hookTimeout: 120_000,
+            globalSetup: ['tests/e2e/global-setup.ts'],
+          },
+        },
+      ],
+    },
+  }),
+)
