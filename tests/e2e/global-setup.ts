@@ -1,0 +1,25 @@
+// Serves the SPA with Vite for the browser tests (the local stack is already up: `npm test`
+// starts it) and hands its URL to the tests.
+import type { TestProject } from 'vitest/node'
+import { createServer, type ViteDevServer } from 'vite'
+
+let server: ViteDevServer | undefined
+
+export default async function setup(project: TestProject) {
+  server = await createServer({
+    configFile: new URL('../../vite.config.ts', import.meta.url).pathname,
+    server: { host: '127.0.0.1', port: 5174, strictPort: true },
+    logLevel: 'warn',
+  })
+  await server.listen()
+  project.provide('appUrl', 'http://127.0.0.1:5174')
+  return async () => {
+    await server?.close()
+  }
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    appUrl: string
+  }
+}
