@@ -1,0 +1,158 @@
+// invite-members: invites people to a workspace by email (Supabase Auth's admin API needs the
+// service role, so this cannot happen in the SPA).
+//
+// POST { workspaceId: uuid, emails: string[] | "a@x.com, b@y.com\nc@z.com", role: admin|member|viewer }
+//   200 { invited: string[], failed: { email, reason, code }[] }   (a partly bad batch still invites the good addresses)
+//   400 invalid_input | no_invitees | too_many | unknown_role | owner_via_transfer
+//   401 not_authenticated   403 not_allowed   404 not_found   405   413 too_large   500
+// Error bodies are { code, message }. See ../README.md.
+// deno-lint-ignore no-import-prefix -- npm: specifiers, as Supabase's edge runtime resolves them
+import { createClient } from 'npm:@supabase/supabase-js@2'
+import { createAuthDelivery } from '../_shared/auth-delivery.ts'
+import { bearerToken, unverifiedClaims } from '../_shared/caller.ts'
+import { errorReply, json, preflight } from '../_shared/cors.ts'
+import {
+  runInvitations,
+  type DbError,
+  type Delivery,
+  type InviteeCheck,
+} from '../_shared/invite-core.ts'
+import { parseInviteRequest } from '../_shared/invite-input.ts'
+
+const MAX_BODY_BYTES = 64 * 1024
+const clientOptions = {
+  auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
+}
+
+/** A database refusal of the caller (from check_invitees), as an HTTP reply. */
+class CallerRefused extends Error {
+  constructor(readonly db: DbError & { status?: number }) {
+    super(db.message ?? 'refused')
+  }
+}
+
+function refusalReply(db: DbError & { status?: number }): Response {
+  if (db.status === 401 || db.code?.startsWith('PGRST3')) {
+    return errorReply(401, 'not_authenticated', 'Your session is not valid. Sign in again.')
+  }
+  switch (db.code) {
+    case '42501':
+      return errorReply(
+        403,
+        db.hint || 'not_allowed',
+        'You do not have permission to invite people to this workspace.',
+      )
+    case 'P0002':
+      return errorReply(404, db.hint || 'not_found', db.message || 'Workspace not found.')
+    case '22023':
+    case '22P02':
+      return errorReply(400, db.hint || 'invalid_input', db.message || 'Invalid input.')
+  }
+  console.error('invite-members: check_invitees failed', db)
+  return errorReply(500, 'database_error', 'The invitations could not be checked. Try again.')
+}
+
+Deno.serve(async (req: Request): Promise<Response> => {
+  if (req.method === 'OPTIONS') return preflight()
+  if (req.method !== 'POST') {
+    return errorReply(405, 'method_not_allowed', 'Use POST.', { Allow: 'POST, OPTIONS' })
+  }
+
+  const supabaseUrl = Deno.env.get('SUPABASE_URL')
+  const anonKey = Deno.env.get('SUPABASE_ANON_KEY')
+  const serviceRoleKey = Deno.env.get('SUPABASE_SERVICE_ROLE_KEY')
+  const siteUrl = Deno.env.get('SITE_URL')
+  if (!supabaseUrl || !anonKey || !serviceRoleKey || !siteUrl) {
+    console.error(
+      'invite-members: SUPABASE_URL, SUPABASE_ANON_KEY, SUPABASE_SERVICE_ROLE_KEY and SITE_URL must be set',
+    )
+    return errorReply(500, 'misconfigured', 'Invitations are not configured on this server.')
+  }
+
+  // Identity comes from the bearer token only, never from the body.
+  const token = bearerToken(req.headers.get('Authorization'))
+  const claims = token ? unverifiedClaims(token) : null
+  if (!token || !claims?.sub || claims.role !== 'authenticated') {
+    return errorReply(401, 'not_authenticated', 'Sign in to invite people.')
+  }
+
+  const text = await req.text()
+  if (new TextEncoder().encode(text).length > MAX_BODY_BYTES) {
+    return errorReply(413, 'too_large', 'The request is too large.')
+  }
+  let body: unknown
+  try {
+    body = JSON.parse(text)
+  } catch {
+    return errorReply(400, 'invalid_input', 'Send a JSON object: { workspaceId, emails, role }.')
+  }
+  const parsed = parseInviteRequest(body)
+  if (!parsed.ok) return errorReply(parsed.error.status, parsed.error.code, parsed.error.message)
+  const { workspaceId, emails, role } = parsed.value
+
+  // As the caller: PostgREST verifies the token, RLS and the functions' own checks apply.
+  const asCaller = createClient(supabaseUrl, anonKey, {
+    ...clientOptions,
+    global: { headers: { Authorization: `Bearer ${token}` } },
+  })
+  const service = createClient(supabaseUrl, serviceRoleKey, clientOptions)
+  const inviterId = claims.sub
+
+  let deliver: ((email: string) => Promise<Delivery>) | undefined
+  const prepareDelivery = async () => {
+    // For the mail templates ({{ .Data.workspace }}, {{ .Data.invited_by }}), read as the caller.
+    const [ws, me] = await Promise.all([
+      asCaller.from('workspaces').select('name').eq('id', workspaceId).maybeSingle(),
+      asCaller.from('profiles').select('full_name, email').eq('id', inviterId).maybeSingle(),
+    ])
+    const templateData: Record<string, string> = {}
+    if (ws.data?.name) templateData.workspace = ws.data.name
+    const inviter = me.data?.full_name || me.data?.email
+    if (inviter) templateData.invited_by = inviter
+    return createAuthDelivery({
+      supabaseUrl,
+      anonKey,
+      serviceRoleKey,
+      siteUrl,
+      workspaceId,
+      role,
+      templateData,
+    })
+  }
+  let preparing: Promise<(email: string) => Promise<Delivery>> | undefined
+
+  try {
+    const result = await runInvitations(emails, {
+      async check(list) {
+        const { data, error, status } = await asCaller.rpc('check_invitees', {
+          p_workspace_id: workspaceId,
+          p_emails: list,
+        })
+        if (error) throw new CallerRefused({ ...error, status })
+        return (data ?? []) as InviteeCheck[]
+      },
+      async deliver(email) {
+        preparing ??= prepareDelivery()
+        deliver ??= await preparing
+        return deliver(email)
+      },
+      async record(userIds) {
+        const { error } = await service.rpc('create_invitations', {
+          p_workspace_id: workspaceId,
+          p_inviter: inviterId,
+          p_user_ids: userIds,
+          p_role: role,
+        })
+        if (error) {
+          if (!error.hint) console.error('invite-members: create_invitations failed', error)
+          throw error
+        }
+      },
+    })
+    return json(result)
+  } catch (err) {
+    if (err instanceof CallerRefused) return refusalReply(err.db)
+    console.error('invite-members: unexpected failure', err)
+    return errorReply(500, 'invite_failed', 'The invitations could not be sent. Try again.')
+  }
+})
