@@ -11,8 +11,8 @@ select tables_are('public',
         'licenses', 'license_seats', 'activity_log', 'access_reviews'],
   'public has exactly the contract tables');
 select views_are('public', array['member_directory'], 'public has the member_directory view');
-select views_are('reporting', array['activity', 'role_changes', 'member_roster', 'daily_activity_counts'],
-  'reporting has the four views');
+select views_are('reporting', array['activity', 'role_changes', 'member_roster', 'daily_activity_counts', 'alerts'],
+  'reporting has the five views');
 select enum_has_labels('public', 'workspace_role', array['owner', 'admin', 'member', 'viewer'], 'workspace_role labels');
 select enum_has_labels('public', 'member_status', array['pending', 'active', 'inactive', 'suspended'], 'member_status labels');
 

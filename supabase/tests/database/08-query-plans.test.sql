@@ -1,7 +1,7 @@
 -- =====================================================================================
 -- Query plans at scale: with many workspaces, the API's hot queries (run as a member, RLS
 -- on) use the indexes, not sequential scans of activity_log or memberships.
--- Data: 10 workspaces x 1,000 members, 60,000 activity rows (generated with triggers off,
+-- Data: 10 workspaces x 1,000 members, 20,000 assets, 60,000 activity rows (generated with triggers off,
 -- which is fine: only the plans are checked here).
 -- =====================================================================================
 begin;
@@ -34,8 +34,12 @@ insert into public.activity_log (id, workspace_id, occurred_at, actor_id, actor_
          (array['asset.updated', 'asset.created', 'member.role_changed', 'auth.sign_in', 'license.updated'])[1 + g % 5],
          'asset', md5(g::text), '\x00'
     from generate_series(1, 60000) g;
+insert into public.assets (workspace_id, name, asset_tag, category, status)
+  select ('a1000000-0000-4000-a000-0000000000' || lpad((1 + g % 10)::text, 2, '0'))::uuid,
+         'Scale asset ' || g, 'SC-' || g, 'laptop', 'in_stock'
+    from generate_series(1, 20000) g;
 set local session_replication_role = origin;
-analyze public.memberships, public.activity_log, public.profiles, public.workspaces, public.role_permissions;
+analyze public.memberships, public.activity_log, public.profiles, public.workspaces, public.role_permissions, public.assets;
 
 -- The owner of "Scale 1" (user 1) asks.
 select tests.act_as('a2000000-0000-4000-a000-000000000001');
