@@ -18,16 +18,15 @@ async function load(name: string): Promise<Handler | undefined> {
     return undefined
   }
   let captured: Handler | undefined
-  // deno-lint-ignore no-explicit-any
-  ;(Deno as any).serve = (...args: unknown[]) => {
+  const deno = Deno as unknown as { serve: unknown }
+  deno.serve = (...args: unknown[]) => {
     captured = args.find((a) => typeof a === 'function') as Handler
     return { finished: Promise.resolve(), shutdown: () => Promise.resolve(), ref() {}, unref() {} }
   }
   try {
     await import(entry.href)
   } finally {
-    // deno-lint-ignore no-explicit-any
-    ;(Deno as any).serve = realServe
+    deno.serve = realServe
   }
   if (captured) handlers.set(name, captured)
   return captured

@@ -1,0 +1,76 @@
+import { unwrap } from '@/lib/errors'
+import type { MemberStatus, WorkspaceRole } from '@/lib/roles'
+import { supabase } from '@/lib/supabase'
+import type { Tables, TablesUpdate } from '@/types/database.types'
+
+export type Workspace = Tables<'workspaces'>
+export type WorkspaceSettings = Pick<
+  TablesUpdate<'workspaces'>,
+  'name' | 'invite_expiry_days' | 'require_2fa'
+>
+
+/** One of the signed-in person's own memberships, with the workspace name for the switcher. */
+export interface MyMembership {
+  id: string
+  workspace_id: string
+  workspace_name: string
+  role: WorkspaceRole
+  status: MemberStatus
+}
+
+export async function listMyMemberships(userId: string): Promise<MyMembership[]> {
+  const rows = await unwrap(
+    supabase
+      .from('memberships')
+      .select('id, workspace_id, role, status, workspaces(name)')
+      .eq('user_id', userId)
+      .order('created_at'),
+  )
+  return rows.map((row) => ({
+    id: row.id,
+    workspace_id: row.workspace_id,
+    workspace_name: row.workspaces?.name ?? 'Workspace',
+    role: row.role,
+    status: row.status,
+  }))
+}
+
+export async function myPermissions(workspaceId: string): Promise<string[]> {
+  return (await unwrap(supabase.rpc('my_permissions', { p_workspace_id: workspaceId }))) ?? []
+}
+
+export async function getWorkspace(workspaceId: string): Promise<Workspace> {
+  return unwrap(supabase.from('workspaces').select('*').eq('id', workspaceId).single())
+}
+
+export async function createWorkspace(name: string): Promise<Workspace> {
+  return unwrap(supabase.rpc('create_workspace', { p_name: name }))
+}
+
+export async function updateWorkspace(
+  workspaceId: string,
+  settings: WorkspaceSettings,
+): Promise<Workspace> {
+  return unwrap(
+    supabase.from('workspaces').update(settings).eq('id', workspaceId).select('*').single(),
+  )
+}
+
+export async function transferOwnership(workspaceId: string, membershipId: string): Promise<void> {
+  await unwrap(
+    supabase.rpc('transfer_ownership', {
+      p_workspace_id: workspaceId,
+      p_new_owner_membership_id: membershipId,
+    }),
+  )
+}
+
+export async function deleteWorkspace(workspaceId: string, confirmName: string): Promise<void> {
+  await unwrap(
+    supabase.rpc('delete_workspace', { p_workspace_id: workspaceId, p_confirm_name: confirmName }),
+  )
+}
+
+export async function leaveWorkspace(workspaceId: string): Promise<void> {
+  await unwrap(supabase.rpc('leave_workspace', { p_workspace_id: workspaceId }))
+}

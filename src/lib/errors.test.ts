@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest'
+import { AppError, toAppError, unwrap } from './errors'
+
+describe('toAppError', () => {
+  it('takes message from Postgres and code from its hint', () => {
+    const e = toAppError({
+      message: 'The Owner cannot be demoted.',
+      hint: 'owner_protected',
+      code: '42501',
+    })
+    expect(e).toBeInstanceOf(AppError)
+    expect(e.message).toBe('The Owner cannot be demoted.')
+    expect(e.code).toBe('owner_protected')
+  })
+
+  it('falls back to a code for the SQLSTATE', () => {
+    expect(toAppError({ message: 'dup', code: '23505', hint: null }).code).toBe('duplicate')
+  })
+
+  it('explains Auth errors in plain words', () => {
+    const e = toAppError({
+      name: 'AuthApiError',
+      message: 'Invalid login credentials',
+      code: 'invalid_credentials',
+      status: 400,
+    })
+    expect(e.message).toBe('Wrong email or password.')
+    expect(e.code).toBe('invalid_credentials')
+    expect(e.status).toBe(400)
+  })
+
+  it('turns fetch failures into a network error', () => {
+    expect(toAppError(new TypeError('Failed to fetch')).code).toBe('network')
+  })
+})
+
+describe('unwrap', () => {
+  it('returns data, or throws an AppError', async () => {
+    await expect(unwrap(Promise.resolve({ data: [1], error: null }))).resolves.toEqual([1])
+    await expect(
+      unwrap(Promise.resolve({ data: null, error: { message: 'nope', hint: 'not_allowed' } })),
+    ).rejects.toMatchObject({ code: 'not_allowed', message: 'nope' })
+  })
+})

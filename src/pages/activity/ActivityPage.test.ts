@@ -1,0 +1,76 @@
+import { flushPromises } from '@vue/test-utils'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import * as activity from '@/api/activity'
+import { mountWithApp } from '@/test/mountWithApp'
+import ActivityPage from './ActivityPage.vue'
+import ActivityFilters from './components/ActivityFilters.vue'
+
+vi.mock('@/api/activity')
+vi.mock('@/api/auth')
+vi.mock('@/api/workspaces')
+vi.mock('@/api/members')
+
+const entry: activity.ActivityRow = {
+  id: 7,
+  workspace_id: 'ws-1',
+  occurred_at: '2026-11-01T10:00:00Z',
+  actor_id: 'u1',
+  actor_email: 'ana@x.com',
+  action: 'member.role_changed',
+  entity_type: 'membership',
+  entity_id: 'm-1',
+  subject_user_id: 'u2',
+  before: { role: 'member' },
+  after: { role: 'admin' },
+  ip: '10.0.0.1',
+  user_agent: 'test',
+  prev_hash: null,
+  hash: 'h',
+}
+
+beforeEach(() => {
+  vi.mocked(activity.listActivity).mockResolvedValue({ rows: [entry], total: 1 })
+})
+
+describe('ActivityPage', () => {
+  it('lists the newest entries of the current workspace', async () => {
+    const { wrapper } = await mountWithApp(ActivityPage, { role: 'admin' })
+    expect(activity.listActivity).toHaveBeenCalledWith({ workspaceId: 'ws-1' }, 0, 25)
+    expect(wrapper.text()).toContain('member.role_changed')
+    expect(wrapper.text()).toContain('ana@x.com')
+  })
+
+  it('applies filters on the server from the first page', async () => {
+    const { wrapper } = await mountWithApp(ActivityPage, { role: 'admin' })
+    vi.mocked(activity.listActivity).mockClear()
+    wrapper
+      .findComponent(ActivityFilters)
+      .vm.$emit('apply', { action: 'member.removed', actor: 'ana' })
+    await flushPromises()
+    expect(activity.listActivity).toHaveBeenCalledWith(
+      { workspaceId: 'ws-1', action: 'member.removed', actor: 'ana' },
+      0,
+      25,
+    )
+  })
+
+  it('verifies the hash chain and reports tampering', async () => {
+    vi.mocked(activity.verifyActivityLog).mockResolvedValue({
+      ok: false,
+      rows_checked: 40,
+      first_bad_id: 12,
+    })
+    const { wrapper } = await mountWithApp(ActivityPage, { role: 'admin' })
+    await wrapper.get('[data-test="verify"]').trigger('click')
+    await flushPromises()
+    expect(activity.verifyActivityLog).toHaveBeenCalledWith('ws-1')
+    expect(wrapper.get('[data-test="integrity"]').text()).toContain('entry #12')
+  })
+
+  it('offers export only with activity.export', async () => {
+    const withExport = await mountWithApp(ActivityPage, { role: 'admin' })
+    expect(withExport.wrapper.text()).toContain('Export CSV')
+    const without = await mountWithApp(ActivityPage, { permissions: ['activity.view'] })
+    expect(without.wrapper.text()).not.toContain('Export CSV')
+  })
+})

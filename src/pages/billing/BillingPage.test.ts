@@ -1,0 +1,29 @@
+import { describe, expect, it, vi } from 'vitest'
+import * as members from '@/api/members'
+import * as workspaces from '@/api/workspaces'
+import { mountWithApp } from '@/test/mountWithApp'
+import BillingPage from './BillingPage.vue'
+
+vi.mock('@/api/workspaces')
+vi.mock('@/api/members')
+vi.mock('@/api/auth')
+
+describe('BillingPage', () => {
+  it('shows the plan and the seats in use against the limit', async () => {
+    vi.mocked(workspaces.getWorkspace).mockResolvedValue({
+      id: 'ws-1',
+      name: 'Acme',
+      invite_expiry_days: 7,
+      require_2fa: 'off',
+      plan: 'business',
+      seat_limit: 25,
+      created_at: '',
+      updated_at: '',
+    })
+    vi.mocked(members.countSeatsInUse).mockResolvedValue(12)
+    const { wrapper } = await mountWithApp(BillingPage, { role: 'owner' })
+    expect(members.countSeatsInUse).toHaveBeenCalledWith('ws-1')
+    expect(wrapper.get('[data-test="plan"]').text()).toBe('Business')
+    expect(wrapper.get('[data-test="seats"]').text()).toBe('12 of 25 in use')
+  })
+})

@@ -1,0 +1,34 @@
+import { describe, expect, it, vi } from 'vitest'
+import { defineComponent, h } from 'vue'
+import * as activity from '@/api/activity'
+import * as assets from '@/api/assets'
+import * as members from '@/api/members'
+import { TEAM } from '@/test/fixtures'
+import { mountWithApp } from '@/test/mountWithApp'
+import ReportsPage from './ReportsPage.vue'
+
+vi.mock('@/api/activity')
+vi.mock('@/api/assets')
+vi.mock('@/api/members')
+vi.mock('@/api/auth')
+vi.mock('@/api/workspaces')
+// Chart.js needs a real canvas; record what would be drawn instead.
+vi.mock('primevue/chart', () => ({
+  default: defineComponent({
+    props: { type: { type: String, default: '' }, data: { type: Object, default: null } },
+    setup: (props) => () => h('pre', { 'data-chart': props.type }, JSON.stringify(props.data)),
+  }),
+}))
+
+describe('ReportsPage', () => {
+  it('charts members by role and status from the directory', async () => {
+    vi.mocked(members.listAllMembers).mockResolvedValue(TEAM)
+    vi.mocked(assets.listAssets).mockResolvedValue([])
+    const { wrapper } = await mountWithApp(ReportsPage, { role: 'viewer' })
+    const doughnut = JSON.parse(wrapper.get('[data-chart="doughnut"]').text())
+    expect(doughnut.labels).toEqual(['Owner', 'Admin', 'Member', 'Viewer'])
+    expect(doughnut.datasets[0].data).toEqual([1, 1, 2, 0])
+    expect(activity.recentActions).not.toHaveBeenCalled()
+    expect(wrapper.text()).not.toContain('Changes per day')
+  })
+})

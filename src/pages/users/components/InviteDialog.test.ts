@@ -1,0 +1,77 @@
+import { flushPromises } from '@vue/test-utils'
+import Select from 'primevue/select'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import * as members from '@/api/members'
+import { mountWithApp } from '@/test/mountWithApp'
+import InviteDialog from './InviteDialog.vue'
+
+vi.mock('@/api/members')
+vi.mock('@/api/auth')
+vi.mock('@/api/workspaces')
+
+beforeEach(() => {
+  vi.mocked(members.inviteMembers).mockReset()
+})
+
+const mountDialog = (myRole: 'owner' | 'admin' = 'admin') =>
+  mountWithApp(InviteDialog, {
+    role: myRole,
+    props: { visible: true, workspaceId: 'ws-1', myRole },
+  })
+
+describe('InviteDialog', () => {
+  it('offers only the roles the inviter may grant, never Owner', async () => {
+    const { wrapper } = await mountDialog('owner')
+    const options = wrapper.findComponent(Select).props('options') as { value: string }[]
+    expect(options.map((o) => o.value)).toEqual(['admin', 'member', 'viewer'])
+  })
+
+  it('sends a pasted list and shows the result for each address', async () => {
+    vi.mocked(members.inviteMembers).mockResolvedValue({
+      invited: ['ana@x.com'],
+      failed: [{ email: 'ben@y.org', reason: 'Already a member of this workspace.' }],
+    })
+    const { wrapper } = await mountDialog()
+    await wrapper.get('textarea').setValue('Ana@x.com, ben@y.org\nana@x.com')
+    expect(wrapper.get('[data-test="invite-send"]').text()).toBe('Send 2 invitations')
+    await wrapper.get('form').trigger('submit')
+    await flushPromises()
+
+    expect(members.inviteMembers).toHaveBeenCalledWith('ws-1', ['ana@x.com', 'ben@y.org'], 'member')
+    expect(wrapper.get('[data-test="invited"]').text()).toContain('ana@x.com')
+    expect(wrapper.get('[data-test="failed"]').text()).toContain('ben@y.org — Already a member')
+    expect(wrapper.emitted('invited')).toHaveLength(1)
+  })
+
+  it('refuses to send while an address is malformed', async () => {
+    const { wrapper } = await mountDialog()
+    await wrapper.get('textarea').setValue('ok@x.com, broken@')
+    expect(wrapper.get('[data-test="invite-problem"]').text()).toContain('broken@')
+    expect(wrapper.get('[data-test="invite-send"]').attributes('disabled')).toBeDefined()
+    await wrapper.get('form').trigger('submit')
+    expect(members.inviteMembers).not.toHaveBeenCalled()
+  })
+
+  it('reads addresses from a CSV file', async () => {
+    const { wrapper } = await mountDialog()
+    const input = wrapper.get('[data-test="csv-input"]')
+    const file = new File(['name,email\nAna,ana@x.com\nBen,ben@y.org\n'], 'team.csv', {
+      type: 'text/csv',
+    })
+    Object.defineProperty(input.element, 'files', { value: [file] })
+    await input.trigger('change')
+    await flushPromises()
+    expect((wrapper.get('textarea').element as HTMLTextAreaElement).value).toBe(
+      'ana@x.com\nben@y.org',
+    )
+  })
+
+  it('shows the error of a failed call', async () => {
+    vi.mocked(members.inviteMembers).mockRejectedValue(new Error('Seat limit reached.'))
+    const { wrapper } = await mountDialog()
+    await wrapper.get('textarea').setValue('ana@x.com')
+    await wrapper.get('form').trigger('submit')
+    await flushPromises()
+    expect(wrapper.get('[role="alert"]').text()).toContain('Seat limit reached.')
+  })
+})

@@ -1,0 +1,80 @@
+import { createPinia, setActivePinia } from 'pinia'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { createMemoryHistory, createRouter } from 'vue-router'
+import * as auth from '@/api/auth'
+import * as workspaces from '@/api/workspaces'
+import { installGuard } from './guard'
+
+vi.mock('@/api/auth')
+vi.mock('@/api/workspaces')
+vi.mock('@/api/members')
+
+const Blank = { render: () => null }
+
+function makeRouter() {
+  const router = createRouter({
+    history: createMemoryHistory(),
+    routes: [
+      { path: '/sign-in', name: 'sign-in', component: Blank, meta: { public: true } },
+      {
+        path: '/activity',
+        name: 'activity',
+        component: Blank,
+        meta: { permission: 'activity.view' },
+      },
+      { path: '/users', name: 'users', component: Blank, meta: { permission: 'members.view' } },
+      { path: '/forbidden', name: 'forbidden', component: Blank },
+      { path: '/welcome', name: 'welcome', component: Blank },
+    ],
+  })
+  installGuard(router)
+  return router
+}
+
+function signedInAs(permissions: string[]) {
+  vi.mocked(auth.getSession).mockResolvedValue({ user: { id: 'u1', email: 'u1@x.com' } } as never)
+  vi.mocked(workspaces.listMyMemberships).mockResolvedValue([
+    { id: 'm1', workspace_id: 'ws-1', workspace_name: 'Acme', role: 'member', status: 'active' },
+  ])
+  vi.mocked(workspaces.myPermissions).mockResolvedValue(permissions)
+}
+
+beforeEach(() => {
+  setActivePinia(createPinia())
+  vi.clearAllMocks()
+  vi.mocked(auth.onAuthChange).mockReturnValue(() => undefined)
+})
+
+describe('installGuard', () => {
+  it('sends a signed-out visitor to sign-in, remembering the page', async () => {
+    vi.mocked(auth.getSession).mockResolvedValue(null)
+    const router = makeRouter()
+    await router.push('/activity?action=member.removed')
+    expect(router.currentRoute.value.name).toBe('sign-in')
+    expect(router.currentRoute.value.query.redirect).toBe('/activity?action=member.removed')
+  })
+
+  it('sends a member without the permission to the forbidden page', async () => {
+    signedInAs(['members.view'])
+    const router = makeRouter()
+    await router.push('/activity')
+    expect(router.currentRoute.value.name).toBe('forbidden')
+    expect(router.currentRoute.value.query.permission).toBe('activity.view')
+    expect(workspaces.myPermissions).toHaveBeenCalledWith('ws-1')
+  })
+
+  it('lets a member with the permission in', async () => {
+    signedInAs(['members.view'])
+    const router = makeRouter()
+    await router.push('/users')
+    expect(router.currentRoute.value.name).toBe('users')
+  })
+
+  it('sends someone with no active workspace to the welcome page', async () => {
+    signedInAs([])
+    vi.mocked(workspaces.listMyMemberships).mockResolvedValue([])
+    const router = makeRouter()
+    await router.push('/users')
+    expect(router.currentRoute.value.name).toBe('welcome')
+  })
+})

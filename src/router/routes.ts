@@ -1,0 +1,118 @@
+import type { RouteRecordRaw } from 'vue-router'
+import type { PermissionKey } from '@/lib/permissions'
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    /** Reachable without signing in. */
+    public?: boolean
+    /** The permission the current workspace must grant. */
+    permission?: PermissionKey
+    title?: string
+  }
+}
+
+export const routes: RouteRecordRaw[] = [
+  {
+    path: '/sign-in',
+    name: 'sign-in',
+    component: () => import('@/pages/auth/SignInPage.vue'),
+    meta: { public: true, title: 'Sign in' },
+  },
+  {
+    path: '/accept-invite',
+    name: 'accept-invite',
+    component: () => import('@/pages/auth/AcceptInvitePage.vue'),
+    meta: { public: true, title: 'Accept invitation' },
+  },
+  {
+    path: '/reset-password',
+    name: 'reset-password',
+    component: () => import('@/pages/auth/ResetPasswordPage.vue'),
+    meta: { public: true, title: 'Choose a new password' },
+  },
+  {
+    path: '/',
+    component: () => import('@/layout/AppLayout.vue'),
+    children: [
+      { path: '', name: 'home', redirect: { name: 'users' } },
+      {
+        path: 'users',
+        name: 'users',
+        component: () => import('@/pages/users/UsersPage.vue'),
+        meta: { permission: 'members.view', title: 'Users' },
+      },
+      {
+        path: 'activity',
+        name: 'activity',
+        component: () => import('@/pages/activity/ActivityPage.vue'),
+        meta: { permission: 'activity.view', title: 'Activity' },
+      },
+      {
+        path: 'roles',
+        name: 'roles',
+        component: () => import('@/pages/roles/RolesPage.vue'),
+        meta: { permission: 'members.view', title: 'Roles & Permissions' },
+      },
+      {
+        path: 'access-review',
+        name: 'access-review',
+        component: () => import('@/pages/review/AccessReviewPage.vue'),
+        meta: { permission: 'members.manage', title: 'Access review' },
+      },
+      {
+        path: 'assets',
+        name: 'assets',
+        component: () => import('@/pages/assets/AssetsPage.vue'),
+        meta: { permission: 'assets.view', title: 'Assets' },
+      },
+      {
+        path: 'licenses',
+        name: 'licenses',
+        component: () => import('@/pages/licenses/LicensesPage.vue'),
+        meta: { permission: 'licenses.view', title: 'Licenses' },
+      },
+      {
+        path: 'reports',
+        name: 'reports',
+        component: () => import('@/pages/reports/ReportsPage.vue'),
+        meta: { permission: 'reports.view', title: 'Reports' },
+      },
+      {
+        path: 'settings',
+        name: 'settings',
+        component: () => import('@/pages/settings/SettingsPage.vue'),
+        meta: { permission: 'settings.manage', title: 'Settings' },
+      },
+      {
+        path: 'billing',
+        name: 'billing',
+        component: () => import('@/pages/billing/BillingPage.vue'),
+        meta: { permission: 'billing.manage', title: 'Billing' },
+      },
+      {
+        path: 'account',
+        name: 'account',
+        component: () => import('@/pages/account/AccountPage.vue'),
+        meta: { title: 'Your account' },
+      },
+      {
+        path: 'welcome',
+        name: 'welcome',
+        component: () => import('@/pages/welcome/WelcomePage.vue'),
+        meta: { title: 'Welcome' },
+      },
+      {
+        path: 'forbidden',
+        name: 'forbidden',
+        component: () => import('@/pages/errors/ForbiddenPage.vue'),
+        meta: { title: 'Not allowed' },
+      },
+      {
+        path: ':pathMatch(.*)*',
+        name: 'not-found',
+        component: () => import('@/pages/errors/NotFoundPage.vue'),
+        meta: { title: 'Not found' },
+      },
+    ],
+  },
+]

@@ -1,0 +1,131 @@
+// What a team admin does all day, in Chromium against the real stack: change a role, deactivate
+// someone, filter and export activity, complete an access review. Each test makes its own people
+// so runs do not depend on one another; outcomes are checked in the database too.
+import { randomUUID } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { closeSql, createUser, sql } from '../helpers/stack'
+import { launch, openAs, screenshot } from './browser'
+
+const acme = '10000000-0000-4000-a000-000000000001'
+const owner = { id: '00000000-0000-4000-a000-000000000001', email: 'owner@fluxera.test' }
+const admin = { id: '00000000-0000-4000-a000-000000000002', email: 'admin@fluxera.test' }
+let browser: Browser
+
+async function newMember(role: 'member' | 'viewer', tag: string) {
+  const email = `e2e-${tag}-${randomUUID().slice(0, 8)}@example.test`
+  const name = `E2E ${tag} ${randomUUID().slice(0, 4)}`
+  const id = await createUser(email, name)
+  const [m] = await sql<{ id: string }>(
+    `insert into public.memberships (workspace_id, user_id, role, status, joined_at, invited_by)
+     values ($1, $2, $3::public.workspace_role, 'active', now(), $4) returning id`,
+    [acme, id, role, admin.id],
+  )
+  return { id, email, name, membershipId: m!.id }
+}
+
+async function findInUsers(page: Page, email: string) {
+  await page.getByPlaceholder('Search name or email').fill(email)
+  await expect.poll(() => page.getByText(email).count(), { timeout: 15_000 }).toBe(1)
+}
+
+beforeAll(async () => {
+  browser = await launch()
+})
+afterAll(async () => {
+  await browser?.close()
+  await closeSql()
+})
+
+describe('Users: role and status changes', () => {
+  it('an Admin changes a Viewer to Member, after confirming', async () => {
+    const person = await newMember('viewer', 'role')
+    const page = await openAs(browser, inject('appUrl'), admin, '/users')
+    await findInUsers(page, person.email)
+    await page.getByRole('button', { name: `Actions for ${person.name}` }).click()
+    await page.locator('[data-test="menu-role-member"]').click()
+    const dialog = page.getByRole('alertdialog')
+    await expect.poll(() => dialog.getByText(`Change ${person.name} from Viewer to Member?`).count()).toBe(1)
+    await screenshot(page, 'flow-change-role-confirm')
+    await dialog.getByRole('button', { name: 'Make Member' }).click()
+    await expect
+      .poll(async () => (await sql<{ role: string }>(`select role from public.memberships where id = $1`, [person.membershipId]))[0]!.role, { timeout: 10_000 })
+      .toBe('member')
+    const [log] = await sql<{ actor_id: string }>(
+      `select actor_id from public.activity_log where workspace_id = $1 and action = 'member.role_changed' and entity_id = $2`,
+      [acme, person.membershipId],
+    )
+    expect(log?.actor_id).toBe(admin.id)
+    await page.context().close()
+  })
+
+  it('an Admin deactivates a member; the member is refused on their next request', async () => {
+    const person = await newMember('member', 'deact')
+    const own = await openAs(browser, inject('appUrl'), person, '/assets')
+    await own.waitForSelector('main h1')
+
+    const page = await openAs(browser, inject('appUrl'), admin, '/users')
+    await findInUsers(page, person.email)
+    await page.getByRole('button', { name: `Actions for ${person.name}` }).click()
+    await page.locator('[data-test="menu-deactivate"]').click()
+    const dialog = page.getByRole('alertdialog')
+    await dialog.getByRole('button', { name: /deactivate/i }).click()
+    await expect
+      .poll(async () => (await sql<{ status: string }>(`select status from public.memberships where id = $1`, [person.membershipId]))[0]!.status, { timeout: 10_000 })
+      .toBe('inactive')
+    await expect.poll(() => page.getByText('Inactive').count(), { timeout: 10_000 }).toBeGreaterThan(0)
+    await screenshot(page, 'flow-deactivated')
+
+    // Their still-valid token now reaches nothing: the same page reloads without workspace data.
+    await own.reload()
+    await expect.poll(() => own.getByText('Acme Corp').count(), { timeout: 10_000 }).toBe(0)
+    await screenshot(own, 'flow-deactivated-member-view')
+    await own.context().close()
+    await page.context().close()
+  })
+})
+
+describe('Activity: filter and export', () => {
+  it('filters by actor and exports exactly the filtered rows as CSV', async () => {
+    const page = await openAs(browser, inject('appUrl'), owner, '/activity')
+    await page.waitForSelector('main h1')
+    await page.locator('#f-actor').fill(admin.email)
+    await page.getByRole('button', { name: 'Apply' }).click()
+    await page.waitForLoadState('networkidle')
+    await screenshot(page, 'flow-activity-filtered')
+    const [{ n }] = (await sql<{ n: string }>(
+      `select count(*) n from public.activity_log where workspace_id = $1 and actor_email = $2`,
+      [acme, admin.email],
+    )) as [{ n: string }]
+    const download = page.waitForEvent('download', { timeout: 30_000 })
+    await page.getByRole('button', { name: 'Export CSV' }).click()
+    const file = await (await download).path()
+    const lines = readFileSync(file!, 'utf8').trim().split(/\r?\n/)
+    expect(lines[0]).toMatch(/action/)
+    expect(lines.length - 1, 'one CSV line per filtered activity row').toBe(Number(n))
+    expect(lines.slice(1).every((l) => l.includes(admin.email))).toBe(true)
+    await page.context().close()
+  })
+})
+
+describe('Access review', () => {
+  it('the Owner completes a review and it is recorded with date and reviewer', async () => {
+    const before = Number((await sql<{ n: string }>(`select count(*) n from public.access_reviews where workspace_id = $1`, [acme]))[0]!.n)
+    const page = await openAs(browser, inject('appUrl'), owner, '/access-review')
+    await page.waitForSelector('[data-test="last-review"]', { timeout: 20_000 })
+    await page.locator('#review-notes').fill('Quarterly review (e2e)')
+    await page.locator('[data-test="complete-review"]').click()
+    await expect
+      .poll(async () => Number((await sql<{ n: string }>(`select count(*) n from public.access_reviews where workspace_id = $1`, [acme]))[0]!.n), { timeout: 10_000 })
+      .toBe(before + 1)
+    const [review] = await sql<{ reviewer_id: string; notes: string }>(
+      `select reviewer_id, notes from public.access_reviews where workspace_id = $1 order by completed_at desc limit 1`,
+      [acme],
+    )
+    expect(review).toEqual({ reviewer_id: owner.id, notes: 'Quarterly review (e2e)' })
+    await expect.poll(() => page.locator('[data-test="last-review"]').innerText()).toMatch(/Last review/)
+    await screenshot(page, 'flow-access-review')
+    await page.context().close()
+  })
+})
