@@ -1,9 +1,10 @@
 import { unwrap, unwrapWithCount } from '@/lib/errors'
 import { escapeLike } from '@/lib/postgrest'
 import { supabase } from '@/lib/supabase'
-import type { Tables } from '@/types/database.types'
+import type { Database, Tables } from '@/types/database.types'
 
 export type ActivityRow = Tables<'activity_log'>
+export type ActivityAlert = Database['public']['Functions']['activity_alerts']['Returns'][number]
 
 export interface ActivityFilter {
   workspaceId: string
@@ -101,4 +102,9 @@ export async function recentActions(
       .order('id', { ascending: false })
       .limit(5000),
   )
+}
+
+/** Bursts of deletions, role changes or failed sign-ins in the last 24 hours (activity.view). */
+export async function activityAlerts(workspaceId: string): Promise<ActivityAlert[]> {
+  return (await unwrap(supabase.rpc('activity_alerts', { p_workspace_id: workspaceId }))) ?? []
 }

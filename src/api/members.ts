@@ -81,6 +81,12 @@ export async function reactivateMember(membershipId: string): Promise<void> {
   await unwrap(supabase.rpc('reactivate_member', { p_membership_id: membershipId }))
 }
 
+/** A suspension as the admin asked for it: until a date (null: until lifted), and why. */
+export interface SuspendRequest {
+  until: Date | null
+  reason: string | null
+}
+
 export async function suspendMember(
   membershipId: string,
   until: Date | null,
@@ -109,6 +115,31 @@ export async function resendInvitation(membershipId: string): Promise<void> {
 
 export async function revokeInvitation(membershipId: string): Promise<void> {
   await unwrap(supabase.rpc('revoke_invitation', { p_membership_id: membershipId }))
+}
+
+// ---- bulk actions: all or nothing; the first refusal names its member ---------------------
+
+export async function deactivateMembers(membershipIds: string[]): Promise<void> {
+  await unwrap(supabase.rpc('deactivate_members', { p_membership_ids: membershipIds }))
+}
+
+export async function changeMembersRole(
+  membershipIds: string[],
+  role: WorkspaceRole,
+): Promise<void> {
+  await unwrap(
+    supabase.rpc('change_members_role', { p_membership_ids: membershipIds, p_role: role }),
+  )
+}
+
+export async function resendInvitations(membershipIds: string[]): Promise<void> {
+  await unwrap(supabase.rpc('resend_invitations', { p_membership_ids: membershipIds }))
+}
+
+/** Which members have a verified TOTP factor, by user id (needs members.manage). */
+export async function memberMfaStatus(workspaceId: string): Promise<Map<string, boolean>> {
+  const rows = await unwrap(supabase.rpc('member_mfa_status', { p_workspace_id: workspaceId }))
+  return new Map((rows ?? []).map((r) => [r.user_id, r.totp_enrolled]))
 }
 
 export interface InviteResult {

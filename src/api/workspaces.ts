@@ -16,22 +16,29 @@ export interface MyMembership {
   workspace_name: string
   role: WorkspaceRole
   status: MemberStatus
+  /** End of a suspension (null: until lifted). */
+  suspended_until?: string | null
+  /** Why the member was suspended or deactivated, when an admin said. */
+  status_reason?: string | null
 }
 
 export async function listMyMemberships(userId: string): Promise<MyMembership[]> {
   const rows = await unwrap(
     supabase
       .from('memberships')
-      .select('id, workspace_id, role, status, workspaces(name)')
+      .select('id, workspace_id, role, status, suspended_until, status_reason, workspaces(name)')
       .eq('user_id', userId)
       .order('created_at'),
   )
   return rows.map((row) => ({
     id: row.id,
     workspace_id: row.workspace_id,
-    workspace_name: row.workspaces?.name ?? 'Workspace',
+    // Null when the membership is not active: RLS hides the workspace row then.
+    workspace_name: row.workspaces?.name ?? '',
     role: row.role,
     status: row.status,
+    suspended_until: row.suspended_until,
+    status_reason: row.status_reason,
   }))
 }
 

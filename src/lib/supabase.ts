@@ -6,7 +6,7 @@ function requireEnv(name: 'VITE_SUPABASE_URL' | 'VITE_SUPABASE_ANON_KEY'): strin
   const value = import.meta.env[name]
   if (typeof value !== 'string' || value.trim() === '') {
     throw new Error(
-      `${name} is not set. Copy .env.example to .env.local (or run \`npm run stack:start\`) so the app knows which Supabase project to use.`,
+      `${name} is not set. The committed .env holds the local stack's values (\`npm run stack:start\` prints them); for another Supabase project set it in .env.local or the build environment.`,
     )
   }
   return value

@@ -48,6 +48,15 @@ describe('decideAccess', () => {
     })
   })
 
+  it('lets a locked-out member through, so the layout can explain why', () => {
+    expect(
+      decideAccess(
+        to('/assets', { permission: 'assets.view' }),
+        ctx({ hasWorkspace: false, lockedOut: true, can: () => false }),
+      ),
+    ).toBe(true)
+  })
+
   it('needs only sign-in for pages without a permission', () => {
     expect(decideAccess(to('/account'), ctx({ hasWorkspace: false, can: () => false }))).toBe(true)
   })

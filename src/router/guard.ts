@@ -6,6 +6,8 @@ import { useWorkspaceStore } from '@/stores/workspace'
 export interface AccessContext {
   isSignedIn: boolean
   hasWorkspace: boolean
+  /** The current workspace's membership is not active: the layout explains instead of the page. */
+  lockedOut?: boolean
   can: (permission: PermissionKey) => boolean
 }
 
@@ -17,6 +19,7 @@ export function decideAccess(to: Target, ctx: AccessContext): true | RouteLocati
   if (!ctx.isSignedIn) return { name: 'sign-in', query: { redirect: to.fullPath } }
   const permission = to.meta.permission
   if (!permission) return true
+  if (ctx.lockedOut) return true
   if (!ctx.hasWorkspace) return { name: 'welcome' }
   if (!ctx.can(permission)) {
     return { name: 'forbidden', query: { permission, from: to.fullPath } }
@@ -39,7 +42,8 @@ export function installGuard(router: Router): void {
     const workspace = useWorkspaceStore()
     if (session.user && !to.meta.public) {
       try {
-        await workspace.ensureLoaded(session.user.id)
+        if (workspace.loadedFor === session.user.id) void workspace.refresh().catch(() => {})
+        else await workspace.ensureLoaded(session.user.id)
       } catch (err) {
         console.error('Could not load your workspaces', err)
       }
@@ -47,6 +51,7 @@ export function installGuard(router: Router): void {
     return decideAccess(to, {
       isSignedIn: session.isSignedIn,
       hasWorkspace: workspace.current !== null,
+      lockedOut: workspace.lockout !== null,
       can: (permission) => isAllowed(workspace.permissions, permission),
     })
   })

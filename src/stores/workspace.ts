@@ -2,9 +2,34 @@ import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import * as api from '@/api/workspaces'
 import type { MyMembership } from '@/api/workspaces'
+import { effectiveStatus, type Lockout } from '@/lib/lockout'
 import type { WorkspaceRole } from '@/lib/roles'
 
 const STORAGE_KEY = 'fluxera.workspace'
+const NAMES_KEY = 'fluxera.workspace-names'
+
+/**
+ * Names of workspaces seen while active. RLS hides the workspace row from a member who is no
+ * longer active, so the locked-out page would otherwise not know what to call it.
+ */
+function rememberedNames(): Record<string, string> {
+  try {
+    const parsed: unknown = JSON.parse(localStorage.getItem(NAMES_KEY) ?? '{}')
+    return parsed && typeof parsed === 'object' ? (parsed as Record<string, string>) : {}
+  } catch {
+    return {}
+  }
+}
+
+function withNames(rows: MyMembership[]): MyMembership[] {
+  const names = rememberedNames()
+  for (const row of rows) if (row.workspace_name) names[row.workspace_id] = row.workspace_name
+  localStorage.setItem(NAMES_KEY, JSON.stringify(names))
+  return rows.map((row) => ({
+    ...row,
+    workspace_name: row.workspace_name || names[row.workspace_id] || '',
+  }))
+}
 
 /** The signed-in person's workspaces, the current one, and their permissions in it. */
 export const useWorkspaceStore = defineStore('workspace', () => {
@@ -12,24 +37,59 @@ export const useWorkspaceStore = defineStore('workspace', () => {
   const currentId = ref<string | null>(localStorage.getItem(STORAGE_KEY))
   const permissions = ref<string[]>([])
   const loadedFor = ref<string | null>(null)
+  /** The current workspace's membership vanished mid-session (removed, invitation revoked). */
+  const lost = ref<{ workspaceId: string; workspaceName: string } | null>(null)
+  let inFlight: Promise<void> | null = null
 
-  /** Workspaces the person can open: only active memberships reach data. */
-  const available = computed(() => memberships.value.filter((m) => m.status === 'active'))
+  const isActive = (m: MyMembership) => effectiveStatus(m.status, m.suspended_until) === 'active'
+
+  /** Workspaces the person can open: only effectively active memberships reach data. */
+  const available = computed(() => memberships.value.filter(isActive))
   const pending = computed(() => memberships.value.filter((m) => m.status === 'pending'))
   const current = computed(
     () => available.value.find((m) => m.workspace_id === currentId.value) ?? null,
   )
   const role = computed<WorkspaceRole | null>(() => current.value?.role ?? null)
 
+  /** Why the current workspace cannot be used, or null when it can (or none is chosen). */
+  const lockout = computed<Lockout | null>(() => {
+    const id = currentId.value
+    if (!id || loadedFor.value === null) return null
+    if (lost.value?.workspaceId === id) return { kind: 'removed', ...lost.value }
+    const row = memberships.value.find((m) => m.workspace_id === id)
+    if (!row) return null
+    const status = effectiveStatus(row.status, row.suspended_until)
+    if (status === 'active') return null
+    return {
+      kind: status,
+      workspaceId: id,
+      workspaceName: row.workspace_name,
+      suspendedUntil: row.suspended_until ?? null,
+      reason: row.status_reason ?? null,
+    }
+  })
+
   async function loadPermissions(): Promise<void> {
     const id = current.value?.workspace_id
     permissions.value = (id ? await api.myPermissions(id) : null) ?? []
   }
 
-  /** Loads memberships and permissions for a user; keeps the remembered workspace if still open. */
+  /**
+   * Loads memberships and permissions for a user. The remembered workspace stays current even
+   * when it is no longer active, so the layout can say why; a membership that disappears
+   * mid-session is reported as such, one unknown from the start is forgotten.
+   */
   async function load(userId: string): Promise<void> {
-    memberships.value = await api.listMyMemberships(userId)
-    if (!current.value) currentId.value = available.value[0]?.workspace_id ?? null
+    const previous = loadedFor.value === userId ? memberships.value : []
+    const rows = withNames(await api.listMyMemberships(userId))
+    const id = currentId.value
+    if (id && !rows.some((m) => m.workspace_id === id)) {
+      const had = previous.find((m) => m.workspace_id === id)
+      if (had) lost.value = { workspaceId: id, workspaceName: had.workspace_name }
+      else if (lost.value?.workspaceId !== id) currentId.value = null
+    }
+    memberships.value = rows
+    if (!currentId.value) currentId.value = available.value[0]?.workspace_id ?? null
     persist()
     await loadPermissions()
     loadedFor.value = userId
@@ -39,8 +99,17 @@ export const useWorkspaceStore = defineStore('workspace', () => {
     if (loadedFor.value !== userId) await load(userId)
   }
 
+  /** Re-reads memberships (status changes made by an admin meanwhile); one request at a time. */
+  function refresh(): Promise<void> {
+    const userId = loadedFor.value
+    if (!userId) return Promise.resolve()
+    inFlight ??= load(userId).finally(() => (inFlight = null))
+    return inFlight
+  }
+
   async function select(workspaceId: string): Promise<void> {
     currentId.value = workspaceId
+    lost.value = null
     persist()
     await loadPermissions()
   }
@@ -54,18 +123,22 @@ export const useWorkspaceStore = defineStore('workspace', () => {
     memberships.value = []
     permissions.value = []
     loadedFor.value = null
+    lost.value = null
   }
 
   return {
     memberships,
     currentId,
     permissions,
+    loadedFor,
     available,
     pending,
     current,
     role,
+    lockout,
     load,
     ensureLoaded,
+    refresh,
     loadPermissions,
     select,
     reset,

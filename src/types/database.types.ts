@@ -825,6 +825,13 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      member_mfa_status: {
+        Args: { p_workspace_id: string }
+        Returns: {
+          totp_enrolled: boolean
+          user_id: string
+        }[]
+      }
       my_permissions: { Args: { p_workspace_id: string }; Returns: string[] }
       offboarding_summary: {
         Args: { p_membership_id: string }

@@ -77,9 +77,16 @@ describe('Users: role and status changes', () => {
     await expect.poll(() => page.getByText('Inactive').count(), { timeout: 10_000 }).toBeGreaterThan(0)
     await screenshot(page, 'flow-deactivated')
 
-    // Their still-valid token now reaches nothing: the same page reloads without workspace data.
+    // Their still-valid token now reaches nothing: the same page reloads into an explanation
+    // (not a blank page), naming the workspace and who can reactivate them.
     await own.reload()
-    await expect.poll(() => own.getByText('Acme Corp').count(), { timeout: 10_000 }).toBe(0)
+    const lockedOut = own.locator('[data-test="locked-out"]')
+    await expect
+      .poll(() => lockedOut.getByText('Your access to Acme Corp has been deactivated.').count(), { timeout: 15_000 })
+      .toBe(1)
+    expect(await lockedOut.getByText('Ask an admin of Acme Corp to reactivate you.').count()).toBe(1)
+    expect(await lockedOut.getByRole('button', { name: 'Sign out' }).count()).toBe(1)
+    expect(await own.locator('table').count(), 'no workspace data is shown').toBe(0)
     await screenshot(own, 'flow-deactivated-member-view')
     await own.context().close()
     await page.context().close()

@@ -28,8 +28,19 @@ const entry: activity.ActivityRow = {
   hash: 'h',
 }
 
+const burst: activity.ActivityAlert = {
+  kind: 'deletion_burst',
+  actor_id: 'u1',
+  actor_email: 'ana@x.com',
+  window_start: '2026-11-28T10:00:00Z',
+  window_end: '2026-11-28T10:04:00Z',
+  event_count: 10,
+  threshold: 10,
+}
+
 beforeEach(() => {
   vi.mocked(activity.listActivity).mockResolvedValue({ rows: [entry], total: 1 })
+  vi.mocked(activity.activityAlerts).mockReset().mockResolvedValue([])
 })
 
 describe('ActivityPage', () => {
@@ -38,6 +49,20 @@ describe('ActivityPage', () => {
     expect(activity.listActivity).toHaveBeenCalledWith({ workspaceId: 'ws-1' }, 0, 25)
     expect(wrapper.text()).toContain('member.role_changed')
     expect(wrapper.text()).toContain('ana@x.com')
+  })
+
+  it('shows the alerts of the last 24 hours above the log', async () => {
+    vi.mocked(activity.activityAlerts).mockResolvedValue([burst])
+    const { wrapper } = await mountWithApp(ActivityPage, { role: 'admin' })
+    expect(activity.activityAlerts).toHaveBeenCalledWith('ws-1')
+    const alert = wrapper.get('[data-test="alert-deletion_burst"]').text()
+    expect(alert).toContain('Burst of deletions')
+    expect(alert).toContain('ana@x.com deleted 10 assets, licences or members')
+  })
+
+  it('shows no alert panel when nothing unusual happened', async () => {
+    const { wrapper } = await mountWithApp(ActivityPage, { role: 'admin' })
+    expect(wrapper.find('[data-test="activity-alerts"]').exists()).toBe(false)
   })
 
   it('applies filters on the server from the first page', async () => {

@@ -30,5 +30,28 @@ describe('ReportsPage', () => {
     expect(doughnut.datasets[0].data).toEqual([1, 1, 2, 0])
     expect(activity.recentActions).not.toHaveBeenCalled()
     expect(wrapper.text()).not.toContain('Changes per day')
+    expect(activity.activityAlerts).not.toHaveBeenCalled()
+  })
+
+  it('shows activity alerts on the dashboard to those with activity.view', async () => {
+    vi.mocked(members.listAllMembers).mockResolvedValue(TEAM)
+    vi.mocked(assets.listAssets).mockResolvedValue([])
+    vi.mocked(activity.recentActions).mockResolvedValue([])
+    vi.mocked(activity.activityAlerts).mockResolvedValue([
+      {
+        kind: 'role_change_burst',
+        actor_id: 'u1',
+        actor_email: 'ana@x.com',
+        window_start: '2026-11-28T10:00:00Z',
+        window_end: '2026-11-28T10:04:00Z',
+        event_count: 6,
+        threshold: 5,
+      },
+    ])
+    const { wrapper } = await mountWithApp(ReportsPage, { role: 'admin' })
+    expect(activity.activityAlerts).toHaveBeenCalledWith('ws-1')
+    expect(wrapper.get('[data-test="alert-role_change_burst"]').text()).toContain(
+      'ana@x.com changed 6 roles',
+    )
   })
 })

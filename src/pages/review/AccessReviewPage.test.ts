@@ -1,12 +1,14 @@
 import { flushPromises } from '@vue/test-utils'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import * as members from '@/api/members'
+import * as offboarding from '@/api/offboarding'
 import * as reviews from '@/api/reviews'
 import { memberRow } from '@/test/fixtures'
 import { mountWithApp } from '@/test/mountWithApp'
 import AccessReviewPage from './AccessReviewPage.vue'
 
 vi.mock('@/api/members')
+vi.mock('@/api/offboarding')
 vi.mock('@/api/reviews')
 vi.mock('@/api/auth')
 vi.mock('@/api/workspaces')
@@ -30,7 +32,21 @@ beforeEach(() => {
   ])
   vi.mocked(reviews.lastReview).mockResolvedValue(null)
   vi.mocked(members.deactivateMember).mockResolvedValue()
+  vi.mocked(members.listActiveMembers).mockResolvedValue([])
+  vi.mocked(offboarding.offboardingSummary).mockResolvedValue([])
 })
+
+const review = {
+  id: 'r1',
+  workspace_id: 'ws-1',
+  reviewer_id: 'user-me',
+  completed_at: '2026-11-28T10:00:00Z',
+  members_reviewed: 3,
+  flagged: 2,
+  deactivated: 1,
+  notes: 'Quarterly check',
+  reviewer: { full_name: 'Me Admin', email: 'me@example.com' },
+}
 
 describe('AccessReviewPage', () => {
   it('flags idle members and says no review was recorded yet', async () => {
@@ -39,17 +55,24 @@ describe('AccessReviewPage', () => {
     expect(wrapper.get('[data-test="last-review"]').text()).toContain('No access review')
   })
 
-  it('bulk-deactivates the selectable flagged members after confirmation, then records the review', async () => {
-    vi.mocked(reviews.completeAccessReview).mockResolvedValue({
-      id: 'r1',
-      workspace_id: 'ws-1',
-      reviewer_id: 'user-me',
-      completed_at: '2026-11-28T10:00:00Z',
-      members_reviewed: 3,
-      flagged: 2,
-      deactivated: 1,
-      notes: null,
-    })
+  it('shows the last review with its date, reviewer and notes', async () => {
+    vi.mocked(reviews.lastReview).mockResolvedValue(review)
+    const { wrapper } = await mountWithApp(AccessReviewPage, { role: 'admin' })
+    const text = wrapper.get('[data-test="last-review"]').text()
+    expect(text).toMatch(/Last review: .*2026/)
+    expect(wrapper.get('[data-test="last-reviewer"]').text()).toBe('Me Admin (me@example.com)')
+    expect(wrapper.get('[data-test="last-review-notes"]').text()).toContain('Quarterly check')
+  })
+
+  it('says "a former member" when the reviewer cannot be shown', async () => {
+    vi.mocked(reviews.lastReview).mockResolvedValue({ ...review, notes: null, reviewer: null })
+    const { wrapper } = await mountWithApp(AccessReviewPage, { role: 'admin' })
+    expect(wrapper.get('[data-test="last-reviewer"]').text()).toBe('a former member')
+    expect(wrapper.find('[data-test="last-review-notes"]').exists()).toBe(false)
+  })
+
+  it('bulk-deactivates the selected flagged members through the offboarding step, then records the review', async () => {
+    vi.mocked(reviews.completeAccessReview).mockResolvedValue(review)
     const { wrapper } = await mountWithApp(AccessReviewPage, { role: 'admin' })
     await wrapper
       .findAll('button')
@@ -57,8 +80,12 @@ describe('AccessReviewPage', () => {
       .trigger('click')
     expect(wrapper.get('[data-test="bulk-deactivate"]').text()).toContain('(1)')
     await wrapper.get('[data-test="bulk-deactivate"]').trigger('click')
+    await flushPromises()
+    expect(offboarding.offboardingSummary).toHaveBeenCalledWith('m-old')
+    expect(wrapper.find('[data-test="holds-nothing"]').exists()).toBe(true)
     expect(members.deactivateMember).not.toHaveBeenCalled()
-    await confirmRequire.mock.calls[0]![0].accept()
+    await wrapper.get('[data-test="offboard-confirm"]').trigger('click')
+    await flushPromises()
     expect(members.deactivateMember).toHaveBeenCalledTimes(1)
     expect(members.deactivateMember).toHaveBeenCalledWith('m-old')
 
@@ -66,5 +93,6 @@ describe('AccessReviewPage', () => {
     await flushPromises()
     expect(reviews.completeAccessReview).toHaveBeenCalledWith('ws-1', null, 1)
     expect(wrapper.get('[data-test="last-review"]').text()).toContain('1 deactivated')
+    expect(wrapper.get('[data-test="last-reviewer"]').text()).toBe('me@example.com')
   })
 })

@@ -1,8 +1,12 @@
 import { flushPromises } from '@vue/test-utils'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import * as members from '@/api/members'
+import * as offboarding from '@/api/offboarding'
+import { AppError } from '@/lib/errors'
 import { mountWithApp } from '@/test/mountWithApp'
 import { memberRow, TEAM } from '@/test/fixtures'
+import BulkActions from './components/BulkActions.vue'
+import MembersTable from './components/MembersTable.vue'
 import UsersPage from './UsersPage.vue'
 
 vi.mock('@/api/members')
@@ -11,6 +15,10 @@ vi.mock('@/api/workspaces')
 vi.mock('@/api/assets')
 vi.mock('@/api/licenses')
 vi.mock('@/api/activity')
+vi.mock('@/api/offboarding')
+
+const toastAdd = vi.hoisted(() => vi.fn())
+vi.mock('primevue/usetoast', () => ({ useToast: () => ({ add: toastAdd }) }))
 
 const confirmRequire = vi.hoisted(() => vi.fn())
 vi.mock('primevue/useconfirm', () => ({ useConfirm: () => ({ require: confirmRequire }) }))
@@ -18,7 +26,23 @@ vi.mock('primevue/useconfirm', () => ({ useConfirm: () => ({ require: confirmReq
 beforeEach(() => {
   vi.mocked(members.listMembers).mockResolvedValue({ rows: TEAM, total: TEAM.length })
   confirmRequire.mockReset()
+  toastAdd.mockReset()
+  vi.mocked(offboarding.offboardingSummary).mockReset().mockResolvedValue([])
+  vi.mocked(offboarding.reassignHoldings).mockReset().mockResolvedValue({ assets: 1, seats: 0 })
+  vi.mocked(members.listActiveMembers).mockResolvedValue(TEAM)
+  vi.mocked(members.deactivateMember).mockReset().mockResolvedValue()
 })
+
+const BEN = TEAM[2]!
+const SUE = TEAM[3]!
+const LAPTOP: offboarding.Holding = {
+  kind: 'asset',
+  id: 'a-1',
+  name: 'MacBook Pro',
+  tag: 'LT-7',
+  license_id: null as unknown as string,
+  assigned_at: '2026-11-01T00:00:00Z',
+}
 
 async function openMenuFor(
   wrapper: Awaited<ReturnType<typeof mountWithApp>>['wrapper'],
@@ -117,7 +141,7 @@ describe('UsersPage', () => {
     expect(members.liftSuspension).toHaveBeenCalledWith('m-sue')
   })
 
-  it('suspends through the dialog, then confirmation', async () => {
+  it('suspends through the dialog, then the offboarding step', async () => {
     vi.mocked(members.suspendMember).mockResolvedValue()
     const { wrapper } = await mountWithApp(UsersPage, { role: 'admin' })
     await openMenuFor(wrapper, 'Ben Member')
@@ -125,10 +149,135 @@ describe('UsersPage', () => {
     await flushPromises()
     await wrapper.get('#suspend-reason').setValue('Laptop lost')
     await wrapper.get('#suspend-form').trigger('submit')
-    const options = confirmRequire.mock.calls[0]![0]
-    expect(options.message).toBe('Suspend Ben Member until you lift it? They lose access at once.')
-    await options.accept()
+    await flushPromises()
+    expect(offboarding.offboardingSummary).toHaveBeenCalledWith('m-ben')
+    const dialog = wrapper.get('[data-test="offboard-dialog"]')
+    expect(dialog.text()).toContain('Ben Member will be suspended until lifted')
+    expect(dialog.text()).toContain('They hold no assets or licence seats.')
+    expect(members.suspendMember).not.toHaveBeenCalled()
+    await wrapper.get('[data-test="offboard-confirm"]').trigger('click')
+    await flushPromises()
     expect(members.suspendMember).toHaveBeenCalledWith('m-ben', null, 'Laptop lost')
+    expect(offboarding.reassignHoldings).not.toHaveBeenCalled()
+  })
+
+  it('deactivating lists what the member holds and checks it in first when asked', async () => {
+    vi.mocked(offboarding.offboardingSummary).mockResolvedValue([LAPTOP])
+    const { wrapper } = await mountWithApp(UsersPage, { role: 'admin' })
+    await openMenuFor(wrapper, 'Ben Member')
+    await wrapper.get('[data-test="menu-deactivate"]').trigger('click')
+    await flushPromises()
+    expect(wrapper.get('[data-test="holdings"]').text()).toContain('MacBook Pro (LT-7)')
+    const confirmButton = wrapper.get('[data-test="offboard-confirm"]')
+    expect(confirmButton.attributes('disabled'), 'a choice is needed first').toBeDefined()
+    await wrapper.get('#offboard-checkin').setValue(true)
+    await confirmButton.trigger('click')
+    await flushPromises()
+    expect(offboarding.reassignHoldings).toHaveBeenCalledWith('m-ben', null)
+    expect(members.deactivateMember).toHaveBeenCalledWith('m-ben')
+    expect(vi.mocked(offboarding.reassignHoldings).mock.invocationCallOrder[0]).toBeLessThan(
+      vi.mocked(members.deactivateMember).mock.invocationCallOrder[0]!,
+    )
+  })
+
+  it('hands the holdings to another active member, offering only others', async () => {
+    vi.mocked(offboarding.offboardingSummary).mockResolvedValue([LAPTOP])
+    const { wrapper } = await mountWithApp(UsersPage, { role: 'admin' })
+    await openMenuFor(wrapper, 'Ben Member')
+    await wrapper.get('[data-test="menu-deactivate"]').trigger('click')
+    await flushPromises()
+    await wrapper.get('#offboard-reassign').setValue(true)
+    const picker = wrapper
+      .findAllComponents({ name: 'Select' })
+      .find((c) => c.attributes('data-test') === 'offboard-recipient')!
+    const options = picker.props('options') as { value: string }[]
+    expect(options.map((o) => o.value)).not.toContain('user-ben')
+    picker.vm.$emit('update:modelValue', 'user-sue')
+    await flushPromises()
+    await wrapper.get('[data-test="offboard-confirm"]').trigger('click')
+    await flushPromises()
+    expect(offboarding.reassignHoldings).toHaveBeenCalledWith('m-ben', 'user-sue')
+    expect(members.deactivateMember).toHaveBeenCalledWith('m-ben')
+  })
+
+  it('leaves the holdings alone when asked', async () => {
+    vi.mocked(offboarding.offboardingSummary).mockResolvedValue([LAPTOP])
+    const { wrapper } = await mountWithApp(UsersPage, { role: 'admin' })
+    await openMenuFor(wrapper, 'Ben Member')
+    await wrapper.get('[data-test="menu-deactivate"]').trigger('click')
+    await flushPromises()
+    await wrapper.get('#offboard-keep').setValue(true)
+    await wrapper.get('[data-test="offboard-confirm"]').trigger('click')
+    await flushPromises()
+    expect(offboarding.reassignHoldings).not.toHaveBeenCalled()
+    expect(members.deactivateMember).toHaveBeenCalledWith('m-ben')
+  })
+
+  it('changes the role of the selected members in one call, after confirmation', async () => {
+    vi.mocked(members.changeMembersRole).mockResolvedValue()
+    const { wrapper } = await mountWithApp(UsersPage, { role: 'admin' })
+    expect(wrapper.find('[data-test="bulk-actions"]').exists()).toBe(false)
+    expect(wrapper.find('input[type="checkbox"]').exists(), 'rows can be ticked').toBe(true)
+    wrapper.findComponent(MembersTable).vm.$emit('update:selection', [BEN, SUE])
+    await flushPromises()
+    expect(wrapper.get('[data-test="bulk-actions"]').text()).toContain('2 selected')
+    wrapper.findComponent(BulkActions).vm.$emit('changeRole', 'viewer')
+    const options = confirmRequire.mock.calls[0]![0]
+    expect(options.message).toBe(
+      'Change the role of 2 members to Viewer? Ben Member, Sue Suspended.',
+    )
+    expect(members.changeMembersRole).not.toHaveBeenCalled()
+    await options.accept()
+    await flushPromises()
+    expect(members.changeMembersRole).toHaveBeenCalledWith(['m-ben', 'm-sue'], 'viewer')
+    expect(wrapper.find('[data-test="bulk-actions"]').exists(), 'selection cleared').toBe(false)
+  })
+
+  it('shows the database error naming the first offending member of a bulk call', async () => {
+    vi.mocked(members.resendInvitations).mockRejectedValue(
+      new AppError('ben@example.com: This invitation is not pending.', 'not_pending'),
+    )
+    const { wrapper } = await mountWithApp(UsersPage, { role: 'admin' })
+    wrapper.findComponent(MembersTable).vm.$emit('update:selection', [BEN])
+    await flushPromises()
+    await wrapper.get('[data-test="bulk-resend"]').trigger('click')
+    await confirmRequire.mock.calls[0]![0].accept()
+    expect(members.resendInvitations).toHaveBeenCalledWith(['m-ben'])
+    expect(toastAdd).toHaveBeenCalledWith(
+      expect.objectContaining({
+        severity: 'error',
+        detail: 'ben@example.com: This invitation is not pending.',
+      }),
+    )
+  })
+
+  it('bulk-deactivates through the offboarding step with deactivate_members', async () => {
+    vi.mocked(members.deactivateMembers).mockResolvedValue()
+    const { wrapper } = await mountWithApp(UsersPage, { role: 'admin' })
+    wrapper.findComponent(MembersTable).vm.$emit('update:selection', [BEN, SUE])
+    await flushPromises()
+    await wrapper.get('[data-test="bulk-deactivate"]').trigger('click')
+    await flushPromises()
+    expect(offboarding.offboardingSummary).toHaveBeenCalledTimes(2)
+    await wrapper.get('[data-test="offboard-confirm"]').trigger('click')
+    await flushPromises()
+    expect(members.deactivateMembers).toHaveBeenCalledWith(['m-ben', 'm-sue'])
+    expect(members.deactivateMember).not.toHaveBeenCalled()
+  })
+
+  it('offers no row selection to a Viewer', async () => {
+    const { wrapper } = await mountWithApp(UsersPage, { role: 'viewer' })
+    expect(wrapper.find('input[type="checkbox"]').exists()).toBe(false)
+  })
+
+  it('shows members.manage holders whether a member has TOTP enrolled', async () => {
+    vi.mocked(members.memberMfaStatus).mockResolvedValue(new Map([['user-ben', true]]))
+    const { wrapper } = await mountWithApp(UsersPage, { role: 'admin' })
+    const name = wrapper.findAll('.member-name').find((b) => b.text().includes('Ben Member'))!
+    await name.trigger('click')
+    await flushPromises()
+    expect(members.memberMfaStatus).toHaveBeenCalledWith('ws-1')
+    expect(wrapper.get('[data-test="member-2fa"]').text()).toContain('TOTP enrolled')
   })
 
   it('revokes a pending invitation through revoke_invitation', async () => {

@@ -1,25 +1,22 @@
 import { useConfirm } from 'primevue/useconfirm'
-import * as assetsApi from '@/api/assets'
-import * as licensesApi from '@/api/licenses'
 import * as api from '@/api/members'
 import type { MemberRow } from '@/api/members'
-import { useCan } from '@/composables/useCan'
 import { useNotify } from '@/composables/useNotify'
 import type { MemberAction } from '@/lib/memberRules'
 import { ROLE_LABELS, type WorkspaceRole } from '@/lib/roles'
 
-export interface SuspendRequest {
-  until: Date | null
-  reason: string | null
-}
+export type { SuspendRequest } from '@/api/members'
 
-/** Confirms, runs and reports one member action; calls `done` after a success. */
+/**
+ * Confirms, runs and reports one member action; calls `done` after a success. Deactivating and
+ * suspending go through the offboarding dialog instead (components/OffboardDialog.vue).
+ */
 export function useMemberActions(done: () => unknown) {
   const confirm = useConfirm()
   const notify = useNotify()
-  const { can } = useCan()
 
   const nameOf = (m: MemberRow) => m.full_name || m.email || 'this member'
+  const ids = (members: MemberRow[]) => members.map((m) => m.id!)
 
   function ask(opts: {
     header: string
@@ -41,27 +38,7 @@ export function useMemberActions(done: () => unknown) {
     })
   }
 
-  /** What a deactivated member still holds, so the admin can reclaim it. */
-  async function holdings(m: MemberRow): Promise<string> {
-    if (!m.workspace_id || !m.user_id || !can('assets.view')) return ''
-    try {
-      const [assets, seats] = await Promise.all([
-        assetsApi.assetsAssignedTo(m.workspace_id, m.user_id),
-        can('licenses.view') ? licensesApi.seatsHeldBy(m.workspace_id, m.user_id) : [],
-      ])
-      if (assets.length + seats.length === 0) return ' They hold no assets or licence seats.'
-      const names = assets.map((a) => `${a.name} (${a.asset_tag})`).join(', ')
-      return ` They still hold ${assets.length} asset(s)${names ? `: ${names}` : ''} and ${seats.length} licence seat(s); reclaim them on the Assets and Licenses pages.`
-    } catch {
-      return ''
-    }
-  }
-
-  async function perform(
-    action: MemberAction,
-    m: MemberRow,
-    extra?: { role?: WorkspaceRole; suspend?: SuspendRequest },
-  ) {
+  async function perform(action: MemberAction, m: MemberRow, extra?: { role?: WorkspaceRole }) {
     const id = m.id
     if (!id) return
     const name = nameOf(m)
@@ -78,15 +55,6 @@ export function useMemberActions(done: () => unknown) {
           success: `${name} is now ${ROLE_LABELS[role]}.`,
         })
       }
-      case 'deactivate':
-        return ask({
-          header: 'Deactivate member',
-          message: `Deactivate ${name}? They lose access at once and, without another workspace, cannot sign in.${await holdings(m)}`,
-          accept: 'Deactivate',
-          danger: true,
-          run: () => api.deactivateMember(id),
-          success: `${name} was deactivated.`,
-        })
       case 'reactivate':
         return ask({
           header: 'Reactivate member',
@@ -95,19 +63,6 @@ export function useMemberActions(done: () => unknown) {
           run: () => api.reactivateMember(id),
           success: `${name} was reactivated.`,
         })
-      case 'suspend': {
-        const s = extra?.suspend
-        if (!s) return
-        const until = s.until ? `until ${s.until.toLocaleDateString()}` : 'until you lift it'
-        return ask({
-          header: 'Suspend member',
-          message: `Suspend ${name} ${until}? They lose access at once.`,
-          accept: 'Suspend',
-          danger: true,
-          run: () => api.suspendMember(id, s.until, s.reason),
-          success: `${name} is suspended ${until}.`,
-        })
-      }
       case 'lift':
         return ask({
           header: 'Lift suspension',
@@ -145,5 +100,29 @@ export function useMemberActions(done: () => unknown) {
     }
   }
 
-  return { perform }
+  const count = (n: number) => (n === 1 ? '1 member' : `${n} members`)
+
+  /** Bulk role change: all or nothing; a refusal names the first member it is about. */
+  function changeRoles(members: MemberRow[], role: WorkspaceRole) {
+    const label = ROLE_LABELS[role]
+    return ask({
+      header: 'Change role',
+      message: `Change the role of ${count(members.length)} to ${label}? ${members.map(nameOf).join(', ')}.`,
+      accept: `Make ${label}`,
+      run: () => api.changeMembersRole(ids(members), role),
+      success: `${count(members.length)} now ${members.length === 1 ? 'is' : 'are'} ${label}.`,
+    })
+  }
+
+  function resendAll(members: MemberRow[]) {
+    return ask({
+      header: 'Resend invitations',
+      message: `Renew the invitations of ${count(members.length)} for another full period? ${members.map(nameOf).join(', ')}.`,
+      accept: 'Resend',
+      run: () => api.resendInvitations(ids(members)),
+      success: `${count(members.length)}: invitation renewed.`,
+    })
+  }
+
+  return { perform, changeRoles, resendAll }
 }

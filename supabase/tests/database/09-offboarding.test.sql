@@ -5,7 +5,7 @@
 -- =====================================================================================
 begin;
 set local client_min_messages = warning;
-select plan(51);
+select plan(52);
 select tests.seed_fixture();
 
 -- The viewer (e...04) is also an active member of Other Co.
@@ -93,7 +93,9 @@ update public.memberships set suspended_until = now() - interval '1 minute' wher
 update auth.users set banned_until = now() - interval '1 minute' where id = 'e0000000-0000-4000-a000-000000000003';
 update private.auth_bans set banned_until = now() - interval '1 minute' where user_id = 'e0000000-0000-4000-a000-000000000003';
 set local session_replication_role = origin;
-select is(private.lift_expired_suspensions(), 1, 'the expired suspension is lifted by the job');
+select cmp_ok(private.lift_expired_suspensions(), '>=', 1, 'the job lifts expired suspensions (others may exist in a shared database)');
+select is((select status::text from public.memberships where id = 'd0000000-0000-4000-a000-000000000003'), 'active',
+  '... including this one');
 select is(pg_temp.banned_until('e0000000-0000-4000-a000-000000000003'), null, '... which clears the ban');
 
 -- ---------- Someone else's ban -------------------------------------------------------

@@ -2,6 +2,7 @@ import { flushPromises } from '@vue/test-utils'
 import Select from 'primevue/select'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import * as members from '@/api/members'
+import { MAX_INVITES_PER_REQUEST } from '../../../../supabase/functions/_shared/invite-input'
 import { mountWithApp } from '@/test/mountWithApp'
 import InviteDialog from './InviteDialog.vue'
 
@@ -50,6 +51,19 @@ describe('InviteDialog', () => {
     expect(wrapper.get('[data-test="invite-send"]').attributes('disabled')).toBeDefined()
     await wrapper.get('form').trigger('submit')
     expect(members.inviteMembers).not.toHaveBeenCalled()
+  })
+
+  it('allows exactly as many addresses as the edge function takes per call', async () => {
+    expect(MAX_INVITES_PER_REQUEST).toBe(100)
+    const { wrapper } = await mountDialog()
+    const list = (n: number) => Array.from({ length: n }, (_, i) => `p${i}@x.com`).join('\n')
+    await wrapper.get('textarea').setValue(list(100))
+    expect(wrapper.find('[data-test="invite-problem"]').exists()).toBe(false)
+    await wrapper.get('textarea').setValue(list(101))
+    expect(wrapper.get('[data-test="invite-problem"]').text()).toBe(
+      'At most 100 addresses at a time.',
+    )
+    expect(wrapper.get('[data-test="invite-send"]').attributes('disabled')).toBeDefined()
   })
 
   it('reads addresses from a CSV file', async () => {

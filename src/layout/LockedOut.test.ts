@@ -1,0 +1,43 @@
+import { describe, expect, it, vi } from 'vitest'
+import { mountWithApp } from '@/test/mountWithApp'
+import { useWorkspaceStore } from '@/stores/workspace'
+import * as auth from '@/api/auth'
+import LockedOut from './LockedOut.vue'
+
+vi.mock('@/api/auth')
+vi.mock('@/api/workspaces')
+
+const lockout = {
+  kind: 'inactive' as const,
+  workspaceId: 'ws-acme',
+  workspaceName: 'Acme Corp',
+  suspendedUntil: null,
+  reason: null,
+}
+
+describe('LockedOut', () => {
+  it('explains the deactivation and offers sign-out', async () => {
+    vi.mocked(auth.signOut).mockResolvedValue()
+    const { wrapper, router } = await mountWithApp(LockedOut, {
+      props: { lockout },
+      routes: [
+        { path: '/', component: { render: () => null } },
+        { path: '/sign-in', name: 'sign-in', component: { render: () => null } },
+      ],
+    })
+    useWorkspaceStore().memberships = []
+    await wrapper.vm.$nextTick()
+    expect(wrapper.text()).toContain('Your access to Acme Corp has been deactivated.')
+    expect(wrapper.text()).toContain('Ask an admin of Acme Corp to reactivate you.')
+    expect(wrapper.find('[data-test="other-workspaces"]').exists()).toBe(false)
+    await wrapper.get('[data-test="locked-out-sign-out"]').trigger('click')
+    await vi.waitFor(() => expect(router.currentRoute.value.name).toBe('sign-in'))
+    expect(auth.signOut).toHaveBeenCalled()
+  })
+
+  it('offers the workspaces still open', async () => {
+    const { wrapper } = await mountWithApp(LockedOut, { props: { lockout } })
+    // mountWithApp's member is active in "Acme" (ws-1): offered as a way out.
+    expect(wrapper.get('[data-test="other-workspaces"]').text()).toContain('Acme')
+  })
+})

@@ -1,0 +1,73 @@
+import { formatDateTime } from './format'
+import type { MemberStatus } from './roles'
+
+/** The status that counts: a suspension whose end has passed is active (as in Postgres). */
+export function effectiveStatus(
+  status: MemberStatus,
+  suspendedUntil: string | null | undefined,
+  now = Date.now(),
+): MemberStatus {
+  return status === 'suspended' && suspendedUntil && new Date(suspendedUntil).getTime() <= now
+    ? 'active'
+    : status
+}
+
+/** Why the signed-in person cannot use the current workspace. */
+export interface Lockout {
+  kind: 'inactive' | 'suspended' | 'pending' | 'removed'
+  workspaceId: string
+  /** Empty when unknown (RLS hides the workspace row from members who are not active). */
+  workspaceName: string
+  suspendedUntil?: string | null
+  reason?: string | null
+}
+
+export interface LockoutText {
+  title: string
+  lines: string[]
+}
+
+/** The words of the locked-out page. */
+export function describeLockout(lockout: Lockout): LockoutText {
+  const name = lockout.workspaceName || 'this workspace'
+  const admin = `Ask an admin of ${name}`
+  const reason = lockout.reason ? [`Reason given: ${lockout.reason}`] : []
+  switch (lockout.kind) {
+    case 'inactive':
+      return {
+        title: 'Your access has been deactivated',
+        lines: [
+          `Your access to ${name} has been deactivated.`,
+          ...reason,
+          `${admin} to reactivate you.`,
+        ],
+      }
+    case 'suspended':
+      return {
+        title: 'Your access is suspended',
+        lines: [
+          lockout.suspendedUntil
+            ? `Your access to ${name} is suspended until ${formatDateTime(lockout.suspendedUntil)}. It comes back by itself then.`
+            : `Your access to ${name} is suspended until an admin lifts the suspension.`,
+          ...reason,
+          `${admin} if you need it back sooner.`,
+        ],
+      }
+    case 'pending':
+      return {
+        title: 'Your invitation is waiting',
+        lines: [
+          `You have been invited to ${name} but have not accepted yet.`,
+          'Open the link in the invitation email, or review the invitation here.',
+        ],
+      }
+    case 'removed':
+      return {
+        title: 'You are no longer a member',
+        lines: [
+          `You are no longer a member of ${name}.`,
+          `${admin} to invite you again if you still need access.`,
+        ],
+      }
+  }
+}

@@ -1,0 +1,98 @@
+import { createPinia, setActivePinia } from 'pinia'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import * as api from '@/api/workspaces'
+import type { MyMembership } from '@/api/workspaces'
+import { useWorkspaceStore } from './workspace'
+
+vi.mock('@/api/workspaces')
+
+const acme: MyMembership = {
+  id: 'm1',
+  workspace_id: 'ws-acme',
+  workspace_name: 'Acme Corp',
+  role: 'member',
+  status: 'active',
+  suspended_until: null,
+  status_reason: null,
+}
+const other: MyMembership = { ...acme, id: 'm2', workspace_id: 'ws-other', workspace_name: 'Other' }
+
+beforeEach(() => {
+  localStorage.clear()
+  setActivePinia(createPinia())
+  vi.mocked(api.myPermissions).mockReset().mockResolvedValue(['assets.view'])
+})
+
+describe('workspace store: locked out', () => {
+  it('explains a deactivation in the remembered workspace, by its remembered name', async () => {
+    vi.mocked(api.listMyMemberships).mockResolvedValueOnce([acme])
+    const store = useWorkspaceStore()
+    await store.load('u1')
+    expect(store.lockout).toBeNull()
+
+    // Reload (new store): the membership is inactive and RLS hides the workspace name.
+    setActivePinia(createPinia())
+    vi.mocked(api.listMyMemberships).mockResolvedValueOnce([
+      { ...acme, workspace_name: '', status: 'inactive', status_reason: 'Left the company' },
+    ])
+    const reloaded = useWorkspaceStore()
+    await reloaded.load('u1')
+    expect(reloaded.current).toBeNull()
+    expect(reloaded.permissions).toEqual([])
+    expect(reloaded.lockout).toEqual({
+      kind: 'inactive',
+      workspaceId: 'ws-acme',
+      workspaceName: 'Acme Corp',
+      suspendedUntil: null,
+      reason: 'Left the company',
+    })
+  })
+
+  it('keeps the locked workspace current while others stay open to switch to', async () => {
+    vi.mocked(api.listMyMemberships).mockResolvedValueOnce([acme, other])
+    const store = useWorkspaceStore()
+    await store.load('u1')
+    vi.mocked(api.listMyMemberships).mockResolvedValueOnce([
+      { ...acme, status: 'suspended', suspended_until: '2999-01-01T00:00:00Z' },
+      other,
+    ])
+    await store.refresh()
+    expect(store.lockout?.kind).toBe('suspended')
+    expect(store.lockout?.suspendedUntil).toBe('2999-01-01T00:00:00Z')
+    expect(store.available.map((m) => m.workspace_id)).toEqual(['ws-other'])
+    await store.select('ws-other')
+    expect(store.lockout).toBeNull()
+  })
+
+  it('treats a suspension that has ended as active', async () => {
+    vi.mocked(api.listMyMemberships).mockResolvedValueOnce([
+      { ...acme, status: 'suspended', suspended_until: '2020-01-01T00:00:00Z' },
+    ])
+    const store = useWorkspaceStore()
+    await store.load('u1')
+    expect(store.lockout).toBeNull()
+    expect(store.current?.workspace_id).toBe('ws-acme')
+  })
+
+  it('says so when the membership disappears mid-session', async () => {
+    vi.mocked(api.listMyMemberships).mockResolvedValueOnce([acme])
+    const store = useWorkspaceStore()
+    await store.load('u1')
+    vi.mocked(api.listMyMemberships).mockResolvedValueOnce([])
+    await store.refresh()
+    expect(store.lockout).toEqual({
+      kind: 'removed',
+      workspaceId: 'ws-acme',
+      workspaceName: 'Acme Corp',
+    })
+  })
+
+  it('forgets a remembered workspace the person was never seen in (another user)', async () => {
+    localStorage.setItem('fluxera.workspace', 'ws-someone-else')
+    vi.mocked(api.listMyMemberships).mockResolvedValueOnce([acme])
+    const store = useWorkspaceStore()
+    await store.load('u1')
+    expect(store.lockout).toBeNull()
+    expect(store.currentId).toBe('ws-acme')
+  })
+})
