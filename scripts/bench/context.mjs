@@ -1,0 +1,100 @@
+// Ids and parameters the benchmark needs, looked up in the bench data (as postgres).
+const WS_SQL = `md5('fluxera-bench:ws:0')::uuid`
+
+/** @returns {Promise<object|null>} null when "Bench Corp" is not in the database */
+export async function loadContext(db) {
+  const ws = await db.query(`select id from public.workspaces where id = ${WS_SQL}`)
+  if (ws.rowCount === 0) return null
+  const one = async (text, params = []) => (await db.query(text, params)).rows[0]
+  const people = await db.query(
+    `select u.id, u.email from auth.users u where u.email in ('admin@bench.fluxera.test', 'owner@bench.fluxera.test')`,
+  )
+  const byEmail = Object.fromEntries(people.rows.map((r) => [r.email, r]))
+  const adminUser = byEmail['admin@bench.fluxera.test']
+  const role = await one(
+    `select role, status from public.memberships where workspace_id = ${WS_SQL} and user_id = $1`,
+    [adminUser.id],
+  )
+  if (role?.role !== 'admin' || role?.status !== 'active')
+    throw new Error(
+      'the bench admin is not an active admin; rebuild with npm run bench:seed -- --force',
+    )
+  const dataset = await one(
+    `select (select count(*) from public.memberships where workspace_id = ${WS_SQL})::int as members,
+            (select count(*) from public.assets where workspace_id = ${WS_SQL})::int as assets,
+            (select count(*) from public.licenses where workspace_id = ${WS_SQL})::int as licenses,
+            (select count(*) from public.license_seats where workspace_id = ${WS_SQL})::int as seats,
+            (select count(*) from public.activity_log where workspace_id = ${WS_SQL})::int as activity,
+            (select count(*) from public.activity_log)::int as activity_all_workspaces`,
+  )
+  // The busiest actor who is not the bench admin would hide the RLS "own rows" path, so take
+  // the bench admin (busy, about 1% of rows) and a quiet member.
+  const busy = await one(
+    `select count(*)::int as n from public.activity_log where workspace_id = ${WS_SQL} and actor_id = $1`,
+    [adminUser.id],
+  )
+  const quiet = await one(
+    `select actor_id as id, count(*)::int as n from public.activity_log
+      where workspace_id = ${WS_SQL} and actor_id is not null and action = 'auth.sign_in'
+      group by actor_id having count(*) between 20 and 60 order by actor_id limit 1`,
+  )
+  const ids = await one(
+    `select min(id)::text as lo, max(id)::text as hi from public.activity_log where workspace_id = ${WS_SQL}`,
+  )
+  const lo = BigInt(ids.lo)
+  const hi = BigInt(ids.hi)
+  // Ten cursors around the middle of the log (rows ~450k..550k from the top).
+  const deepCursors = Array.from({ length: 10 }, (_, k) =>
+    (lo + ((hi - lo) * BigInt(45 + k)) / 100n).toString(),
+  )
+  const yearAgo = new Date(Date.now() - 365 * 864e5)
+  const rangeFrom = new Date(
+    Date.UTC(yearAgo.getUTCFullYear(), yearAgo.getUTCMonth(), yearAgo.getUTCDate()),
+  )
+  const rangeTo = new Date(rangeFrom.getTime() + 30 * 864e5)
+  const inRange = await one(
+    `select min(id)::text as lo, max(id)::text as hi, count(*)::int as n from public.activity_log
+      where workspace_id = ${WS_SQL} and occurred_at >= $1 and occurred_at < $2`,
+    [rangeFrom, rangeTo],
+  )
+  const rlo = BigInt(inRange.lo ?? '0')
+  const rhi = BigInt(inRange.hi ?? '0')
+  const rangeCursors = Array.from({ length: 10 }, (_, k) =>
+    (rlo + ((rhi - rlo) * BigInt(20 + 6 * k)) / 100n).toString(),
+  )
+  // The same positions as (occurred_at, id) pairs, for keyset pagination in time order.
+  const at = async (id) =>
+    one(
+      `select to_json(occurred_at) #>> '{}' as ts, id::text as id from public.activity_log
+      where workspace_id = ${WS_SQL} and id <= $1 order by id desc limit 1`,
+      [id],
+    )
+  const deepTimeCursors = []
+  for (const c of deepCursors) deepTimeCursors.push(await at(c))
+  const rangeTimeCursors = []
+  for (const c of rangeCursors) rangeTimeCursors.push(await at(c))
+  const comboTo = new Date()
+  const comboFrom = new Date(Date.now() - 90 * 864e5)
+  const assets = await db.query(
+    `select id from public.assets where workspace_id = ${WS_SQL} order by asset_tag limit 200`,
+  )
+  return {
+    workspaceId: ws.rows[0].id,
+    admin: adminUser,
+    owner: byEmail['owner@bench.fluxera.test'],
+    dataset: { ...dataset, rowsInRange: inRange.n },
+    busyActorId: adminUser.id,
+    actorRows: busy.n,
+    quietActorId: quiet?.id ?? adminUser.id,
+    quietActorRows: quiet?.n ?? busy.n,
+    deepCursors,
+    rangeCursors,
+    deepTimeCursors,
+    rangeTimeCursors,
+    rangeFrom: rangeFrom.toISOString(),
+    rangeTo: rangeTo.toISOString(),
+    comboFrom: comboFrom.toISOString(),
+    comboTo: comboTo.toISOString(),
+    assetIds: assets.rows.map((r) => r.id),
+  }
+}

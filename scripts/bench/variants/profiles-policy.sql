@@ -1,0 +1,8 @@
+-- Profiles of co-members: ask "can the caller see a membership of this user?" (memberships' own
+-- RLS answers it) instead of materialising every visible user id in private.visible_profile_ids().
+-- Same rows: a membership is visible when it is the caller's own or in a workspace where the
+-- caller holds members.view, which is what visible_profile_ids() returns.
+drop policy "Members with members.view can read co-member profiles" on public.profiles;
+create policy "Members with members.view can read co-member profiles"
+  on public.profiles for select to authenticated
+  using (exists (select 1 from public.memberships m where m.user_id = profiles.id));
