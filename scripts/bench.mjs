@@ -5,7 +5,7 @@
 // the app's initial JavaScript. Prints a table and writes bench-results/bench.json and
 // bench-results/explain.txt. See docs/benchmarks.md.
 //
-//   npm run bench                      everything (about 10 minutes on 2 cores)
+//   npm run bench                      everything (about 15 minutes on 2 cores)
 //   npm run bench -- --quick           fewer iterations, for a smoke run
 //   npm run bench -- --only=members,activity,spa,rpc,write,export,trigger,verify,explain,js
 //
@@ -132,6 +132,12 @@ results.machine.postgrest = await fetch(`${apiUrl}/rest/v1/`, {
   () => 'unknown',
 )
 results.dataset = ctx.dataset
+results.migrations = await db
+  .query('select version from supabase_migrations.schema_migrations order by version')
+  .then(
+    (r) => r.rows.map((x) => x.version),
+    () => null, // a database not built by scripts/stack.mjs
+  )
 
 const token = await accessToken(ctx.admin)
 const claims = claimsOf(token)

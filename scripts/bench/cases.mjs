@@ -89,7 +89,7 @@ export function readCases(ctx) {
       label: 'members: page 100 (offset 4950)',
       read: members({ offset: 4950 }),
     },
-    // Proposed: filter on the stored status (which lift_expired_suspensions() keeps current)
+    // Proposed: filter on the stored status (lift_expired_suspensions() updates it every 5 minutes)
     // rather than the computed effective_status, whose selectivity the planner cannot estimate.
     {
       id: 'proposal.members_status',
