@@ -3,7 +3,7 @@
 // the SPA with Vite. Ctrl-C stops Vite and the stack this command started.
 import { spawn } from 'node:child_process'
 import { join } from 'node:path'
-import { root } from './stack/config.mjs'
+import { apiUrl, ports, root } from './stack/config.mjs'
 import { start, stop } from './stack.mjs'
 
 const t0 = performance.now()
@@ -15,8 +15,9 @@ Demo accounts (password Fluxera-demo-2026!), workspace "Acme Corp":
   member@fluxera.test  Member       viewer@fluxera.test  Viewer
 `)
 
-const vite = spawn(process.execPath, [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), '--host', '127.0.0.1', '--port', '5173', '--strictPort'], {
+const vite = spawn(process.execPath, [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), '--host', '127.0.0.1', '--port', String(ports.app), '--strictPort'], {
   cwd: root,
+  env: { ...process.env, VITE_SUPABASE_URL: apiUrl },
   stdio: ['inherit', 'pipe', 'inherit'],
 })
 let announced = false

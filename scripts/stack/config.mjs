@@ -8,13 +8,19 @@ export const root = resolve(fileURLToPath(new URL('../..', import.meta.url)))
 export const stateDir = process.env.FLUXERA_STACK_DIR ?? join(root, '.supabase-local')
 export const cacheBin = process.env.FLUXERA_CACHE_BIN ?? join(homedir(), '.cache', 'fluxera', 'bin')
 
+// FLUXERA_PORT_OFFSET shifts every port, so that a second checkout can run its own stack beside
+// the first one (each with its own FLUXERA_STACK_DIR). Unset, the ports are `supabase start`'s.
+const offset = Number(process.env.FLUXERA_PORT_OFFSET ?? 0)
 export const ports = {
-  api: 54321, // the gateway, like Kong in `supabase start`
-  db: 54322,
-  mailUi: 54324, // Mailpit web UI and JSON API (Inbucket's port in the CLI)
-  smtp: 54325,
-  rest: 3000, // PostgREST, internal
-  functions: 54329, // Deno functions server, internal
+  api: 54321 + offset, // the gateway, like Kong in `supabase start`
+  db: 54322 + offset,
+  mailUi: 54324 + offset, // Mailpit web UI and JSON API (Inbucket's port in the CLI)
+  smtp: 54325 + offset,
+  rest: 3000 + offset, // PostgREST, internal
+  functions: 54329 + offset, // Deno functions server, internal
+  auth: 9999 + offset, // Supabase Auth, internal
+  app: 5173 + offset, // Vite, `npm run dev`
+  e2eApp: 5174 + offset, // Vite, browser tests
 }
 
 // Supabase's public local demo secret and keys (HS256). Never use them outside a local stack.

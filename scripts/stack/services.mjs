@@ -248,7 +248,7 @@ const functions = processService({
     SUPABASE_ANON_KEY: anonKey,
     SUPABASE_SERVICE_ROLE_KEY: serviceRoleKey,
     SUPABASE_DB_URL: dbUrl,
-    SITE_URL: 'http://127.0.0.1:5173',
+    SITE_URL: `http://127.0.0.1:${ports.app}`,
   },
   ready: () => httpOk(`http://127.0.0.1:${ports.functions}/_health`, () => true),
 })

@@ -2,17 +2,19 @@
 // starts it) and hands its URL to the tests.
 import type { TestProject } from 'vitest/node'
 import { createServer, type ViteDevServer } from 'vite'
+import { apiUrl, ports } from '../../scripts/stack/config.mjs'
 
 let server: ViteDevServer | undefined
 
 export default async function setup(project: TestProject) {
+  process.env.VITE_SUPABASE_URL = apiUrl
   server = await createServer({
     configFile: new URL('../../vite.config.ts', import.meta.url).pathname,
-    server: { host: '127.0.0.1', port: 5174, strictPort: true },
+    server: { host: '127.0.0.1', port: ports.e2eApp, strictPort: true },
     logLevel: 'warn',
   })
   await server.listen()
-  project.provide('appUrl', 'http://127.0.0.1:5174')
+  project.provide('appUrl', `http://127.0.0.1:${ports.e2eApp}`)
   return async () => {
     await server?.close()
   }
