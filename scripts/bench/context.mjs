@@ -78,8 +78,24 @@ export async function loadContext(db) {
   const assets = await db.query(
     `select id from public.assets where workspace_id = ${WS_SQL} order by asset_tag limit 200`,
   )
+  // user ids of the workspace (name lookups of a page of rows) and 50 members who did things
+  // (an actor box that matched many people)
+  const userIds = (
+    await db.query(
+      `select user_id from public.memberships where workspace_id = ${WS_SQL} order by id`,
+    )
+  ).rows.map((r) => r.user_id)
+  const manyActorIds = (
+    await db.query(
+      `select m.user_id from public.memberships m where m.workspace_id = ${WS_SQL}
+        and m.user_id in (select p.id from public.profiles p where p.full_name ilike '%schmidt%')
+        order by m.user_id limit 50`,
+    )
+  ).rows.map((r) => r.user_id)
   return {
     workspaceId: ws.rows[0].id,
+    userIds,
+    manyActorIds,
     admin: adminUser,
     owner: byEmail['owner@bench.fluxera.test'],
     dataset: { ...dataset, rowsInRange: inRange.n },
