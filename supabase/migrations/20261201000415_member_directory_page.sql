@@ -59,40 +59,28 @@ as $$
 $$;
 comment on function private.like_pattern(text) is 'Substring pattern for ilike: the text with its LIKE wildcards escaped, between %.';
 
-create or replace function public.member_directory_page(
-  p_workspace_id uuid,
-  p_sort text default 'full_name',
-  p_descending boolean default false,
-  p_role public.workspace_role default null,
-  p_status public.member_status default null,
-  p_search text default null,
-  p_offset integer default 0,
-  p_limit integer default 50
+create or replace function private.directory_page_sql(
+  p_sort text,
+  p_descending boolean,
+  p_role public.workspace_role,
+  p_status public.member_status,
+  p_search text,
+  p_manage boolean
 )
-returns setof public.member_directory
+returns text
 language plpgsql
-stable
-security definer
+immutable
 set search_path = ''
 as $$
 declare
-  v_manage boolean;
   v_sort text := coalesce(p_sort, 'full_name');
   v_dir text := case when p_descending then 'desc' else 'asc' end;
   v_order text;
   v_needs_profile boolean := nullif(btrim(p_search), '') is not null;
+  v_manage boolean := coalesce(p_manage, false);
   v_inner text;
   v_sql text;
 begin
-  if not private.is_member(p_workspace_id) then
-    raise exception 'Workspace not found.' using errcode = 'P0002', hint = 'not_found';
-  end if;
-  perform private.require_permission(p_workspace_id, 'members.view');
-  if p_offset is null or p_offset < 0 or p_limit is null or p_limit < 1 or p_limit > 1000 then
-    raise exception 'Page out of range (offset >= 0, limit 1 to 1000).' using errcode = '22023', hint = 'invalid_page';
-  end if;
-  v_manage := private.has_permission(p_workspace_id, 'members.manage');
-
   -- Columns only managers may see cannot order the page for others: fall back to the name.
   if not v_manage and v_sort in ('last_active_at', 'invited_by_email') then
     v_sort := 'full_name';
@@ -148,6 +136,43 @@ begin
     || '   where i.id = m.invited_by offset 0) i on true'
     || ' order by m.n';
 
+  return v_sql;
+end;
+$$;
+comment on function private.directory_page_sql(text, boolean, public.workspace_role, public.member_status, text, boolean) is
+  'The statement member_directory_page runs ($1 workspace, $2 role, $3 status, $4 search pattern, $5 limit, $6 offset): the page of memberships in the chosen order, then names and emails of those rows; manage-only columns as NULL unless p_manage. Separate so that tests can EXPLAIN exactly what runs. Errors: 22023 invalid_sort.';
+
+create or replace function public.member_directory_page(
+  p_workspace_id uuid,
+  p_sort text default 'full_name',
+  p_descending boolean default false,
+  p_role public.workspace_role default null,
+  p_status public.member_status default null,
+  p_search text default null,
+  p_offset integer default 0,
+  p_limit integer default 50
+)
+returns setof public.member_directory
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+declare
+  v_manage boolean;
+  v_sql text;
+begin
+  if not private.is_member(p_workspace_id) then
+    raise exception 'Workspace not found.' using errcode = 'P0002', hint = 'not_found';
+  end if;
+  perform private.require_permission(p_workspace_id, 'members.view');
+  if p_offset is null or p_offset < 0 or p_limit is null or p_limit < 1 or p_limit > 1000 then
+    raise exception 'Page out of range (offset >= 0, limit 1 to 1000).' using errcode = '22023', hint = 'invalid_page';
+  end if;
+  v_manage := private.has_permission(p_workspace_id, 'members.manage');
+
+  v_sql := private.directory_page_sql(p_sort, p_descending, p_role, p_status, p_search, v_manage);
+
   return query execute v_sql
     using p_workspace_id, p_role, p_status, private.like_pattern(coalesce(p_search, '')), p_limit, p_offset;
 end;
@@ -188,3 +213,7 @@ comment on function public.member_directory_count(uuid, public.workspace_role, p
   'Users page: how many members match the filters (same rules as member_directory_page). The SPA asks once per filter or search change, not on every page turn or sort. Errors: P0002 not_found, 42501 not_allowed.';
 revoke all on function public.member_directory_count(uuid, public.workspace_role, public.member_status, text) from public, anon;
 grant execute on function public.member_directory_count(uuid, public.workspace_role, public.member_status, text) to authenticated;
+
+revoke all on function private.directory_where(public.workspace_role, public.member_status, text) from public, anon, authenticated;
+revoke all on function private.like_pattern(text) from public, anon, authenticated;
+revoke all on function private.directory_page_sql(text, boolean, public.workspace_role, public.member_status, text, boolean) from public, anon, authenticated;

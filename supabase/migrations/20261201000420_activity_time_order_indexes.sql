@@ -7,8 +7,8 @@
 -- (PostgREST's prepared statements run generic plans). Before, the page sorted by id and the
 -- indexes ended in occurred_at, so a date range a year back walked ~700,000 newer rows and a busy
 -- actor's rows were all read and sorted (docs/benchmarks.md). The indexes keep their names;
--- each gains the id tie-breaker. The subject index is new: a member's history is "done by or
--- to" them (actor or subject).
+-- each gains the id tie-breaker. New: entity type alone, and the subject (a member's history is
+-- "done by or to" them).
 -- =====================================================================================
 
 drop index public.activity_log_workspace_occurred_idx;
@@ -29,19 +29,13 @@ create index activity_log_workspace_action_idx
 comment on index public.activity_log_workspace_action_idx is
   'Activity filtered by action, newest first; also the alert scans by action and time.';
 
-drop index public.activity_log_workspace_entity_idx;
-create index activity_log_workspace_entity_idx
-  on public.activity_log (workspace_id, entity_type, entity_id, occurred_at desc, id desc);
-comment on index public.activity_log_workspace_entity_idx is
-  'Activity filtered by entity type (and one entity''s history), newest first.';
+create index activity_log_workspace_entity_type_idx
+  on public.activity_log (workspace_id, entity_type, occurred_at desc, id desc);
+comment on index public.activity_log_workspace_entity_type_idx is
+  'Activity filtered by entity type, newest first. (One entity''s history keeps activity_log_workspace_entity_idx.)';
 
 create index activity_log_workspace_subject_idx
   on public.activity_log (workspace_id, subject_user_id, occurred_at desc, id desc)
   where subject_user_id is not null;
 comment on index public.activity_log_workspace_subject_idx is
   'A member''s history: changes done to them (with the actor index: done by them), newest first.';
-
-create index activity_log_workspace_actor_email_idx
-  on public.activity_log (workspace_id, actor_email, occurred_at desc, id desc);
-comment on index public.activity_log_workspace_actor_email_idx is
-  'Activity filtered by the exact email of an actor who is no longer in the directory, newest first.';
