@@ -5,7 +5,7 @@
 -- db-max-rows (10,000) or at 5,000 activity rows: at Bench Corp, 10,000 of 50,000 assets and a
 -- few days of a 30-day chart. Now one call returns the counts. Each section is computed only
 -- where the caller holds its permission (members.view, assets.view, activity.view) and is NULL
--- otherwise; the reads themselves run with the caller's RLS (security invoker).
+-- otherwise (security definer, reading only the workspace asked for, like the RLS policies).
 -- =====================================================================================
 
 create or replace function public.workspace_report(
@@ -17,7 +17,7 @@ create or replace function public.workspace_report(
 returns jsonb
 language plpgsql
 stable
-security invoker
+security definer
 set search_path = ''
 as $$
 declare
