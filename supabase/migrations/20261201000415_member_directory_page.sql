@@ -81,9 +81,10 @@ declare
   v_inner text;
   v_sql text;
 begin
-  -- Columns only managers may see cannot order the page for others: fall back to the name.
+  -- Columns only managers may see cannot order the page for others: fall back to the name, A to Z.
   if not v_manage and v_sort in ('last_active_at', 'invited_by_email') then
     v_sort := 'full_name';
+    v_dir := 'asc';
   end if;
 
   -- Each order ends with the membership id, so pages never overlap; nulls go last either way
@@ -178,7 +179,7 @@ begin
 end;
 $$;
 comment on function public.member_directory_page(uuid, text, boolean, public.workspace_role, public.member_status, text, integer, integer) is
-  'Users page: one page (p_offset, p_limit <= 1000) of the directory of a workspace where the caller holds members.view, sorted by p_sort (full_name, email, role, effective_status, created_at, last_active_at, invited_by_email; the last two only for members.manage, otherwise by name) and filtered by role, effective status and a substring of name or email. Rows as in member_directory, manage-only columns NULL without members.manage. Errors: P0002 not_found, 42501 not_allowed, 22023 invalid_page / invalid_sort.';
+  'Users page: one page (p_offset, p_limit <= 1000) of the directory of a workspace where the caller holds members.view, sorted by p_sort (full_name, email, role, effective_status, created_at, last_active_at, invited_by_email; the last two only for members.manage, otherwise by name A to Z) and filtered by role, effective status and a substring of name or email. Rows as in member_directory, manage-only columns NULL without members.manage. Errors: P0002 not_found, 42501 not_allowed, 22023 invalid_page / invalid_sort.';
 revoke all on function public.member_directory_page(uuid, text, boolean, public.workspace_role, public.member_status, text, integer, integer) from public, anon;
 grant execute on function public.member_directory_page(uuid, text, boolean, public.workspace_role, public.member_status, text, integer, integer) to authenticated;
 
