@@ -125,6 +125,7 @@ export const useActivityStore = defineStore('activity', () => {
     cursors,
     next,
     loading,
+    query,
     load,
     older,
     newer,
