@@ -65,8 +65,9 @@ export async function loadContext(db) {
   // The same positions as (occurred_at, id) pairs, for keyset pagination in time order.
   const at = async (id) =>
     one(
-      `select to_json(occurred_at) #>> '{}' as ts, id::text as id from public.activity_log
-      where workspace_id = ${WS_SQL} and id <= $1 order by id desc limit 1`,
+      // order by the bigint column, not the text alias (which sorted '99999' above '455285')
+      `select to_json(a.occurred_at) #>> '{}' as ts, a.id::text as id from public.activity_log a
+      where a.workspace_id = ${WS_SQL} and a.id <= $1 order by a.id desc limit 1`,
       [id],
     )
   const deepTimeCursors = []
