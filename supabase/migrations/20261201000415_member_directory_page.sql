@@ -107,14 +107,18 @@ begin
   end if;
   v_needs_profile := v_needs_profile or v_sort in ('full_name', 'email');
 
-  -- 1. The page of memberships, in order (profiles joined only to sort or search by them).
-  v_inner := 'select m.*, row_number() over () as n from ('
-    || 'select m.* from public.memberships m'
+  -- 1. The ids of the page, in order (profiles joined only to sort or search by them): a deep
+  --    page skips its offset inside the index (index-only where the order's index covers it),
+  --    then the page's rows are read by primary key.
+  v_inner := 'select m.*, page.n from ('
+    || 'select m.id, row_number() over () as n from ('
+    || 'select m.id from public.memberships m'
     || case when v_needs_profile then ' join public.profiles p on p.id = m.user_id' else '' end
     || case when v_sort = 'invited_by_email' then ' left join public.profiles i on i.id = m.invited_by' else '' end
     || ' where ' || private.directory_where(p_role, p_status, p_search)
     || ' order by ' || v_order
-    || ' limit $5 offset $6) m';
+    || ' limit $5 offset $6) m) page'
+    || ' cross join lateral (select x.* from public.memberships x where x.id = page.id offset 0) m';
 
   -- 2. Names and emails of those rows only; manage-only columns hidden from non-managers.
   v_sql := 'select m.id, m.workspace_id, m.user_id, p.email, p.full_name, m.role, m.status,'
