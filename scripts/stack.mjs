@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// The local Supabase stack without Docker: PostgreSQL 15, PostgREST 12, Deno functions, Mailpit
-// and a gateway on 127.0.0.1:54321, wired like `supabase start`.
+// The local Supabase stack without Docker: PostgreSQL 15, PostgREST 12, Auth (the project's
+// GoTrue-compatible stand-in, or Supabase Auth itself with SUPABASE_AUTH_BIN), Deno functions,
+// Mailpit and a gateway on 127.0.0.1:54321, wired like `supabase start`.
 //
 //   node scripts/stack.mjs start     start what is not running; apply pending migrations
 //   node scripts/stack.mjs stop      stop everything
@@ -13,7 +14,7 @@ import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { anonKey, apiUrl, dbUrl, mailUrl, paths, ports, root, serviceRoleKey, stateDir } from './stack/config.mjs'
-import { StackError, services } from './stack/services.mjs'
+import { StackError, realAuthBin, realAuthMigrate, services } from './stack/services.mjs'
 import { psql } from './stack/pg.mjs'
 
 const bold = (s) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s)
@@ -79,6 +80,35 @@ function seed() {
   console.log('  seeded demo data')
 }
 
+/**
+ * The auth schema's tables and functions, before the project's migrations: Supabase Auth's own
+ * migrations when SUPABASE_AUTH_BIN is set, else the local stand-in's scripts/stack/auth/schema.sql.
+ */
+async function authSchema() {
+  const has = (table) => psql(['-At', '-c', `select to_regclass('auth.${table}') is not null`]).trim() === 't'
+  if (realAuthBin) {
+    // Auth records its migrations in auth.schema_migrations (the stand-in leaves that table empty).
+    const done = has('schema_migrations') && psql(['-At', '-c', 'select count(*) from auth.schema_migrations']).trim() !== '0'
+    if (has('users') && !done) {
+      throw new StackError('auth', 'this database was made for the local Auth stand-in; run `npm run db:reset` with SUPABASE_AUTH_BIN set')
+    }
+    if (done) return
+    await realAuthMigrate()
+    console.log(`  applied Supabase Auth's migrations (${realAuthBin} migrate)`)
+    return
+  }
+  if (has('users') && has('one_time_tokens')) return
+  if (has('users')) {
+    throw new StackError('auth', 'this database has the old bootstrap auth tables; run `npm run db:reset` to rebuild it with the local Auth schema')
+  }
+  try {
+    psql(['--single-transaction', '-f', join(root, 'scripts', 'stack', 'auth', 'schema.sql')], { user: 'supabase_auth_admin' })
+  } catch (err) {
+    throw new StackError('auth', `scripts/stack/auth/schema.sql failed: ${err.message}`)
+  }
+  console.log('  applied the local Auth schema')
+}
+
 export async function start() {
   const t0 = performance.now()
   mkdirSync(paths.logs, { recursive: true })
@@ -95,6 +125,7 @@ export async function start() {
           psql(['-f', join(root, 'scripts', 'stack', 'bootstrap.sql')])
           console.log('  applied the Supabase bootstrap')
         }
+        await authSchema()
         migrate()
         if (fresh) seed()
       }
