@@ -58,6 +58,7 @@ try {
   run('lint', 'npx', ['--no-install', 'eslint', '.'])
   vitest('unit')
   run('database', node, ['scripts/stack.mjs', 'test-db'], proveCount)
+  vitest('auth')
   vitest('integration')
   vitest('e2e')
 } finally {
