@@ -264,7 +264,8 @@ export const realAuthBin = process.env.SUPABASE_AUTH_BIN || null
 export async function realAuthEnv() {
   const { loadConfig } = await import('./auth/config.ts')
   const cfg = loadConfig()
-  const classes = cfg.passwordRequired.join(':')
+  // Character classes are separated by ':'; a ':' inside a class is escaped as '\\:'.
+  const classes = cfg.passwordRequired.map((set) => set.replaceAll(':', '\\:')).join(':')
   const env = {
     GOTRUE_API_HOST: '127.0.0.1',
     PORT: String(ports.auth),

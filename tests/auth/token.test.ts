@@ -29,7 +29,9 @@ describe('password sign-in', () => {
     expect(r.body.refresh_token).toMatch(/^\S+$/)
     const c = claims(r.body.access_token)
     expect(Object.keys(c).sort()).toEqual(Object.keys(recorded('access_token_claims')).sort())
-    expect(c).toMatchObject({
+    // Real Auth's first token after a start carries aud as an array, later ones as a string.
+    expect([c.aud, [c.aud].flat()[0]]).toContainEqual('authenticated')
+    expect({ ...c, aud: [c.aud].flat()[0] }).toMatchObject({
       iss: `${apiUrl}/auth/v1`,
       sub: '00000000-0000-4000-a000-000000000001',
       aud: 'authenticated',
@@ -110,10 +112,9 @@ describe('bad input gets Auth’s 4xx, never a 500', () => {
     expect((await auth('/token', { body: {} })).status).toBe(400)
   })
 
-  it('a missing refresh token is an OAuth invalid_request', async () => {
-    const r = await auth('/token?grant_type=refresh_token', { body: {} })
-    expect(r.status).toBe(400)
-    expect(r.body).toMatchObject({ error: 'invalid_request' })
+  it('a missing or malformed refresh token is validation_failed', async () => {
+    expectError(await auth('/token?grant_type=refresh_token', { body: {} }), 400, 'validation_failed')
+    expectError(await auth('/token?grant_type=refresh_token', { body: { refresh_token: 'UPPERCASE123' } }), 400, 'validation_failed')
   })
 
   it('pkce without code or verifier is validation_failed; an unknown code is flow_state_not_found', async () => {

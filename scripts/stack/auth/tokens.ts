@@ -6,15 +6,16 @@ import type { PoolClient } from 'pg'
 import type { AuthConfig } from './config.ts'
 import type { Db, Row } from './db.ts'
 import { CommitWithError, toIso, txCommitting } from './db.ts'
-import { ApiError, badRequest, forbidden, OAuthError, unauthorized } from './errors.ts'
+import { ApiError, badRequest, forbidden, unauthorized } from './errors.ts'
 import { invokeHook } from './hooks.ts'
 import { audit, clientIp, findUserById, isBanned, userJson } from './users.ts'
 
-const ALNUM = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'
+// Refresh tokens are 12 characters of [a-z0-9], the format Auth accepts for its (v1) tokens.
+const ALNUM = 'abcdefghijklmnopqrstuvwxyz0123456789'
 export function secureAlphanumeric(n: number): string {
   const bytes = randomBytes(n * 2)
   let out = ''
-  for (let i = 0; out.length < n && i < bytes.length; i++) if (bytes[i] < 248) out += ALNUM[bytes[i] % 62]
+  for (let i = 0; out.length < n && i < bytes.length; i++) if (bytes[i] < 252) out += ALNUM[bytes[i] % 36]
   return out.length === n ? out : secureAlphanumeric(n)
 }
 
@@ -129,7 +130,10 @@ export async function swapRefreshToken(c: Db, user: Row, old: Row): Promise<stri
 
 /** grant_type=refresh_token, with rotation and Auth's reuse rules. */
 export async function refreshTokenGrant(cfg: AuthConfig, req: IncomingMessage, refreshToken: unknown) {
-  if (typeof refreshToken !== 'string' || refreshToken === '') throw new OAuthError('invalid_request', 'refresh_token required')
+  // Auth accepts its 12-character tokens and its signed (v2) ones; the stand-in issues only the former.
+  if (typeof refreshToken !== 'string' || !/^[a-z0-9]{12}$/.test(refreshToken)) {
+    throw badRequest('validation_failed', 'Refresh token is not valid')
+  }
   return txCommitting(async (c) => {
     const r = await c.query(`select * from auth.refresh_tokens where token = $1 for update`, [refreshToken])
     const token = r.rows[0]

@@ -89,7 +89,7 @@ async function createUserRoute(ctx: Ctx) {
   if (!rawEmail && !phone) throw badRequest('validation_failed', 'Cannot create a user without either an email or phone')
   if (phone) throw badRequest('phone_provider_disabled', 'Unsupported phone provider')
   const email = validateEmail(rawEmail)
-  if (password !== null) checkPasswordStrength(cfg, password)
+  // Like Auth, creating a user through the admin API does not apply the password policy.
   const banned = banDuration ? banUntil(banDuration) : null
   const user = await tx(async (c) => {
     if (await findUserByEmail(c, email)) throw unprocessable('email_exists', 'A user with this email address has already been registered')
