@@ -254,7 +254,14 @@ const funcs: Record<string, (...args: unknown[]) => unknown> = {
     })
     return out
   },
-  html: (...args) => ({ [SAFE_HTML]: escapeHtml(args.map(goString).join('')) }) as Escaped,
+  // text/template's html (HTMLEscapeString): unlike html/template's contextual escaper, it leaves + alone.
+  html: (...args) =>
+    ({
+      [SAFE_HTML]: args
+        .map(goString)
+        .join('')
+        .replace(/[&<>"'\0]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&#34;', "'": '&#39;', '\0': '\uFFFD' })[c]!),
+    }) as Escaped,
   urlquery: (...args) => encodeURIComponent(args.map(goString).join('')).replace(/%20/g, '+'),
   index: (v, ...keys) => keys.reduce((cur: unknown, k) => (cur == null ? undefined : (cur as Record<string, unknown>)[String(k)]), v),
 }
