@@ -55,9 +55,9 @@ const pool = (
   )
 ).rows.map((r) => r.id)
 const roles = new Map(
-  (
-    await db.query(`select id, role from public.memberships where id = any($1)`, [pool])
-  ).rows.map((r) => [r.id, r.role]),
+  (await db.query(`select id, role from public.memberships where id = any($1)`, [pool])).rows.map(
+    (r) => [r.id, r.role],
+  ),
 )
 const assetIds = ctx.assetIds
 // 50,000 rows a call: ~0.1-0.3 s on a quiet machine, inside the 8 s statement timeout when busy
@@ -321,7 +321,9 @@ if (kinds.some(([id]) => id === 'writes')) {
 }
 
 const ceiling = rows.find((r) => r.id === 'ceiling')
-console.log('\n| request | req/s | p50 | p95 | p99 | errors | timeouts | non-2xx | ratio of ceiling |')
+console.log(
+  '\n| request | req/s | p50 | p95 | p99 | errors | timeouts | non-2xx | ratio of ceiling |',
+)
 console.log('|---|---|---|---|---|---|---|---|---|')
 for (const r of rows) {
   const ratio = ceiling && r.id !== 'writes' ? `${(r.rps / ceiling.rps).toFixed(2)}x` : '—'

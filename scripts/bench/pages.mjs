@@ -55,7 +55,13 @@ const count = (over) => (i) =>
     ...(typeof over === 'function' ? over(i) : over),
   })
 // The floor of any request on this machine right now: the trivial RLS select.
-const ceiling = [['ceiling', 'trivial RLS select (workspaces?id=eq.…), for reference', () => admin.from('workspaces').select('id').eq('id', ws)]]
+const ceiling = [
+  [
+    'ceiling',
+    'trivial RLS select (workspaces?id=eq.…), for reference',
+    () => admin.from('workspaces').select('id').eq('id', ws),
+  ],
+]
 const users = [
   ['users.first', 'first page, default order (last active, newest first)', page({})],
   ['users.count', 'count (once per filter change)', count({})],
@@ -68,16 +74,28 @@ const users = [
   ['users.role', 'role = member', page({ p_role: 'member' })],
   ['users.status', 'status = active (effective)', page({ p_status: 'active' })],
   ['users.suspended', 'status = suspended (effective)', page({ p_status: 'suspended' })],
-  ['users.role_status', 'role = viewer + status = active', page({ p_role: 'viewer', p_status: 'active' })],
+  [
+    'users.role_status',
+    'role = viewer + status = active',
+    page({ p_role: 'viewer', p_status: 'active' }),
+  ],
   ['users.search', 'search name/email (6 terms rotated)', page((i) => ({ p_search: SEARCH(i) }))],
   [
     'users.search_filters',
     'search + role + status',
     page((i) => ({ p_search: SEARCH(i), p_role: 'member', p_status: 'active' })),
   ],
-  ['users.search_name_sort', 'search, sorted by name', page((i) => ({ p_search: SEARCH(i), p_sort: 'full_name', p_descending: false }))],
+  [
+    'users.search_name_sort',
+    'search, sorted by name',
+    page((i) => ({ p_search: SEARCH(i), p_sort: 'full_name', p_descending: false })),
+  ],
   ['users.deep', 'page 100 (offset 4,950), default order', page({ p_offset: 4950 })],
-  ['users.deep_name', 'page 100 (offset 4,950), by name', page({ p_offset: 4950, p_sort: 'full_name', p_descending: false })],
+  [
+    'users.deep_name',
+    'page 100 (offset 4,950), by name',
+    page({ p_offset: 4950, p_sort: 'full_name', p_descending: false }),
+  ],
   ['users.last', 'last page (offset 9,950), default order', page({ p_offset: 9950 })],
   ['users.count_filters', 'count, role + status', count({ p_role: 'member', p_status: 'active' })],
   ['users.count_search', 'count, search', count((i) => ({ p_search: SEARCH(i) }))],
@@ -97,23 +115,36 @@ const log = (build) => (i) => {
   b = build ? build(b, i) : b
   return b.order('occurred_at', { ascending: false }).order('id', { ascending: false }).limit(26)
 }
-const after = (b, cur) => b.lte('occurred_at', cur.ts).or(`occurred_at.lt."${cur.ts}",id.lt.${cur.id}`)
-const capped = (over = {}) => () =>
-  admin.rpc('activity_count', { p_workspace_id: ws, p_cap: 10000, ...over })
-const people = (ids, over = {}) => () =>
-  admin.rpc('activity_of_people', {
-    p_workspace_id: ws,
-    p_user_ids: ids,
-    p_limit: 26,
-    ...over,
-  })
+const after = (b, cur) =>
+  b.lte('occurred_at', cur.ts).or(`occurred_at.lt."${cur.ts}",id.lt.${cur.id}`)
+const capped =
+  (over = {}) =>
+  () =>
+    admin.rpc('activity_count', { p_workspace_id: ws, p_cap: 10000, ...over })
+const people =
+  (ids, over = {}) =>
+  () =>
+    admin.rpc('activity_of_people', {
+      p_workspace_id: ws,
+      p_user_ids: ids,
+      p_limit: 26,
+      ...over,
+    })
 const deep = rotate(ctx.deepTimeCursors)
 const rangeDeep = rotate(ctx.rangeTimeCursors)
 const activity = [
   ['activity.first', 'first page (newest 25)', log()],
   ['activity.count', 'count (exact to 10,000, then "10,000+"), whole log', capped()],
-  ['activity.actor_busy', `actor = busy admin (${ctx.actorRows} rows)`, log((b) => b.eq('actor_id', ctx.busyActorId))],
-  ['activity.actor_quiet', `actor = quiet member (${ctx.quietActorRows} rows)`, log((b) => b.eq('actor_id', ctx.quietActorId))],
+  [
+    'activity.actor_busy',
+    `actor = busy admin (${ctx.actorRows} rows)`,
+    log((b) => b.eq('actor_id', ctx.busyActorId)),
+  ],
+  [
+    'activity.actor_quiet',
+    `actor = quiet member (${ctx.quietActorRows} rows)`,
+    log((b) => b.eq('actor_id', ctx.quietActorId)),
+  ],
   [
     'activity.actor_lookup',
     'actor box: directory lookup of the typed name/email',
@@ -126,32 +157,76 @@ const activity = [
         p_limit: 50,
       }),
   ],
-  ['activity.actor_many', 'actor box matched 50 members (RPC, merged ranges)', people(ctx.manyActorIds)],
-  ['activity.actor_email', 'actor = exact email of a former member', log((b) => b.eq('actor_email', 'gone@bench.fluxera.test'))],
-  ['activity.action', 'action = member.role_changed', log((b) => b.eq('action', 'member.role_changed'))],
+  [
+    'activity.actor_many',
+    'actor box matched 50 members (RPC, merged ranges)',
+    people(ctx.manyActorIds),
+  ],
+  [
+    'activity.actor_email',
+    'actor = exact email of a former member',
+    log((b) => b.eq('actor_email', 'gone@bench.fluxera.test')),
+  ],
+  [
+    'activity.action',
+    'action = member.role_changed',
+    log((b) => b.eq('action', 'member.role_changed')),
+  ],
   ['activity.entity', 'entity = license', log((b) => b.eq('entity_type', 'license'))],
-  ['activity.range', '30-day range one year ago', log((b) => b.gte('occurred_at', ctx.rangeFrom).lt('occurred_at', ctx.rangeTo))],
+  [
+    'activity.range',
+    '30-day range one year ago',
+    log((b) => b.gte('occurred_at', ctx.rangeFrom).lt('occurred_at', ctx.rangeTo)),
+  ],
   [
     'activity.range_deep',
     '30-day range, a page deep inside it (keyset)',
-    log((b, i) => after(b.gte('occurred_at', ctx.rangeFrom).lt('occurred_at', ctx.rangeTo), rangeDeep(i))),
+    log((b, i) =>
+      after(b.gte('occurred_at', ctx.rangeFrom).lt('occurred_at', ctx.rangeTo), rangeDeep(i)),
+    ),
   ],
   [
     'activity.actor_range',
     'busy actor + 30 days a year back',
-    log((b) => b.eq('actor_id', ctx.busyActorId).gte('occurred_at', ctx.rangeFrom).lt('occurred_at', ctx.rangeTo)),
+    log((b) =>
+      b
+        .eq('actor_id', ctx.busyActorId)
+        .gte('occurred_at', ctx.rangeFrom)
+        .lt('occurred_at', ctx.rangeTo),
+    ),
   ],
   [
     'activity.combo',
     'actor + action + last 90 days',
-    log((b) => b.eq('actor_id', ctx.busyActorId).eq('action', 'asset.updated').gte('occurred_at', ctx.comboFrom)),
+    log((b) =>
+      b
+        .eq('actor_id', ctx.busyActorId)
+        .eq('action', 'asset.updated')
+        .gte('occurred_at', ctx.comboFrom),
+    ),
   ],
-  ['activity.member', 'one member\'s history (done by or to; RPC)', people([ctx.busyActorId], { p_include_subject: true })],
-  ['activity.member_quiet', 'a quiet member\'s history (RPC)', people([ctx.quietActorId], { p_include_subject: true })],
+  [
+    'activity.member',
+    "one member's history (done by or to; RPC)",
+    people([ctx.busyActorId], { p_include_subject: true }),
+  ],
+  [
+    'activity.member_quiet',
+    "a quiet member's history (RPC)",
+    people([ctx.quietActorId], { p_include_subject: true }),
+  ],
   ['activity.deep', 'deep page, keyset (~row 500,000)', log((b, i) => after(b, deep(i)))],
-  ['activity.count_range', 'count (capped), 30-day range', capped({ p_from: ctx.rangeFrom, p_to: ctx.rangeTo })],
+  [
+    'activity.count_range',
+    'count (capped), 30-day range',
+    capped({ p_from: ctx.rangeFrom, p_to: ctx.rangeTo }),
+  ],
   ['activity.count_actor', 'count (capped), busy actor', capped({ p_user_ids: [ctx.busyActorId] })],
-  ['activity.count_quiet', 'count (capped), quiet member', capped({ p_user_ids: [ctx.quietActorId] })],
+  [
+    'activity.count_quiet',
+    'count (capped), quiet member',
+    capped({ p_user_ids: [ctx.quietActorId] }),
+  ],
 ]
 
 const GOALS = { ceiling: 15, users: 15, activity: 20 }
@@ -164,7 +239,10 @@ const results = {
   assets: null,
 }
 console.log(
-  `Bench Corp: ${ctx.dataset.members} members, ${ctx.dataset.activity} activity rows; ${ITER} iterations after ${WARMUP} warm-up runs; load ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`,
+  `Bench Corp: ${ctx.dataset.members} members, ${ctx.dataset.activity} activity rows; ${ITER} iterations after ${WARMUP} warm-up runs; load ${os
+    .loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ')}`,
 )
 for (const [group, cases] of [
   ['ceiling', ceiling],
@@ -212,7 +290,14 @@ if (!only || only === 'assets') {
   )
   const ms = performance.now() - t0
   const reachable = count === n && data.at(-1)?.asset_tag === lastTag
-  results.assets = { assets: n, counted: count, lastTag, lastPageFirst: lastPage, lastPageMs: ms, reachable }
+  results.assets = {
+    assets: n,
+    counted: count,
+    lastTag,
+    lastPageFirst: lastPage,
+    lastPageMs: ms,
+    reachable,
+  }
   console.log(
     `assets   the ${n.toLocaleString()}th asset (${lastTag}) on the last page (offset ${lastPage}): ${reachable ? 'reachable' : 'NOT REACHABLE'}; count ${count}; ${ms.toFixed(1)} ms`,
   )

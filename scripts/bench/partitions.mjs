@@ -43,7 +43,8 @@ await db.query(`set maintenance_work_mem = '256MB'; set synchronous_commit = off
 
 const BIG = '11111111-1111-4111-8111-111111111111'
 // Two years of history ending now; rows spread so that later months hold more (growth).
-await db.query(`
+await db.query(
+  `
   create table log_plain (
     id bigint not null,
     workspace_id uuid not null,
@@ -62,7 +63,8 @@ await db.query(`
     hash bytea not null
   );
   create table params as select now() - interval '730 days' as t0, $1::bigint as target;
-`.replaceAll('$1', String(TARGET)))
+`.replaceAll('$1', String(TARGET)),
+)
 
 const t0 = performance.now()
 let rows = 0
@@ -92,7 +94,9 @@ while (rows < TARGET) {
   const elapsed = (performance.now() - t0) / 1000
   log(`  ${rows.toLocaleString()} rows generated (${elapsed.toFixed(0)} s)`)
   if (elapsed > BUDGET_S * 0.45 && rows < TARGET) {
-    log(`  build budget: stopping at ${rows.toLocaleString()} rows (asked ${TARGET.toLocaleString()})`)
+    log(
+      `  build budget: stopping at ${rows.toLocaleString()} rows (asked ${TARGET.toLocaleString()})`,
+    )
     break
   }
 }
@@ -100,7 +104,9 @@ const genSeconds = (performance.now() - t0) / 1000
 
 // The partition key must be part of a partitioned table's primary key.
 const INDEXES = (t) => [
-  t === 'log_part' ? `alter table ${t} add primary key (id, occurred_at)` : `alter table ${t} add primary key (id)`,
+  t === 'log_part'
+    ? `alter table ${t} add primary key (id, occurred_at)`
+    : `alter table ${t} add primary key (id)`,
   `create index on ${t} (workspace_id, id desc)`,
   `create index on ${t} (workspace_id, occurred_at desc, id desc)`,
   `create index on ${t} (workspace_id, actor_id, occurred_at desc, id desc)`,
@@ -134,7 +140,8 @@ const partS = await timed([
   `analyze log_part`,
 ])
 const partitions = Number(
-  (await db.query(`select count(*) n from pg_inherits where inhparent = 'log_part'::regclass`)).rows[0].n,
+  (await db.query(`select count(*) n from pg_inherits where inhparent = 'log_part'::regclass`))
+    .rows[0].n,
 )
 const buildSeconds = (performance.now() - t0) / 1000
 const size = async (t) =>
@@ -170,7 +177,12 @@ const busy = (
 const yearAgo = new Date(Date.now() - 365 * 864e5)
 const monthLater = new Date(yearAgo.getTime() + 30 * 864e5)
 const cases = [
-  ['first', 'first page (newest 25)', `where workspace_id = $1 order by occurred_at desc, id desc limit 26`, [BIG]],
+  [
+    'first',
+    'first page (newest 25)',
+    `where workspace_id = $1 order by occurred_at desc, id desc limit 26`,
+    [BIG],
+  ],
   [
     'deep',
     'keyset page in the middle of the log',
@@ -183,7 +195,12 @@ const cases = [
     `where workspace_id = $1 and occurred_at >= $2 and occurred_at < $3 order by occurred_at desc, id desc limit 26`,
     [BIG, yearAgo, monthLater],
   ],
-  ['actor', 'busiest actor of the last month', `where workspace_id = $1 and actor_id = $2 order by occurred_at desc, id desc limit 26`, [BIG, busy]],
+  [
+    'actor',
+    'busiest actor of the last month',
+    `where workspace_id = $1 and actor_id = $2 order by occurred_at desc, id desc limit 26`,
+    [BIG, busy],
+  ],
   [
     'action_range',
     'action + 30 days a year back',
@@ -207,13 +224,22 @@ for (const table of ['log_plain', 'log_part']) {
       if (i >= 6) times.push(performance.now() - s) // after the switch to a generic plan
     }
     const plan = (
-      await db.query(`explain (costs off) execute ${name}(${params.map((_, k) => `$${k + 1}`).join(', ')})`, params).catch(
-        () => ({ rows: [] }),
-      )
+      await db
+        .query(
+          `explain (costs off) execute ${name}(${params.map((_, k) => `$${k + 1}`).join(', ')})`,
+          params,
+        )
+        .catch(() => ({ rows: [] }))
     ).rows
       .map((r) => r['QUERY PLAN'])
       .join('\n')
-    results.reads.push({ table, id, label, ...stats(times), partitionsInPlan: (plan.match(/log_part_\d{4}_\d{2}/g) ?? []).length })
+    results.reads.push({
+      table,
+      id,
+      label,
+      ...stats(times),
+      partitionsInPlan: (plan.match(/log_part_\d{4}_\d{2}/g) ?? []).length,
+    })
   }
 }
 
@@ -236,17 +262,28 @@ for (const table of ['log_plain', 'log_part']) {
 }
 
 const fmt = (x) => (x >= 100 ? x.toFixed(0) : x.toFixed(2))
-log(`\n| read (SQL, generic plan) | plain p50 / p95 ms | partitioned p50 / p95 ms | partitions read |`)
+log(
+  `\n| read (SQL, generic plan) | plain p50 / p95 ms | partitioned p50 / p95 ms | partitions read |`,
+)
 log('|---|---|---|---|')
 for (const [id, label] of cases) {
   const a = results.reads.find((r) => r.table === 'log_plain' && r.id === id)
   const b = results.reads.find((r) => r.table === 'log_part' && r.id === id)
-  log(`| ${label} | ${fmt(a.p50)} / ${fmt(a.p95)} | ${fmt(b.p50)} / ${fmt(b.p95)} | ${b.partitionsInPlan} of ${partitions} |`)
+  log(
+    `| ${label} | ${fmt(a.p50)} / ${fmt(a.p95)} | ${fmt(b.p50)} / ${fmt(b.p95)} | ${b.partitionsInPlan} of ${partitions} |`,
+  )
 }
 const ip = results.inserts.log_plain
 const iq = results.inserts.log_part
-log(`| one chained insert (µs) | ${fmt(ip.p50)} / ${fmt(ip.p95)} | ${fmt(iq.p50)} / ${fmt(iq.p95)} | |`)
-log(`\nrows ${rows.toLocaleString()} (${bigRows.toLocaleString()} in the big tenant); generated in ${genSeconds.toFixed(0)} s, built in ${buildSeconds.toFixed(0)} s (plain indexes ${plainIndexS.toFixed(0)} s, partitioned copy ${partS.toFixed(0)} s); plain ${(sizes.plain / 2 ** 30).toFixed(2)} GB, partitioned ${(sizes.partitioned / 2 ** 30).toFixed(2)} GB; load ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`)
+log(
+  `| one chained insert (µs) | ${fmt(ip.p50)} / ${fmt(ip.p95)} | ${fmt(iq.p50)} / ${fmt(iq.p95)} | |`,
+)
+log(
+  `\nrows ${rows.toLocaleString()} (${bigRows.toLocaleString()} in the big tenant); generated in ${genSeconds.toFixed(0)} s, built in ${buildSeconds.toFixed(0)} s (plain indexes ${plainIndexS.toFixed(0)} s, partitioned copy ${partS.toFixed(0)} s); plain ${(sizes.plain / 2 ** 30).toFixed(2)} GB, partitioned ${(sizes.partitioned / 2 ** 30).toFixed(2)} GB; load ${os
+    .loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ')}`,
+)
 
 mkdirSync(join(root, 'bench-results'), { recursive: true })
 writeFileSync(
@@ -258,7 +295,12 @@ writeFileSync(
       rows,
       bigTenantRows: bigRows,
       partitions,
-      seconds: { generate: genSeconds, plainIndexes: plainIndexS, partitionedCopy: partS, total: buildSeconds },
+      seconds: {
+        generate: genSeconds,
+        plainIndexes: plainIndexS,
+        partitionedCopy: partS,
+        total: buildSeconds,
+      },
       bytes: sizes,
       loadAvg: os.loadavg(),
       ...results,

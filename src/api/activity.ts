@@ -64,10 +64,7 @@ function people(f: ActivityFilter): string[] {
 }
 
 function filtered(f: ActivityFilter, order: 'time' | 'id') {
-  let query = supabase
-    .from('activity_log')
-    .select(COLUMNS)
-    .eq('workspace_id', f.workspaceId)
+  let query = supabase.from('activity_log').select(COLUMNS).eq('workspace_id', f.workspaceId)
   const ids = [...(f.actorIds ?? []), ...(f.actorId ? [f.actorId] : [])]
   if (ids.length === 1) query = query.eq('actor_id', ids[0]!)
   else if (ids.length > 1) query = query.in('actor_id', ids)

@@ -24,9 +24,7 @@ export function useMemberNames() {
 
   /** Looks up the names of these users (those not known yet). */
   async function resolve(workspaceId: string, userIds: readonly (string | null | undefined)[]) {
-    const wanted = [
-      ...new Set(userIds.filter((id): id is string => !!id && !known.value.has(id))),
-    ]
+    const wanted = [...new Set(userIds.filter((id): id is string => !!id && !known.value.has(id)))]
     if (!wanted.length) return
     const rows = await membersByUserIds(workspaceId, wanted)
     remember(rows)

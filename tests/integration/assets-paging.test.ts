@@ -1,3 +1,4 @@
+/// <reference types="vite/client" />
 // Every asset is reachable at any size: PostgREST stops a response at max_rows (10,000), so the
 // Assets page pages on the server. 10,050 assets are inserted by SQL in a test workspace, then
 // the SPA's own src/api/assets.ts pages to the last one with a member's token.
@@ -73,7 +74,13 @@ describe('Assets page past max_rows', () => {
       for (const r of rows) seen.add(r.id)
     }
     expect(seen.size).toBe(N)
-    const [top] = await listAssets({ workspaceId: ws, first: 0, rows: 1, sortField: 'asset_tag', sortOrder: -1 })
+    const [top] = await listAssets({
+      workspaceId: ws,
+      first: 0,
+      rows: 1,
+      sortField: 'asset_tag',
+      sortOrder: -1,
+    })
     expect(top!.asset_tag).toBe(`T-${String(N).padStart(6, '0')}`)
   })
 

@@ -138,11 +138,17 @@ describe('member_directory columns by role', () => {
   })
 
   it('shows nothing of the workspace to someone outside it', async () => {
-    const { data } = await clients.outsider.from('member_directory').select('*').eq('workspace_id', ws)
+    const { data } = await clients.outsider
+      .from('member_directory')
+      .select('*')
+      .eq('workspace_id', ws)
     expect(data).toEqual([])
     const page = await clients.outsider.rpc('member_directory_page', { p_workspace_id: ws })
     expect(page.error?.code).toBe('P0002')
-    const own = await clients.outsider.from('member_directory').select('*').eq('workspace_id', otherWs)
+    const own = await clients.outsider
+      .from('member_directory')
+      .select('*')
+      .eq('workspace_id', otherWs)
     expect(own.data).toHaveLength(1)
   })
 

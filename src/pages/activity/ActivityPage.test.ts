@@ -41,10 +41,10 @@ const burst: activity.ActivityAlert = {
 }
 
 beforeEach(() => {
-  vi.mocked(activity.listActivity).mockReset().mockResolvedValue({ rows: [entry], next: null })
-  vi.mocked(activity.countActivityCapped)
+  vi.mocked(activity.listActivity)
     .mockReset()
-    .mockResolvedValue({ total: 1, capped: false })
+    .mockResolvedValue({ rows: [entry], next: null })
+  vi.mocked(activity.countActivityCapped).mockReset().mockResolvedValue({ total: 1, capped: false })
   vi.mocked(members.searchMembers).mockReset().mockResolvedValue([])
   vi.mocked(activity.activityAlerts).mockReset().mockResolvedValue([])
 })
