@@ -17,8 +17,6 @@ export default mergeConfig(
           test: { name: 'unit', environment: 'happy-dom', include: ['src/**/*.test.ts', 'tests/unit/**/*.test.ts'] },
         },
         {
-          // '@/…' as in the app, so a test can drive src/api with a user's client
-          resolve: { alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) } },
           test: {
             name: 'auth',
             environment: 'node',
@@ -29,6 +27,8 @@ export default mergeConfig(
           },
         },
         {
+          // '@/…' as in the app, so a test can drive src/api with a user's client
+          resolve: { alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) } },
           test: {
             name: 'integration',
             environment: 'node',
