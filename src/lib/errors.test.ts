@@ -17,6 +17,17 @@ describe('toAppError', () => {
     expect(toAppError({ message: 'dup', code: '23505', hint: null }).code).toBe('duplicate')
   })
 
+  it('knows the PostgREST status codes the database raises (PTxyz -> HTTP xyz)', () => {
+    expect(toAppError({ message: 'Member not found.', code: 'PT404', hint: null }).code).toBe(
+      'not_found',
+    )
+    expect(toAppError({ message: 'Slow down.', code: 'PT429', hint: null }).code).toBe(
+      'rate_limited',
+    )
+    const limited = toAppError({ message: 'Too many', code: 'PT429', hint: 'invite_rate_limited' })
+    expect(limited.code).toBe('invite_rate_limited')
+  })
+
   it('explains Auth errors in plain words', () => {
     const e = toAppError({
       name: 'AuthApiError',

@@ -23,6 +23,11 @@ const SQLSTATE_CODES: Record<string, string> = {
   '23505': 'duplicate',
   '23514': 'invalid_input',
   PGRST116: 'not_found',
+  // PostgREST answers SQLSTATE PTxyz with HTTP xyz (the database raises these on purpose).
+  PT401: 'session_revoked',
+  PT404: 'not_found',
+  PT405: 'read_only',
+  PT429: 'rate_limited',
 }
 
 /** Friendlier text for Supabase Auth error codes that people meet on the sign-in screens. */
