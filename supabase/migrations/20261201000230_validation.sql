@@ -23,11 +23,11 @@ as $$
   select nullif(
            pg_catalog.regexp_replace(
              pg_catalog.regexp_replace(p_name, '[[:cntrl:]]+', ' ', 'g'),
-             '^[[:space:]]+|[[:space:]]+$', '', 'g'),
+             '^[[:space:]\u00a0\u1680\u2000-\u200d\u2028\u2029\u202f\u205f\u3000\ufeff]+|[[:space:]\u00a0\u1680\u2000-\u200d\u2028\u2029\u202f\u205f\u3000\ufeff]+$', '', 'g'),
            '')
 $$;
 comment on function private.clean_name(text) is
-  'A name as stored: control characters become spaces, leading and trailing whitespace (Unicode spaces included) is removed; null when nothing is left.';
+  'A name as stored: control characters become spaces, leading and trailing whitespace (including Unicode spaces such as no-break and zero-width ones) is removed; null when nothing is left.';
 
 create or replace function private.is_clean_name(p_name text)
 returns boolean
@@ -36,10 +36,10 @@ immutable
 set search_path = ''
 as $$
   select p_name is null
-      or (p_name !~ '[[:cntrl:]]' and p_name ~ '[^[:space:]]')
+      or (p_name !~ '[[:cntrl:]]' and p_name ~ '[^[:space:]\u00a0\u1680\u2000-\u200d\u2028\u2029\u202f\u205f\u3000\ufeff]')
 $$;
 comment on function private.is_clean_name(text) is
-  'True for null or a name with at least one visible character and no control characters.';
+  'True for null or a name with at least one visible character (not whitespace, Unicode spaces included) and no control characters.';
 
 -- NOT VALID: existing rows are not rechecked (a hosted project may hold old data); every
 -- new or changed name is.
@@ -250,7 +250,7 @@ set search_path = ''
 as $$
 declare
   v_review public.access_reviews;
-  v_since timestamptz;
+  v_since_id bigint;
   v_deactivated integer;
 begin
   if not private.is_member(p_workspace_id) then
@@ -262,13 +262,16 @@ begin
   end if;
 
   -- p_deactivated is no longer trusted (kept in the signature for older clients): the
-  -- deactivations made by this reviewer since the previous review, at most 24 hours back.
-  select greatest(coalesce(max(r.completed_at), '-infinity'), now() - interval '24 hours') into v_since
-    from public.access_reviews r where r.workspace_id = p_workspace_id;
+  -- deactivations made by this reviewer since the previous review (after its
+  -- access_review.completed row in the log), at most 24 hours back.
+  select coalesce(max(a.id), 0) into v_since_id
+    from public.activity_log a
+   where a.workspace_id = p_workspace_id and a.action = 'access_review.completed'
+     and a.occurred_at > now() - interval '24 hours';
   select count(distinct a.entity_id) into v_deactivated
     from public.activity_log a
    where a.workspace_id = p_workspace_id and a.action = 'member.deactivated'
-     and a.occurred_at > v_since and a.actor_id = auth.uid();
+     and a.occurred_at > now() - interval '24 hours' and a.id > v_since_id and a.actor_id = auth.uid();
 
   insert into public.access_reviews (workspace_id, reviewer_id, members_reviewed, flagged, deactivated, notes)
   select p_workspace_id,
