@@ -70,7 +70,10 @@ export async function clientAs(userId: string, opts: TokenOptions = {}): Promise
 
 let pool: pg.Pool | undefined
 /** SQL as `postgres`, for fixtures and for reading what changed. Not a path users have. */
-export async function sql<T extends pg.QueryResultRow = Record<string, unknown>>(text: string, values: unknown[] = []) {
+export async function sql<T extends pg.QueryResultRow = Record<string, unknown>>(
+  text: string,
+  values: unknown[] = [],
+) {
   pool ??= new pg.Pool({ connectionString: dbUrl, max: 4 })
   return (await pool.query<T>(text, values)).rows
 }
@@ -80,7 +83,10 @@ export async function closeSql() {
 }
 
 /** Creates a confirmed user in auth.users (the profile row follows by trigger); returns its id. */
-export async function createUser(email: string, fullName = email.split('@')[0] ?? email): Promise<string> {
+export async function createUser(
+  email: string,
+  fullName = email.split('@')[0] ?? email,
+): Promise<string> {
   const id = randomUUID()
   await sql(
     `insert into auth.users (instance_id, id, aud, role, email, encrypted_password, email_confirmed_at,

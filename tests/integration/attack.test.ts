@@ -54,7 +54,13 @@ function garbageFor(type: string): unknown[] {
       return ['infinity', '-infinity', '1900-01-01', '9999-12-31', 'garbage', 5]
     case 'jsonb':
     case 'json':
-      return [{}, { last_id: 'x', hash: 'zz', row_count: -1 }, [1, 2], 'str', { last_id: 1e30, hash: 'a'.repeat(64), row_count: 1 }]
+      return [
+        {},
+        { last_id: 'x', hash: 'zz', row_count: -1 },
+        [1, 2],
+        'str',
+        { last_id: 1e30, hash: 'a'.repeat(64), row_count: 1 },
+      ]
     default:
       return [null, 'garbage', 1]
   }
@@ -86,7 +92,10 @@ function plausible(type: string): unknown {
 
 /** Every request payload for one function: {} , all null, and each argument in turn garbage. */
 function payloadsFor(fn: Fn): Record<string, unknown>[] {
-  const out: Record<string, unknown>[] = [{}, Object.fromEntries(fn.args.map((a) => [a.name, null]))]
+  const out: Record<string, unknown>[] = [
+    {},
+    Object.fromEntries(fn.args.map((a) => [a.name, null])),
+  ]
   fn.args.forEach((arg, i) => {
     for (const bad of garbageFor(arg.type)) {
       const body: Record<string, unknown> = {}
@@ -113,8 +122,16 @@ function requestsFor(who: string, headers: Record<string, string>) {
   }
   for (const table of tables) {
     const base = `${apiUrl}/rest/v1/${table}`
-    const reads = ['?id=eq.not-a-uuid', '?workspace_id=eq.42', '?select=nope', '?order=nope.desc', '?limit=-1', '']
-    for (const q of reads) list.push({ who, what: `GET ${table}${q}`, url: base + q, init: { headers } })
+    const reads = [
+      '?id=eq.not-a-uuid',
+      '?workspace_id=eq.42',
+      '?select=nope',
+      '?order=nope.desc',
+      '?limit=-1',
+      '',
+    ]
+    for (const q of reads)
+      list.push({ who, what: `GET ${table}${q}`, url: base + q, init: { headers } })
     const bodies: unknown[] = [
       {},
       { id: 'not-a-uuid' },
@@ -125,7 +142,12 @@ function requestsFor(who: string, headers: Record<string, string>) {
     ]
     for (const b of bodies) {
       const body = typeof b === 'string' ? b : JSON.stringify(b)
-      list.push({ who, what: `POST ${table} ${body.slice(0, 80)}`, url: base, init: { method: 'POST', headers: json, body } })
+      list.push({
+        who,
+        what: `POST ${table} ${body.slice(0, 80)}`,
+        url: base,
+        init: { method: 'POST', headers: json, body },
+      })
       list.push({
         who,
         what: `PATCH ${table} ${body.slice(0, 80)}`,
@@ -133,8 +155,17 @@ function requestsFor(who: string, headers: Record<string, string>) {
         init: { method: 'PATCH', headers: json, body },
       })
     }
-    for (const q of ['?id=eq.not-a-uuid', `?workspace_id=eq.${world.wsB}`, `?id=eq.${randomUUID()}`]) {
-      list.push({ who, what: `DELETE ${table}${q}`, url: base + q, init: { method: 'DELETE', headers } })
+    for (const q of [
+      '?id=eq.not-a-uuid',
+      `?workspace_id=eq.${world.wsB}`,
+      `?id=eq.${randomUUID()}`,
+    ]) {
+      list.push({
+        who,
+        what: `DELETE ${table}${q}`,
+        url: base + q,
+        init: { method: 'DELETE', headers },
+      })
     }
   }
   return list
@@ -179,7 +210,10 @@ beforeAll(async () => {
   const viewer = world.people.find((p) => p.role === 'viewer' && p.status === 'active')!
   const admin = world.people.find((p) => p.role === 'admin' && p.status === 'active')!
   const inactive = world.people.find((p) => p.role === 'member' && p.status === 'inactive')!
-  const bearer = async (id: string) => ({ apikey: anonKey, Authorization: `Bearer ${await accessToken(id)}` })
+  const bearer = async (id: string) => ({
+    apikey: anonKey,
+    Authorization: `Bearer ${await accessToken(id)}`,
+  })
   callers.push(
     { who: 'anon', headers: { apikey: anonKey } },
     { who: 'stranger', headers: await bearer(world.stranger.id) },
@@ -189,7 +223,10 @@ beforeAll(async () => {
     { who: 'other tenant owner', headers: await bearer(world.ownerB.id) },
     { who: 'admin', headers: await bearer(admin.id) },
     { who: 'owner', headers: await bearer(world.ownerA.id) },
-    { who: 'service role', headers: { apikey: serviceRoleKey, Authorization: `Bearer ${serviceRoleKey}` } },
+    {
+      who: 'service role',
+      headers: { apikey: serviceRoleKey, Authorization: `Bearer ${serviceRoleKey}` },
+    },
   )
 }, 120_000)
 afterAll(closeSql)
@@ -207,7 +244,14 @@ describe('attack matrix', () => {
       `attack matrix: ${outcomes.length} requests (${fns.length} RPCs, ${tables.length} tables/views, ` +
         `${callers.length} callers); 5xx: ${failures.length}; by status: ${JSON.stringify(byStatus)}`,
     )
-    const sample = [...new Set(failures.map((f) => `${f.status} ${f.what.split(' ').slice(0, 2).join(' ')} :: ${f.body.slice(0, 120)}`))]
+    const sample = [
+      ...new Set(
+        failures.map(
+          (f) =>
+            `${f.status} ${f.what.split(' ').slice(0, 2).join(' ')} :: ${f.body.slice(0, 120)}`,
+        ),
+      ),
+    ]
     expect(sample.slice(0, 40)).toEqual([])
   }, 600_000)
 })

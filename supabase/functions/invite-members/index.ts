@@ -46,7 +46,11 @@ function refusalReply(db: DbError & { status?: number }): Response {
     case 'PT404':
       return errorReply(404, db.hint || 'not_found', db.message || 'Workspace not found.')
     case 'PT429':
-      return errorReply(429, db.hint || 'rate_limited', db.message || 'Too many invitations. Try again later.')
+      return errorReply(
+        429,
+        db.hint || 'rate_limited',
+        db.message || 'Too many invitations. Try again later.',
+      )
     case '22023':
     case '22P02':
       return errorReply(400, db.hint || 'invalid_input', db.message || 'Invalid input.')
@@ -159,7 +163,10 @@ Deno.serve(async (req: Request): Promise<Response> => {
       if (err.db.code === 'PT429') {
         await asCaller
           .rpc('log_invite_rate_limited', { p_workspace_id: workspaceId, p_emails: emails })
-          .then(({ error }) => error && console.error('invite-members: logging the refusal failed', error))
+          .then(
+            ({ error }) =>
+              error && console.error('invite-members: logging the refusal failed', error),
+          )
       }
       return refusalReply(err.db)
     }
