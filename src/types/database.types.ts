@@ -1035,6 +1035,7 @@ export type Database = {
         Args: { p_membership_id: string }
         Returns: undefined
       }
+      session_alive: { Args: Record<PropertyKey, never>; Returns: boolean }
       set_role_permission: {
         Args: {
           p_granted: boolean

@@ -240,3 +240,23 @@ revoke all on function private.session_active(), private.caller_id(), private.re
   from public, anon;
 grant execute on function private.session_active() to authenticated, service_role;
 grant execute on function private.caller_id(), private.require_caller() to service_role;
+
+-- ---------- Telling the client its session is gone ------------------------------------
+-- A revoked session reads nothing, so to the SPA its memberships simply vanish. This answer
+-- (about the token itself, no data) lets it say "you were signed out" instead of "you are no
+-- longer a member".
+create or replace function public.session_alive()
+returns boolean
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+begin
+  return (select auth.uid()) is not null and private.session_active();
+end;
+$$;
+comment on function public.session_alive() is
+  'Whether the caller''s token still belongs to a live Auth session (false once it was revoked, e.g. by offboarding). Reveals nothing else.';
+revoke all on function public.session_alive() from public, anon;
+grant execute on function public.session_alive() to authenticated;

@@ -5,7 +5,7 @@
 -- =====================================================================================
 begin;
 set local client_min_messages = warning;
-select plan(57);
+select plan(58);
 select tests.seed_fixture();
 
 -- Ids:  f1 = Fixture Co; d1 owner (e1), d2 admin (e2), d3 member (e3), d4 viewer (e4).
@@ -38,6 +38,7 @@ select tests.act_as_system();
 delete from auth.sessions where id = 'a1000000-0000-4000-a000-000000000002';
 select pg_temp.act_with_session('e0000000-0000-4000-a000-000000000002', 'a1000000-0000-4000-a000-000000000002');
 select is((select count(*) from public.memberships), 0::bigint, 'revoked session: no memberships, not even its own');
+select is(public.session_alive(), false, 'revoked session: session_alive() says so (and nothing else)');
 select is((select count(*) from public.workspaces), 0::bigint, 'revoked session: no workspaces');
 select is((select count(*) from public.profiles), 0::bigint, 'revoked session: no profiles, not even its own');
 select is((select count(*) from public.permissions), 0::bigint, 'revoked session: not even the permission catalogue');
