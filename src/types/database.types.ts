@@ -707,6 +707,16 @@ export type Database = {
           isSetofReturn: true
         }
       }
+      create_sql_credential: {
+        Args: { p_expires_at?: string; p_name: string; p_workspace_id: string }
+        Returns: {
+          expires_at: string
+          id: string
+          name: string
+          password: string
+          role_name: string
+        }[]
+      }
       create_workspace: {
         Args: { p_name: string }
         Returns: {
@@ -825,6 +835,21 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      list_sql_credentials: {
+        Args: { p_workspace_id: string }
+        Returns: {
+          created_at: string
+          created_by: string
+          created_by_email: string
+          expires_at: string
+          id: string
+          last_used_at: string
+          name: string
+          open_sessions: number
+          role_name: string
+          rotated_at: string
+        }[]
+      }
       member_mfa_status: {
         Args: { p_workspace_id: string }
         Returns: {
@@ -934,6 +959,20 @@ export type Database = {
       revoke_invitation: {
         Args: { p_membership_id: string }
         Returns: undefined
+      }
+      revoke_sql_credential: {
+        Args: { p_credential_id: string }
+        Returns: undefined
+      }
+      rotate_sql_credential: {
+        Args: { p_credential_id: string }
+        Returns: {
+          expires_at: string
+          id: string
+          name: string
+          password: string
+          role_name: string
+        }[]
       }
       set_role_permission: {
         Args: {

@@ -84,6 +84,7 @@ comment on column private.sql_credentials.expires_at is 'The role''s VALID UNTIL
 comment on column private.sql_credentials.last_used_at is
   'Last moment a session of the role was seen in pg_stat_activity (end of its latest statement), sampled by private.sample_sql_credential_use(): on every listing and every minute where pg_cron runs. Sessions that start and end between two samples are not seen.';
 comment on index private.sql_credentials_workspace_name_key is 'One credential per name and workspace.';
+comment on index private.sql_credentials_role_name_key is 'One credential per LOGIN role.';
 
 -- ---------- Scope of the reporting views ---------------------------------------------
 -- Called from the views as the querying role (a function's EXECUTE is checked against the
