@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest'
 const dir = resolve(__dirname, '../../supabase/migrations')
 
 /** `password '...'`, `PASSWORD E'...'`, `encrypted password $$...$$`, `password $tag$...$tag$`. */
-const PASSWORD_LITERAL = /\b(?:encrypted\s+|unencrypted\s+)?password\s*(?:=\s*)?(?:[eEuU]&?)?(?:'|\$[A-Za-z_]*\$)/gi
+const PASSWORD_LITERAL =
+  /\b(?:encrypted\s+|unencrypted\s+)?password\s*(?:=\s*)?(?:[eEuU]&?)?(?:'|\$[A-Za-z_]*\$)/gi
 
 /** Where the SQL text has a password literal: `file:line: text`. Comments are skipped. */
 function passwordLiterals(sql: string, file = 'sql'): string[] {
