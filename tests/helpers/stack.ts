@@ -73,10 +73,12 @@ export async function createUser(email: string, fullName = email.split('@')[0] ?
   const id = randomUUID()
   await sql(
     `insert into auth.users (instance_id, id, aud, role, email, encrypted_password, email_confirmed_at,
-       raw_app_meta_data, raw_user_meta_data, created_at, updated_at)
+       raw_app_meta_data, raw_user_meta_data, created_at, updated_at,
+       confirmation_token, recovery_token, email_change_token_new, email_change)
      values ('00000000-0000-0000-0000-000000000000', $1, 'authenticated', 'authenticated', $2,
        extensions.crypt('Test-password-1!', extensions.gen_salt('bf', 4)), now(),
-       '{"provider":"email","providers":["email"]}', jsonb_build_object('full_name', $3::text), now(), now())`,
+       '{"provider":"email","providers":["email"]}', jsonb_build_object('full_name', $3::text), now(), now(),
+       '', '', '', '')`,
     [id, email, fullName],
   )
   return id
