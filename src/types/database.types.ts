@@ -771,6 +771,16 @@ export type Database = {
           isSetofReturn: true
         }
       }
+      create_sql_credential: {
+        Args: { p_expires_at?: string; p_name: string; p_workspace_id: string }
+        Returns: {
+          expires_at: string
+          id: string
+          name: string
+          password: string
+          role_name: string
+        }[]
+      }
       create_workspace: {
         Args: { p_name: string }
         Returns: {
@@ -888,6 +898,21 @@ export type Database = {
           isOneToOne: true
           isSetofReturn: false
         }
+      }
+      list_sql_credentials: {
+        Args: { p_workspace_id: string }
+        Returns: {
+          created_at: string
+          created_by: string
+          created_by_email: string
+          expires_at: string
+          id: string
+          last_used_at: string
+          name: string
+          open_sessions: number
+          role_name: string
+          rotated_at: string
+        }[]
       }
       log_invite_rate_limited: {
         Args: { p_emails?: string[]; p_workspace_id: string }
@@ -1034,6 +1059,20 @@ export type Database = {
       revoke_invitation: {
         Args: { p_membership_id: string }
         Returns: undefined
+      }
+      revoke_sql_credential: {
+        Args: { p_credential_id: string }
+        Returns: undefined
+      }
+      rotate_sql_credential: {
+        Args: { p_credential_id: string }
+        Returns: {
+          expires_at: string
+          id: string
+          name: string
+          password: string
+          role_name: string
+        }[]
       }
       session_alive: { Args: Record<PropertyKey, never>; Returns: boolean }
       set_role_permission: {
