@@ -85,3 +85,11 @@ comment on column public.member_directory.last_active_at is 'Last activity in th
 
 revoke all on public.member_directory from public, anon, authenticated, service_role;
 grant select on public.member_directory to authenticated, service_role;
+
+-- Read-only, as 20261201000205_read_only_views made the previous definition: writes answer
+-- 401/403 (no privilege) or 405 (read_only), never 500.
+create trigger member_directory_read_only
+  instead of insert or update or delete on public.member_directory
+  for each row execute function private.refuse_view_write();
+comment on trigger member_directory_read_only on public.member_directory is
+  'The directory is read-only: writes answer 401/403 (no privilege) or 405 (read_only), never 500.';

@@ -168,7 +168,7 @@ declare
   v_sql text;
 begin
   if not private.is_member(p_workspace_id) then
-    raise exception 'Workspace not found.' using errcode = 'P0002', hint = 'not_found';
+    raise exception 'Workspace not found.' using errcode = 'PT404', hint = 'not_found';
   end if;
   perform private.require_permission(p_workspace_id, 'members.view');
   if p_offset is null or p_offset < 0 or p_limit is null or p_limit < 1 or p_limit > 1000 then
@@ -183,7 +183,7 @@ begin
 end;
 $$;
 comment on function public.member_directory_page(uuid, text, boolean, public.workspace_role, public.member_status, text, integer, integer) is
-  'Users page: one page (p_offset, p_limit <= 1000) of the directory of a workspace where the caller holds members.view, sorted by p_sort (full_name, email, role, effective_status, created_at, last_active_at, invited_by_email; the last two only for members.manage, otherwise by name A to Z) and filtered by role, effective status and a substring of name or email. Rows as in member_directory, manage-only columns NULL without members.manage. Errors: P0002 not_found, 42501 not_allowed, 22023 invalid_page / invalid_sort.';
+  'Users page: one page (p_offset, p_limit <= 1000) of the directory of a workspace where the caller holds members.view, sorted by p_sort (full_name, email, role, effective_status, created_at, last_active_at, invited_by_email; the last two only for members.manage, otherwise by name A to Z) and filtered by role, effective status and a substring of name or email. Rows as in member_directory, manage-only columns NULL without members.manage. Errors: PT404 not_found (HTTP 404), 42501 not_allowed, 22023 invalid_page / invalid_sort.';
 revoke all on function public.member_directory_page(uuid, text, boolean, public.workspace_role, public.member_status, text, integer, integer) from public, anon;
 grant execute on function public.member_directory_page(uuid, text, boolean, public.workspace_role, public.member_status, text, integer, integer) to authenticated;
 
@@ -203,7 +203,7 @@ declare
   v_total bigint;
 begin
   if not private.is_member(p_workspace_id) then
-    raise exception 'Workspace not found.' using errcode = 'P0002', hint = 'not_found';
+    raise exception 'Workspace not found.' using errcode = 'PT404', hint = 'not_found';
   end if;
   perform private.require_permission(p_workspace_id, 'members.view');
   execute 'select count(*) from public.memberships m'
@@ -215,7 +215,7 @@ begin
 end;
 $$;
 comment on function public.member_directory_count(uuid, public.workspace_role, public.member_status, text) is
-  'Users page: how many members match the filters (same rules as member_directory_page). The SPA asks once per filter or search change, not on every page turn or sort. Errors: P0002 not_found, 42501 not_allowed.';
+  'Users page: how many members match the filters (same rules as member_directory_page). The SPA asks once per filter or search change, not on every page turn or sort. Errors: PT404 not_found (HTTP 404), 42501 not_allowed.';
 revoke all on function public.member_directory_count(uuid, public.workspace_role, public.member_status, text) from public, anon;
 grant execute on function public.member_directory_count(uuid, public.workspace_role, public.member_status, text) to authenticated;
 

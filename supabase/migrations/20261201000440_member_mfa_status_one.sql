@@ -15,7 +15,7 @@ set search_path = ''
 as $$
 begin
   if not private.is_member(p_workspace_id) then
-    raise exception 'Workspace not found.' using errcode = 'P0002', hint = 'not_found';
+    raise exception 'Workspace not found.' using errcode = 'PT404', hint = 'not_found';
   end if;
   perform private.require_permission(p_workspace_id, 'members.manage');
 
@@ -33,7 +33,7 @@ begin
 end;
 $$;
 comment on function public.member_mfa_status(uuid, uuid) is
-  'Two-factor state of the workspace''s members (any status), or of one member with p_user_id, for the member detail drawer (members.manage): totp_enrolled = the user has a verified TOTP factor in auth.mfa_factors. Reveals nothing else about the factors. Errors: P0002 not_found (not an active member of the workspace), 42501 not_allowed.';
+  'Two-factor state of the workspace''s members (any status), or of one member with p_user_id, for the member detail drawer (members.manage): totp_enrolled = the user has a verified TOTP factor in auth.mfa_factors. Reveals nothing else about the factors. Errors: PT404 not_found (HTTP 404) (not an active member of the workspace), 42501 not_allowed.';
 
 revoke all on function public.member_mfa_status(uuid, uuid) from public, anon;
 grant execute on function public.member_mfa_status(uuid, uuid) to authenticated;

@@ -34,7 +34,7 @@ begin
     raise exception 'Unknown time zone.' using errcode = '22023', hint = 'invalid_time_zone';
   end if;
   if not private.is_member(p_workspace_id) then
-    raise exception 'Workspace not found.' using errcode = 'P0002', hint = 'not_found';
+    raise exception 'Workspace not found.' using errcode = 'PT404', hint = 'not_found';
   end if;
 
   if private.has_permission(p_workspace_id, 'members.view') then
@@ -73,6 +73,6 @@ begin
 end;
 $$;
 comment on function public.workspace_report(uuid, timestamptz, timestamptz, text) is
-  'Reports page: members by role and by effective status (members.view), assets by status (assets.view), activity entries per local day in [p_from, p_to) in p_time_zone (activity.view); a section is null without its permission. Counts every row. Errors: 22023 invalid_range / invalid_time_zone, P0002 not_found.';
+  'Reports page: members by role and by effective status (members.view), assets by status (assets.view), activity entries per local day in [p_from, p_to) in p_time_zone (activity.view); a section is null without its permission. Counts every row. Errors: 22023 invalid_range / invalid_time_zone, PT404 not_found (HTTP 404).';
 revoke all on function public.workspace_report(uuid, timestamptz, timestamptz, text) from public, anon;
 grant execute on function public.workspace_report(uuid, timestamptz, timestamptz, text) to authenticated;

@@ -144,7 +144,7 @@ describe('member_directory columns by role', () => {
       .eq('workspace_id', ws)
     expect(data).toEqual([])
     const page = await clients.outsider.rpc('member_directory_page', { p_workspace_id: ws })
-    expect(page.error?.code).toBe('P0002')
+    expect(page.error?.code).toBe('PT404')
     const own = await clients.outsider
       .from('member_directory')
       .select('*')
