@@ -1,8 +1,9 @@
 // PRODUCT.md's rules that no one can break, attacked through the API the SPA uses, including
 // concurrent requests. After every attack the database must still hold exactly one active Owner.
+// Everyone acts with the session Auth gave them at sign-in.
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { clientAs, closeSql, sql, type Client } from '../helpers/stack'
+import { clientAs, closeSql, createUser, sql, type Client } from '../helpers/stack'
 import { buildWorld, type Person, type World } from './fixtures'
 
 let world: World
@@ -20,21 +21,17 @@ async function expectOneActiveOwner(ws: string) {
 }
 async function addActiveAdmin(ws: string, label: string) {
   const email = `${label}-${randomUUID().slice(0, 8)}@example.test`
-  const [u] = await sql<{ id: string }>(
-    `insert into auth.users (instance_id, id, aud, role, email, email_confirmed_at, raw_app_meta_data, raw_user_meta_data, created_at, updated_at)
-     values ('00000000-0000-0000-0000-000000000000', gen_random_uuid(), 'authenticated', 'authenticated', $1, now(), '{}', '{}', now(), now()) returning id`,
-    [email],
-  )
+  const userId = await createUser(email, undefined, { password: null }) // signs in by magic link
   const [m] = await sql<{ id: string }>(
     `insert into public.memberships (workspace_id, user_id, role, status, joined_at) values ($1, $2, 'admin', 'active', now()) returning id`,
-    [ws, u!.id],
+    [ws, userId],
   )
-  return { userId: u!.id, membershipId: m!.id }
+  return { userId, membershipId: m!.id }
 }
 
 beforeAll(async () => {
   world = await buildWorld(`inv-${randomUUID().slice(0, 6)}`)
-  for (const p of world.people) as.set(p.id, await clientAs(p.id))
+  for (const p of world.people) as.set(p.id, await clientAs(p.id)) // signed in by buildWorld, while active
 })
 afterAll(closeSql)
 
@@ -202,7 +199,7 @@ describe('bad input gets a specific message and changes nothing', () => {
 describe('statuses take effect at once, even with a still-valid token', () => {
   it('a member deactivated mid-session loses access on the next request', async () => {
     const victim = await addActiveAdmin(world.wsA, 'offboarded')
-    const client = await clientAs(victim.userId) // token minted while active, valid for an hour
+    const client = await clientAs(victim.userId) // signed in through Auth while active: a token valid for an hour
     const before = await client.from('assets').select('id').eq('workspace_id', world.wsA)
     expect(before.data?.length ?? 0).toBeGreaterThan(0)
     const owner = await clientAs(await expectOneActiveOwner(world.wsA))

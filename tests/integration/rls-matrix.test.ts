@@ -1,6 +1,7 @@
 // The permission matrix, proven from outside: every role x every status x every table x
-// select/insert/update/delete through PostgREST with a user's JWT, plus the anonymous key, a
-// signed-in user with no membership, and the Owner of another workspace. Each case asserts the exact
+// select/insert/update/delete through PostgREST with the token Auth gave each user at sign-in
+// (fixtures.ts), plus the anonymous key, a signed-in user with no membership, and the Owner of
+// another workspace. Each case asserts the exact
 // outcome PRODUCT.md asks for: how many of workspace A's rows are visible, and whether a write
 // happened (checked in the database afterwards), never just "no error".
 import { randomUUID } from 'node:crypto'
