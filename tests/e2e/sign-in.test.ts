@@ -1,7 +1,8 @@
 // The sign-in form against Auth (/auth/v1 through the gateway: the stack's stand-in, or Supabase
 // Auth with SUPABASE_AUTH_BIN): an unauthenticated visitor is sent to sign in; a wrong password is
-// refused in words and leaves them signed out; the right one signs them in for real (a session
-// Auth recorded) and takes them where they were going.
+// refused in words (the friendly text for Auth's invalid_credentials, which supabase-js only sees
+// when the gateway exposes X-Supabase-Api-Version) and leaves them signed out; the right one signs
+// them in for real (a session Auth recorded) and takes them where they were going.
 import type { Browser, Page } from 'playwright-core'
 import { decodeJwt } from 'jose'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
@@ -44,6 +45,7 @@ describe('sign-in page', () => {
     await submitSignIn(page, admin.email, DEMO_PASSWORD)
     await page.waitForURL(/\/users/, { timeout: 30_000 })
     await expect.poll(() => page.getByRole('heading', { level: 1 }).first().innerText(), { timeout: 15_000 }).toMatch(/Users/)
+    await expect.poll(() => page.getByText('Adam Admin').count(), { timeout: 15_000 }).toBeGreaterThan(0)
     const session = await storedSession(page)
     expect(session?.user.id).toBe(admin.id)
     // A real sign-in: a token Auth issued for a session it recorded, not one made up by the test.
