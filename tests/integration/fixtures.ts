@@ -101,7 +101,7 @@ async function addWorkspaceData(ws: string, ownerId: string, tag: string) {
 }
 
 export async function buildWorld(label: string): Promise<World> {
-  const wanted = [
+  const wanted: { tag: string; role?: Role; status?: Status }[] = [
     { tag: 'owner-a' },
     ...roles.filter((r) => r !== 'owner').flatMap((role) => statuses.map((status) => ({ tag: `${role}-${status}`, role, status }))),
     { tag: 'owner-b' },
@@ -119,8 +119,8 @@ export async function buildWorld(label: string): Promise<World> {
   const ownerA: Person = { id: ownerAUser.id, email: ownerAUser.email, role: 'owner', status: 'active', membershipId: wsA!.membership_id }
   const people: Person[] = [ownerA]
   for (const u of users.slice(1, -2)) {
-    const role = u.role as Role
-    const status = u.status as Status
+    const role = u.role!
+    const status = u.status!
     // One Owner per workspace, and always active: the Owner row is ownerA.
     const membershipId = await addMember(wsA!.id, u.id, role, ownerA.id)
     people.push({ id: u.id, email: u.email, role, status, membershipId })
