@@ -201,6 +201,11 @@ export interface ForgedTokenOptions {
   role?: string
   aal?: 'aal1' | 'aal2'
   sessionId?: string
+  /**
+   * Also write a live auth.sessions row for the token's session_id, for a token whose session
+   * Auth would not keep (e.g. one held by a banned user), so that the database judges the rest.
+   */
+  liveSession?: boolean
 }
 
 /**
@@ -209,6 +214,14 @@ export interface ForgedTokenOptions {
  */
 export async function forgedToken(userId: string, opts: ForgedTokenOptions = {}): Promise<string> {
   const now = Math.floor(Date.now() / 1000)
+  const sessionId = opts.sessionId ?? randomUUID()
+  if (opts.liveSession) {
+    await sql(`insert into auth.sessions (id, user_id, created_at, updated_at, aal) values ($1, $2, now(), now(), $3)`, [
+      sessionId,
+      userId,
+      opts.aal ?? 'aal1',
+    ])
+  }
   return new SignJWT({
     sub: userId,
     aud: opts.audience ?? 'authenticated',
@@ -219,7 +232,7 @@ export async function forgedToken(userId: string, opts: ForgedTokenOptions = {})
     user_metadata: {},
     aal: opts.aal ?? 'aal1',
     amr: [{ method: 'password', timestamp: now }],
-    session_id: opts.sessionId ?? randomUUID(),
+    session_id: sessionId,
     is_anonymous: false,
   })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })

@@ -5,11 +5,12 @@
 // through PostgREST with the tokens Auth issued.
 //
 // Every member of A signs in while active, and only then gets their status: an inactive,
-// suspended or pending member acts with the token they were given before (the attack the matrix
-// is about: an old, still valid token). Inactive and suspended ones each own a workspace of their
-// own ("home"), so the offboarding rule (ban and end sessions when no active membership is left,
-// covered by offboarding.test.ts) does not end that session: the matrix then shows what the
-// still-live token reaches in A. Nobody else belongs to a home, so it adds no visible rows.
+// suspended or pending member acts with the token they were given before (the attack: an old,
+// still valid token). By default the offboarding rule then applies as in the product: an inactive
+// or suspended member with no other active membership is banned and their sessions end. With
+// `homes`, each inactive and suspended member first gets a workspace of their own to own, so they
+// stay signed in and the permission matrix shows what a live token of that status reaches in A
+// (nobody else belongs to a home, so it adds no rows anyone else sees).
 import { clientAs, createUser, sql, uniqueEmail } from '../helpers/stack'
 
 export const roles = ['owner', 'admin', 'member', 'viewer'] as const
@@ -100,7 +101,7 @@ async function addWorkspaceData(ws: string, ownerId: string, tag: string) {
   return { assetId: asset!.id, licenseId: license!.id }
 }
 
-export async function buildWorld(label: string): Promise<World> {
+export async function buildWorld(label: string, opts: { homes?: boolean } = {}): Promise<World> {
   const wanted: { tag: string; role?: Role; status?: Status }[] = [
     { tag: 'owner-a' },
     ...roles.filter((r) => r !== 'owner').flatMap((role) => statuses.map((status) => ({ tag: `${role}-${status}`, role, status }))),
@@ -140,9 +141,9 @@ export async function buildWorld(label: string): Promise<World> {
 
   // Everyone signs in through Auth while active (the clients are cached for the test file) ...
   await inBatches([...people.map((p) => p.id), ownerBUser.id, strangerUser.id], 4, (id) => clientAs(id))
-  // ... then A's members get their status. Inactive and suspended ones keep an active home first.
+  // ... then A's members get their status (with `homes`, inactive and suspended ones own a home first).
   for (const p of people) {
-    if (p.status === 'inactive' || p.status === 'suspended') await workspaceWithOwner(`${label} home ${p.role}-${p.status}`, p.id)
+    if (opts.homes && (p.status === 'inactive' || p.status === 'suspended')) await workspaceWithOwner(`${label} home ${p.role}-${p.status}`, p.id)
     await setStatus(p.membershipId, p.status)
   }
 
