@@ -209,3 +209,30 @@ describe('statuses take effect at once, even with a still-valid token', () => {
     expect(after.data ?? []).toEqual([])
   })
 })
+
+describe('a workspace that requires 2FA of its admins', () => {
+  it('an Admin reaches its data only with an aal2 session (TOTP through Auth); a Member needs none', async () => {
+    const [ownerId, adminId, memberId] = await Promise.all(
+      ['2fa-owner', '2fa-admin', '2fa-member'].map((tag) => createUser(`${tag}-${randomUUID().slice(0, 8)}@example.test`, undefined, { password: null })),
+    )
+    const [ws] = await sql<{ id: string }>(
+      `with w as (insert into public.workspaces (name, require_2fa) values ($1, 'admins') returning id),
+            m as (insert into public.memberships (workspace_id, user_id, role, status, joined_at)
+                  select id, $2, 'owner', 'active', now() from w returning workspace_id)
+       select workspace_id as id from m`,
+      [`2FA ${randomUUID().slice(0, 6)}`, ownerId],
+    )
+    await sql(
+      `insert into public.memberships (workspace_id, user_id, role, status, joined_at) values ($1, $2, 'admin', 'active', now()), ($1, $3, 'member', 'active', now())`,
+      [ws!.id, adminId, memberId],
+    )
+    await sql(`insert into public.assets (workspace_id, name, asset_tag) values ($1, 'Guarded laptop', $2)`, [ws!.id, `G-${randomUUID().slice(0, 8)}`])
+    const assets = async (c: Client) => (await c.from('assets').select('id').eq('workspace_id', ws!.id)).data ?? []
+
+    expect(await assets(await clientAs(memberId)), 'a Member at aal1').toHaveLength(1)
+    expect(await assets(await clientAs(adminId)), 'an Admin at aal1').toHaveLength(0)
+    const stepped = await clientAs(adminId, { aal: 'aal2' })
+    expect((await stepped.auth.mfa.getAuthenticatorAssuranceLevel()).data?.currentLevel).toBe('aal2')
+    expect(await assets(stepped), 'the same Admin at aal2').toHaveLength(1)
+  })
+})
