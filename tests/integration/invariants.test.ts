@@ -212,9 +212,8 @@ describe('statuses take effect at once, even with a still-valid token', () => {
 
 describe('a workspace that requires 2FA of its admins', () => {
   it('an Admin reaches its data only with an aal2 session (TOTP through Auth); a Member needs none', async () => {
-    const [ownerId, adminId, memberId] = await Promise.all(
-      ['2fa-owner', '2fa-admin', '2fa-member'].map((tag) => createUser(`${tag}-${randomUUID().slice(0, 8)}@example.test`, undefined, { password: null })),
-    )
+    const make = (tag: string) => createUser(`${tag}-${randomUUID().slice(0, 8)}@example.test`, undefined, { password: null })
+    const [ownerId, adminId, memberId] = await Promise.all([make('2fa-owner'), make('2fa-admin'), make('2fa-member')])
     const [ws] = await sql<{ id: string }>(
       `with w as (insert into public.workspaces (name, require_2fa) values ($1, 'admins') returning id),
             m as (insert into public.memberships (workspace_id, user_id, role, status, joined_at)
