@@ -5,10 +5,12 @@
 import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { anonKey, passwordFor } from '../helpers/stack'
+import { anonKey, apiUrl, passwordFor } from '../helpers/stack'
 
 export const screenshotsDir = join(process.cwd(), 'test-results', 'screenshots')
 const viewport = { width: 1280, height: 800 }
+/** Where supabase-js keeps the session in localStorage. */
+export const storageKey = `sb-${new URL(apiUrl).hostname.split('.')[0]}-auth-token`
 
 export async function launch(): Promise<Browser> {
   return chromium.launch({
@@ -57,10 +59,18 @@ export async function openAs(browser: Browser, appUrl: string, user: DemoUser, p
 
   await page.waitForURL(/\/sign-in/, { timeout: 30_000 })
   await submitSignIn(page, user.email, user.password ?? passwordFor(user.email) ?? '')
-  await page.waitForURL((url) => !url.pathname.startsWith('/sign-in'), { timeout: 30_000 }).catch(async () => {
-    const shown = await page.locator('[data-test="error"]').allInnerTexts()
-    throw new Error(`sign-in as ${user.email} through the form did not complete: ${shown.join(' ') || 'no message'}`)
-  })
+  // Signed in once supabase-js has stored the session Auth answered with (or the form says why not);
+  // the app then goes on to `path`.
+  const outcome = await page
+    .waitForFunction(
+      (key) => (window.localStorage.getItem(key) ? 'session' : document.querySelector('[data-test="error"]')?.textContent?.trim() || null),
+      storageKey,
+      { timeout: 45_000 },
+    )
+    .then((h) => h.jsonValue())
+    .catch(() => 'no answer from the sign-in form within 45 s')
+  if (outcome !== 'session') throw new Error(`sign-in as ${user.email} through the form failed: ${outcome}`)
+  await page.waitForURL((url) => !url.pathname.startsWith('/sign-in'), { timeout: 45_000 })
   signedIn.set(key, await context.storageState())
   return page
 }

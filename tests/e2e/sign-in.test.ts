@@ -6,11 +6,10 @@
 import type { Browser, Page } from 'playwright-core'
 import { decodeJwt } from 'jose'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { apiUrl, closeSql, DEMO_PASSWORD, sql } from '../helpers/stack'
-import { launch, screenshot, submitSignIn } from './browser'
+import { closeSql, DEMO_PASSWORD, sql } from '../helpers/stack'
+import { launch, screenshot, storageKey, submitSignIn } from './browser'
 
 const admin = { id: '00000000-0000-4000-a000-000000000002', email: 'admin@fluxera.test' }
-const storageKey = `sb-${new URL(apiUrl).hostname.split('.')[0]}-auth-token`
 
 let browser: Browser
 beforeAll(async () => {
