@@ -421,7 +421,7 @@ set search_path = ''
 as $$
 begin
   if not private.is_member(p_workspace_id) then
-    raise exception 'Workspace not found.' using errcode = 'P0002', hint = 'not_found';
+    raise exception 'Workspace not found.' using errcode = 'PT404', hint = 'not_found';
   end if;
   perform private.require_permission(p_workspace_id, 'reporting.credentials');
   -- Defence in depth: whatever the matrix says, only an Owner or an Admin.
@@ -432,7 +432,7 @@ begin
 end;
 $$;
 comment on function private.require_sql_credentials_access(uuid) is
-  'P0002 not_found unless an effectively active member; 42501 not_allowed unless holding reporting.credentials as Owner or Admin.';
+  'PT404 (HTTP 404) not_found unless an effectively active member; 42501 not_allowed unless holding reporting.credentials as Owner or Admin.';
 
 create or replace function private.sql_credential_for_change(p_credential_id uuid)
 returns private.sql_credentials
@@ -445,14 +445,14 @@ declare
 begin
   select * into v_row from private.sql_credentials c where c.id = p_credential_id for update;
   if not found or not private.is_member(v_row.workspace_id) then
-    raise exception 'SQL credential not found.' using errcode = 'P0002', hint = 'not_found';
+    raise exception 'SQL credential not found.' using errcode = 'PT404', hint = 'not_found';
   end if;
   perform private.require_sql_credentials_access(v_row.workspace_id);
   return v_row;
 end;
 $$;
 comment on function private.sql_credential_for_change(uuid) is
-  'Locks and returns a credential the caller may manage; P0002 not_found for one of another workspace (no existence leak), 42501 not_allowed without the permission.';
+  'Locks and returns a credential the caller may manage; PT404 (HTTP 404) not_found for one of another workspace (no existence leak), 42501 not_allowed without the permission.';
 
 -- ---------- RPCs ---------------------------------------------------------------------
 create or replace function public.create_sql_credential(
@@ -527,7 +527,7 @@ begin
 end;
 $$;
 comment on function public.create_sql_credential(uuid, text, timestamptz) is
-  'Creates a read-only SQL credential for the workspace (reporting.credentials, Owner or Admin): a LOGIN role fx_ro_* that sees only this workspace''s rows in the reporting views; 15 s statement timeout, 5 connections, VALID UNTIL p_expires_at (null: never). Returns the generated password once; it is stored nowhere. Logs sql_credential.created. Errors: P0002 not_found, 42501 not_allowed, 22023 invalid_name/too_long/invalid_date/too_many, 23505 duplicate_name.';
+  'Creates a read-only SQL credential for the workspace (reporting.credentials, Owner or Admin): a LOGIN role fx_ro_* that sees only this workspace''s rows in the reporting views; 15 s statement timeout, 5 connections, VALID UNTIL p_expires_at (null: never). Returns the generated password once; it is stored nowhere. Logs sql_credential.created. Errors: PT404 (HTTP 404) not_found, 42501 not_allowed, 22023 invalid_name/too_long/invalid_date/too_many, 23505 duplicate_name.';
 
 create or replace function public.rotate_sql_credential(p_credential_id uuid)
 returns table (id uuid, name text, role_name text, password text, expires_at timestamptz)
@@ -553,7 +553,7 @@ begin
 end;
 $$;
 comment on function public.rotate_sql_credential(uuid) is
-  'Gives the credential a new password (returned once) and ends its open sessions (reporting.credentials). Logs sql_credential.rotated. Errors: P0002 not_found, 42501 not_allowed, 22023 invalid_date (expired).';
+  'Gives the credential a new password (returned once) and ends its open sessions (reporting.credentials). Logs sql_credential.rotated. Errors: PT404 (HTTP 404) not_found, 42501 not_allowed, 22023 invalid_date (expired).';
 
 create or replace function public.revoke_sql_credential(p_credential_id uuid)
 returns void
@@ -570,7 +570,7 @@ begin
 end;
 $$;
 comment on function public.revoke_sql_credential(uuid) is
-  'Revokes a SQL credential (reporting.credentials): drops its LOGIN role and ends its sessions. Logs sql_credential.revoked. Errors: P0002 not_found, 42501 not_allowed.';
+  'Revokes a SQL credential (reporting.credentials): drops its LOGIN role and ends its sessions. Logs sql_credential.revoked. Errors: PT404 (HTTP 404) not_found, 42501 not_allowed.';
 
 create or replace function public.list_sql_credentials(p_workspace_id uuid)
 returns table (
@@ -603,7 +603,7 @@ begin
 end;
 $$;
 comment on function public.list_sql_credentials(uuid) is
-  'The workspace''s SQL credentials (reporting.credentials), oldest first: name, user name, creator, dates, last use (sampled from pg_stat_activity now and every minute where pg_cron runs) and open sessions. Never a password. Errors: P0002 not_found, 42501 not_allowed.';
+  'The workspace''s SQL credentials (reporting.credentials), oldest first: name, user name, creator, dates, last use (sampled from pg_stat_activity now and every minute where pg_cron runs) and open sessions. Never a password. Errors: PT404 (HTTP 404) not_found, 42501 not_allowed.';
 
 -- ---------- Scheduling (hosted) -------------------------------------------------------
 do $$

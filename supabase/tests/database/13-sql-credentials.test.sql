@@ -32,7 +32,7 @@ select is(tests.error_of($$select public.list_sql_credentials('f0000000-0000-400
   '42501:not_allowed', 'a Viewer cannot list');
 select tests.act_as('e0000000-0000-4000-a000-000000000005');  -- owner of Other Co
 select is(tests.error_of($$select public.create_sql_credential('f0000000-0000-4000-a000-000000000001', 'BI')$$),
-  'P0002:not_found', 'the Owner of another workspace gets not_found');
+  'PT404:not_found', 'the Owner of another workspace gets not_found');
 
 select tests.act_as('e0000000-0000-4000-a000-000000000001');  -- owner
 select is(tests.error_of($$select public.create_sql_credential('f0000000-0000-4000-a000-000000000001', '   ')$$),
@@ -111,9 +111,9 @@ select results_eq(
   'the Owner lists it, with its creator');
 select tests.act_as('e0000000-0000-4000-a000-000000000005');
 select is(tests.error_of(format('select public.rotate_sql_credential(%L)', (select id from made))),
-  'P0002:not_found', 'another workspace''s Owner cannot rotate it');
+  'PT404:not_found', 'another workspace''s Owner cannot rotate it');
 select is(tests.error_of(format('select public.revoke_sql_credential(%L)', (select id from made))),
-  'P0002:not_found', '... nor revoke it');
+  'PT404:not_found', '... nor revoke it');
 select tests.act_as('e0000000-0000-4000-a000-000000000002');
 select is(tests.error_of(format('select public.rotate_sql_credential(%L)', (select id from made))),
   '42501:not_allowed', 'an Admin without the permission cannot rotate it');
