@@ -44,7 +44,7 @@ export default mergeConfig(
             environment: 'node',
             include: ['tests/e2e/**/*.test.ts'],
             fileParallelism: false,
-            testTimeout: 60_000,
+            testTimeout: 120_000, // the first page a person opens in a file includes their sign-in through the form
             hookTimeout: 120_000,
             globalSetup: ['tests/e2e/global-setup.ts'],
           },

@@ -27,7 +27,7 @@ const supabaseCli = join(root, 'node_modules', '.bin', 'supabase')
  */
 export function migrate({ quiet = false, seed = false } = {}) {
   if (!existsSync(supabaseCli)) throw new StackError('migrations', `the Supabase CLI is not installed (${supabaseCli}); run npm install`)
-  const args = ['db', 'push', '--yes', '--db-url', dbUrl, ...(seed ? ['--include-seed'] : [])]
+  const args = ['db', 'push', '--yes', '--db-url', `${dbUrl}?sslmode=disable`, ...(seed ? ['--include-seed'] : [])]
   const r = spawnSync(supabaseCli, args, {
     cwd: root,
     encoding: 'utf8',

@@ -1,10 +1,16 @@
-// Chromium from Debian, driven by playwright-core, plus the signed-in state for a demo user.
-import { chromium, type Browser, type Page } from 'playwright-core'
+// Chromium from Debian, driven by playwright-core, plus signing in through the app's own sign-in
+// form (Auth at /auth/v1: the stand-in, or Supabase Auth with SUPABASE_AUTH_BIN). Each person signs
+// in once per test file; their browser storage (supabase-js's session in localStorage) is then
+// reused for every page they open, as Playwright's storageState.
+import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { accessToken, anonKey, apiUrl } from '../helpers/stack'
+import { anonKey, apiUrl, passwordFor } from '../helpers/stack'
 
 export const screenshotsDir = join(process.cwd(), 'test-results', 'screenshots')
+const viewport = { width: 1280, height: 800 }
+/** Where supabase-js keeps the session in localStorage. */
+export const storageKey = `sb-${new URL(apiUrl).hostname.split('.')[0]}-auth-token`
 
 export async function launch(): Promise<Browser> {
   return chromium.launch({
@@ -24,40 +30,48 @@ export async function launch(): Promise<Browser> {
 export interface DemoUser {
   id: string
   email: string
+  /** Defaults to the password the helpers know for this email (tests/helpers/stack.ts). */
+  password?: string
 }
 
+/** Fills the sign-in form on `page` (already at /sign-in) and submits it. */
+export async function submitSignIn(page: Page, email: string, password: string) {
+  await page.locator('#email').fill(email)
+  await page.locator('input#password').fill(password)
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click()
+}
+
+type StorageState = Exclude<BrowserContextOptions['storageState'], string | undefined>
+const signedIn = new Map<string, StorageState>()
+
 /**
- * Opens the app signed in as `user`. Supabase Auth cannot run here (README), so instead of the
- * sign-in form the test stores the session supabase-js would have stored after signing in, with
- * an access token signed by the stack's JWT secret.
+ * Opens the app at `path` signed in as `user`. The first time in this test file, the page is
+ * sent to the sign-in form, where the user signs in with their password and is taken on to
+ * `path`; that browser storage is kept and reused by later calls.
  */
 export async function openAs(browser: Browser, appUrl: string, user: DemoUser, path = '/'): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
-  const token = await accessToken(user.id, { email: user.email })
-  const now = Math.floor(Date.now() / 1000)
-  const session = {
-    access_token: token,
-    token_type: 'bearer',
-    expires_in: 3600,
-    expires_at: now + 3600,
-    refresh_token: 'local-test-refresh-token',
-    user: {
-      id: user.id,
-      aud: 'authenticated',
-      role: 'authenticated',
-      email: user.email,
-      app_metadata: { provider: 'email', providers: ['email'] },
-      user_metadata: {},
-      created_at: new Date().toISOString(),
-    },
-  }
-  const storageKey = `sb-${new URL(apiUrl).hostname.split('.')[0]}-auth-token`
-  await context.addInitScript(
-    ([key, value]) => window.localStorage.setItem(key, value),
-    [storageKey, JSON.stringify(session)] as const,
-  )
+  const key = user.email.toLowerCase()
+  const state = signedIn.get(key)
+  const context = await browser.newContext({ viewport, ...(state ? { storageState: state } : {}) })
   const page = await context.newPage()
   await page.goto(new URL(path, appUrl).href)
+  if (state) return page
+
+  await page.waitForURL(/\/sign-in/, { timeout: 30_000 })
+  await submitSignIn(page, user.email, user.password ?? passwordFor(user.email) ?? '')
+  // Signed in once supabase-js has stored the session Auth answered with (or the form says why not);
+  // the app then goes on to `path`.
+  const outcome = await page
+    .waitForFunction(
+      (key) => (window.localStorage.getItem(key) ? 'session' : document.querySelector('[data-test="error"]')?.textContent?.trim() || null),
+      storageKey,
+      { timeout: 45_000 },
+    )
+    .then((h) => h.jsonValue())
+    .catch(() => 'no answer from the sign-in form within 45 s')
+  if (outcome !== 'session') throw new Error(`sign-in as ${user.email} through the form failed: ${outcome}`)
+  await page.waitForURL((url) => !url.pathname.startsWith('/sign-in'), { timeout: 45_000 })
+  signedIn.set(key, await context.storageState())
   return page
 }
 

@@ -160,7 +160,7 @@ describe('Activity: alerts', () => {
        select $1, 'Old laptop ' || g, 'OLD-' || g from generate_series(1, 10) g returning id`,
       [ws.id],
     )
-    const client = await clientAs(person.id, { email: person.email })
+    const client = await clientAs(person.email)
     for (const { id } of assets) {
       const { error } = await client.from('assets').delete().eq('id', id)
       expect(error).toBeNull()

@@ -42,8 +42,8 @@ beforeAll(async () => {
      values ($1, $2, 'admin', 'active', now()), ($1, $3, 'admin', 'active', now()), ($1, $4, 'member', 'active', now())`,
     [ws, admin.id, admin2.id, memberId],
   )
-  adminClient = await clientAs(admin.id, { email: admin.email })
-  admin2Client = await clientAs(admin2.id, { email: admin2.email })
+  adminClient = await clientAs(admin.email)
+  admin2Client = await clientAs(admin2.email)
 })
 afterAll(closeSql)
 

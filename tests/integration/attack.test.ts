@@ -7,7 +7,7 @@
 // The functions are read from the catalogue, so a new RPC is attacked without editing this file.
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { accessToken, anonKey, apiUrl, closeSql, serviceRoleKey, sql } from '../helpers/stack'
+import { anonKey, apiUrl, closeSql, serviceRoleKey, sessionToken, sql } from '../helpers/stack'
 import { buildWorld, type World } from './fixtures'
 
 interface Fn {
@@ -212,7 +212,7 @@ beforeAll(async () => {
   const inactive = world.people.find((p) => p.role === 'member' && p.status === 'inactive')!
   const bearer = async (id: string) => ({
     apikey: anonKey,
-    Authorization: `Bearer ${await accessToken(id)}`,
+    Authorization: `Bearer ${await sessionToken(id)}`, // signed in through Auth (by buildWorld, while active)
   })
   callers.push(
     { who: 'anon', headers: { apikey: anonKey } },

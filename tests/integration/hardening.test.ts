@@ -2,7 +2,7 @@
 // gateway's X-Forwarded-For, a revoked Auth session, and a banned member trying to lift their
 // own ban through the API. (The database-only findings are in supabase/tests/database/13-*.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { accessToken, anonKey, apiUrl, clientAs, closeSql, sql } from '../helpers/stack'
+import { anonKey, apiUrl, clientWithToken, closeSql, forgedToken, sessionToken, signInFresh, sql } from '../helpers/stack'
 import { buildWorld, type Person, type World } from './fixtures'
 
 let world: World
@@ -24,7 +24,7 @@ afterAll(closeSql)
 
 describe('the recorded IP is the one the trusted proxy saw', () => {
   it('a forged X-Forwarded-For does not reach the activity log', async () => {
-    const token = await accessToken(world.ownerA.id)
+    const token = await sessionToken(world.ownerA.id)
     const [asset] = await sql<{ id: string }>(
       'select id from public.assets where workspace_id = $1 limit 1',
       [world.wsA],
@@ -54,7 +54,8 @@ describe('the recorded IP is the one the trusted proxy saw', () => {
 describe('a revoked session gets nothing, anywhere', () => {
   it('reads and RPCs are refused once the session row is gone', async () => {
     const admin = person('admin', 'active')
-    const token = await accessToken(admin.id)
+    // A session of its own (a fresh sign-in through Auth), revoked below.
+    const token = (await (await signInFresh(admin.id)).auth.getSession()).data.session!.access_token
     const headers = { apikey: anonKey, Authorization: `Bearer ${token}` }
     const before = await fetch(`${apiUrl}/rest/v1/memberships?select=id`, { headers })
     expect(((await before.json()) as unknown[]).length).toBeGreaterThan(0)
@@ -82,7 +83,9 @@ describe('a banned member cannot lift their own ban', () => {
     const gone = person('member', 'inactive')
     const ban = await bannedUntil(gone.id)
     expect(ban).not.toBeNull()
-    const client = await clientAs(gone.id)
+    // Auth issues no token to a banned account and offboarding ended its sessions: a token with a
+    // live session here is forged, so that the database's own refusal is what is tested.
+    const client = clientWithToken(await forgedToken(gone.id, { liveSession: true }))
     const { error } = await client.rpc('create_workspace', { p_name: 'Escape hatch' })
     expect(error?.hint).toBe('account_disabled')
     expect(await bannedUntil(gone.id)).toBe(ban)
@@ -92,7 +95,9 @@ describe('a banned member cannot lift their own ban', () => {
     const away = person('viewer', 'suspended')
     const ban = await bannedUntil(away.id)
     expect(ban).not.toBeNull()
-    const client = await clientAs(away.id)
+    // Auth issues no token to a banned account and offboarding ended its sessions: a token with a
+    // live session here is forged, so that the database's own refusal is what is tested.
+    const client = clientWithToken(await forgedToken(away.id, { liveSession: true }))
     const { error, status } = await client.rpc('leave_workspace', { p_workspace_id: world.wsA })
     expect([status, error?.hint]).toEqual([403, 'offboarded'])
     expect(await bannedUntil(away.id)).toBe(ban)

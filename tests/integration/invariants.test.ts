@@ -1,8 +1,9 @@
 // PRODUCT.md's rules that no one can break, attacked through the API the SPA uses, including
 // concurrent requests. After every attack the database must still hold exactly one active Owner.
+// Everyone acts with the session Auth gave them at sign-in.
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { clientAs, closeSql, sql, type Client } from '../helpers/stack'
+import { clientAs, closeSql, createUser, sql, type Client } from '../helpers/stack'
 import { buildWorld, type Person, type World } from './fixtures'
 
 let world: World
@@ -20,21 +21,17 @@ async function expectOneActiveOwner(ws: string) {
 }
 async function addActiveAdmin(ws: string, label: string) {
   const email = `${label}-${randomUUID().slice(0, 8)}@example.test`
-  const [u] = await sql<{ id: string }>(
-    `insert into auth.users (instance_id, id, aud, role, email, email_confirmed_at, raw_app_meta_data, raw_user_meta_data, created_at, updated_at)
-     values ('00000000-0000-0000-0000-000000000000', gen_random_uuid(), 'authenticated', 'authenticated', $1, now(), '{}', '{}', now(), now()) returning id`,
-    [email],
-  )
+  const userId = await createUser(email, undefined, { password: null }) // signs in by magic link
   const [m] = await sql<{ id: string }>(
     `insert into public.memberships (workspace_id, user_id, role, status, joined_at) values ($1, $2, 'admin', 'active', now()) returning id`,
-    [ws, u!.id],
+    [ws, userId],
   )
-  return { userId: u!.id, membershipId: m!.id }
+  return { userId, membershipId: m!.id }
 }
 
 beforeAll(async () => {
   world = await buildWorld(`inv-${randomUUID().slice(0, 6)}`)
-  for (const p of world.people) as.set(p.id, await clientAs(p.id))
+  for (const p of world.people) as.set(p.id, await clientAs(p.id)) // signed in by buildWorld, while active
 })
 afterAll(closeSql)
 
@@ -202,7 +199,7 @@ describe('bad input gets a specific message and changes nothing', () => {
 describe('statuses take effect at once, even with a still-valid token', () => {
   it('a member deactivated mid-session loses access on the next request', async () => {
     const victim = await addActiveAdmin(world.wsA, 'offboarded')
-    const client = await clientAs(victim.userId) // token minted while active, valid for an hour
+    const client = await clientAs(victim.userId) // signed in through Auth while active: a token valid for an hour
     const before = await client.from('assets').select('id').eq('workspace_id', world.wsA)
     expect(before.data?.length ?? 0).toBeGreaterThan(0)
     const owner = await clientAs(await expectOneActiveOwner(world.wsA))
@@ -210,5 +207,31 @@ describe('statuses take effect at once, even with a still-valid token', () => {
     expect(error).toBeNull()
     const after = await client.from('assets').select('id').eq('workspace_id', world.wsA)
     expect(after.data ?? []).toEqual([])
+  })
+})
+
+describe('a workspace that requires 2FA of its admins', () => {
+  it('an Admin reaches its data only with an aal2 session (TOTP through Auth); a Member needs none', async () => {
+    const make = (tag: string) => createUser(`${tag}-${randomUUID().slice(0, 8)}@example.test`, undefined, { password: null })
+    const [ownerId, adminId, memberId] = await Promise.all([make('2fa-owner'), make('2fa-admin'), make('2fa-member')])
+    const [ws] = await sql<{ id: string }>(
+      `with w as (insert into public.workspaces (name, require_2fa) values ($1, 'admins') returning id),
+            m as (insert into public.memberships (workspace_id, user_id, role, status, joined_at)
+                  select id, $2, 'owner', 'active', now() from w returning workspace_id)
+       select workspace_id as id from m`,
+      [`2FA ${randomUUID().slice(0, 6)}`, ownerId],
+    )
+    await sql(
+      `insert into public.memberships (workspace_id, user_id, role, status, joined_at) values ($1, $2, 'admin', 'active', now()), ($1, $3, 'member', 'active', now())`,
+      [ws!.id, adminId, memberId],
+    )
+    await sql(`insert into public.assets (workspace_id, name, asset_tag) values ($1, 'Guarded laptop', $2)`, [ws!.id, `G-${randomUUID().slice(0, 8)}`])
+    const assets = async (c: Client) => (await c.from('assets').select('id').eq('workspace_id', ws!.id)).data ?? []
+
+    expect(await assets(await clientAs(memberId)), 'a Member at aal1').toHaveLength(1)
+    expect(await assets(await clientAs(adminId)), 'an Admin at aal1').toHaveLength(0)
+    const stepped = await clientAs(adminId, { aal: 'aal2' })
+    expect((await stepped.auth.mfa.getAuthenticatorAssuranceLevel()).data?.currentLevel).toBe('aal2')
+    expect(await assets(stepped), 'the same Admin at aal2').toHaveLength(1)
   })
 })

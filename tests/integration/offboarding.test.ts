@@ -1,11 +1,12 @@
 // Offboarding through the API the SPA uses: deactivating or suspending a member bans their
 // Auth account and ends their sessions only when they have no other active membership, in
 // the same transaction; reactivation lifts it. Plus the offboarding step's summary and
-// reclaim, and bulk deactivation. Supabase Auth cannot run here, so the ban and sessions
-// are read from the auth schema (scripts/stack/bootstrap.sql shapes it like Auth's).
+// reclaim, and bulk deactivation. People are Auth users (admin API) whose sessions come from
+// real sign-ins; the ban and sessions are read from Auth's own tables (auth.users, auth.sessions),
+// and Auth itself is asked whether a banned account can still sign in.
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { clientAs, closeSql, createUser, sql, uniqueEmail, type Client } from '../helpers/stack'
+import { clientAs, closeSql, createUser, signInFresh, signInRefusal, sql, uniqueEmail, type Client } from '../helpers/stack'
 
 const INDEFINITE = '9999-01-01T00:00:00.000Z'
 
@@ -48,13 +49,9 @@ async function person(tag: string): Promise<{ userId: string; email: string }> {
   return { userId: await createUser(email), email }
 }
 
+/** `n` sessions for the user: `n` password sign-ins through Auth. */
 async function addSessions(userId: string, n: number) {
-  for (let i = 0; i < n; i++) {
-    await sql(
-      `insert into auth.sessions (id, user_id, created_at, updated_at, aal) values ($1, $2, now(), now(), 'aal1')`,
-      [randomUUID(), userId],
-    )
-  }
+  for (let i = 0; i < n; i++) await signInFresh(userId)
 }
 
 async function authState(userId: string) {
@@ -121,10 +118,12 @@ describe('deactivation and the Auth account', () => {
     expect(error).toBeNull()
     expect(await authState(single.userId)).toEqual({ bannedUntil: INDEFINITE, sessions: 0 })
     expect(await actions(wsA, before)).toEqual(['member.deactivated', 'member.sessions_revoked'])
+    expect(await signInRefusal(single.userId), 'Auth refuses the banned account').toBe('user_banned')
 
     const r = await adminClient.rpc('reactivate_member', { p_membership_id: single.membershipId })
     expect(r.error).toBeNull()
     expect(await authState(single.userId)).toEqual({ bannedUntil: null, sessions: 0 })
+    expect(await signInRefusal(single.userId), 'Auth lets them sign in again').toBeNull()
   })
 
   it('a dated suspension bans until its end; lifting it clears the ban', async () => {

@@ -1,8 +1,9 @@
 // The permission matrix, proven from outside: every role x every status x every table x
-// select/insert/update/delete through PostgREST with a user's JWT, plus the anonymous key, a
-// signed-in user with no membership, and the Owner of another workspace. Each case asserts the exact
-// outcome PRODUCT.md asks for: how many of workspace A's rows are visible, and whether a write
-// happened (checked in the database afterwards), never just "no error".
+// select/insert/update/delete through PostgREST with the token Auth gave each user at sign-in
+// (fixtures.ts), plus the anonymous key, a signed-in user with no membership, and the Owner of
+// another workspace. Each case asserts the exact outcome PRODUCT.md asks for: how many of
+// workspace A's rows are visible, and whether a write happened (checked in the database
+// afterwards), never just "no error".
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { anonClient, clientAs, closeSql, sql, type Client } from '../helpers/stack'
@@ -281,7 +282,10 @@ let licenseA = ''
 let cases = 0
 
 beforeAll(async () => {
-  world = await buildWorld(`matrix-${randomUUID().slice(0, 6)}`)
+  // Inactive and suspended members keep a live session (a home workspace: fixtures.ts), so each
+  // status is judged by what its still-valid token reaches, not by the offboarding that would
+  // otherwise end the session (offboarding.test.ts, invariants.test.ts).
+  world = await buildWorld(`matrix-${randomUUID().slice(0, 6)}`, { homes: true })
   // A licence nobody holds a seat on yet, so each actor's insert is judged on permission alone.
   licenseA = (await sql<{ id: string }>(`insert into public.licenses (workspace_id, product, vendor, seats) values ($1, 'Seat pool', 'V', 50) returning id`, [world.wsA]))[0]!.id
   actors = [

@@ -119,7 +119,7 @@ beforeAll(async () => {
   )
   await history(world.wsA, 'SQLA')
   await history(world.wsB, 'SQLB')
-  owner = await clientAs(world.ownerA.id, { email: world.ownerA.email })
+  owner = await clientAs(world.ownerA.id)
   scoped = await create(owner, world.wsA, 'Metabase')
   scopedDb = await connect(scoped.role_name, scoped.password)
   analystDb = await connect('fluxera_analyst', 'analyst-local-only')
