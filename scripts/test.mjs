@@ -55,7 +55,7 @@ const node = process.execPath
 try {
   run('types', node, ['scripts/db-types.mjs', '--check'])
   run('typecheck', 'npm', ['run', '--silent', 'typecheck'])
-  run('lint', 'npx', ['--no-install', 'eslint', '.'])
+  run('lint', 'npm', ['run', '--silent', 'lint'])
   vitest('unit')
   run('database', node, ['scripts/stack.mjs', 'test-db'], proveCount)
   run('db-lint', 'npx', ['--no-install', 'supabase', 'db', 'lint', '--db-url', dbUrl, '-s', 'public,private,reporting', '--level', 'warning', '--fail-on', 'error'])
