@@ -43,7 +43,18 @@ async function open(state?: string): Promise<Page> {
 
 const url = (path: string) => new URL(path, appUrl).href
 
+/** Removes what earlier journeys made: their workspaces, then their accounts (Acme's seats back). */
+async function cleanUp() {
+  await sql(
+    `delete from public.workspaces w where exists (
+       select 1 from public.memberships m join public.profiles p on p.id = m.user_id
+        where m.workspace_id = w.id and m.role = 'owner' and p.email like '%@journeys.test')`,
+  )
+  await sql(`delete from auth.users where email like '%@journeys.test'`)
+}
+
 beforeAll(async () => {
+  await cleanUp()
   appUrl = inject('appUrl')
   browser = await launch()
   adminState = await signedInState(browser, appUrl, 'admin@fluxera.test', DEMO_PASSWORD, 'admin.json')
@@ -52,6 +63,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const c of contexts) await c.close().catch(() => {})
   await browser?.close()
+  await cleanUp().catch((err) => console.error('journeys: clean-up failed', err))
   await closeSql()
 })
 
@@ -283,5 +295,291 @@ describe('journeys', () => {
     await reset.waitForURL((u) => !u.pathname.startsWith('/reset-password'), { timeout: 30_000 })
     expect((await passwordToken(person.email, newPassword)).status).toBe(200)
     expect((await passwordToken(person.email, person.password)).status).toBe(400)
+  })
+
+  it('5. Resend, revoke, expire: old links stop, withdrawn and expired say so, a new link on request', async () => {
+    const J = 'resend-revoke-expire'
+    const admin = await open(adminState)
+    const [resent, revoked, expired, stale] = ['resent', 'revoked', 'expired', 'stale'].map((t) =>
+      uniqueEmail(t),
+    ) as [string, string, string, string]
+    await inviteThroughDialog(admin, [resent, revoked, expired, stale].join('\n'))
+    await expect.poll(() => admin.locator('[data-test="invited"]').innerText()).toContain(stale)
+
+    // Resend: a new mail with a working link; the first link no longer works.
+    const first = mailLink(await nthMail(resent, 1))
+    const [{ before }] = (await sql<{ before: Date }>(
+      `select invite_expires_at as before from public.memberships m join public.profiles p on p.id = m.user_id
+        where m.workspace_id = $1 and p.email = $2`,
+      [ACME, resent],
+    )) as [{ before: Date }]
+    await memberAction(admin, resent, 'resend', 'Resend')
+    const second = mailLink(await nthMail(resent, 2))
+    expect(second).not.toBe(first)
+    await shot(admin, J, 'resent')
+    const [{ after }] = (await sql<{ after: Date }>(
+      `select invite_expires_at as after from public.memberships m join public.profiles p on p.id = m.user_id
+        where m.workspace_id = $1 and p.email = $2`,
+      [ACME, resent],
+    )) as [{ after: Date }]
+    expect(after.getTime()).toBeGreaterThan(before.getTime())
+    const resentId = await userId(resent)
+    expect(
+      await sql(`select 1 from public.activity_log where subject_user_id = $1 and action = 'member.invitation_resent'`, [resentId]),
+    ).toHaveLength(1)
+
+    const old = await open()
+    await old.goto(first)
+    await expect.poll(() => old.locator('[data-test="link-state"]').innerText()).toBe(
+      'This link no longer works',
+    )
+    await shot(old, J, 'old-link')
+    const fresh = await open()
+    await fresh.goto(second)
+    await expect.poll(() => fresh.locator('[data-test="join-title"]').innerText()).toBe(
+      'Join Acme Corp as Member',
+    )
+
+    // Revoke: the link leads to "withdrawn", and the never-used account is gone.
+    const revokedLink = mailLink(await nthMail(revoked, 1))
+    const revokedId = await userId(revoked)
+    await memberAction(admin, revoked, 'revoke', 'Revoke')
+    await expect.poll(async () => (await sql(`select 1 from auth.users where id = $1`, [revokedId])).length).toBe(0)
+    expect(await membership(ACME, revoked)).toBeNull()
+    const withdrawn = await open()
+    await withdrawn.goto(revokedLink)
+    await expect.poll(() => withdrawn.locator('[data-test="link-state"]').innerText()).toBe(
+      'This invitation was withdrawn',
+    )
+    expect(await withdrawn.locator('main').innerText()).toContain('Adam Admin')
+    await shot(withdrawn, J, 'withdrawn')
+    expect((await passwordToken(revoked, STRONG_PASSWORD)).status).toBe(400)
+
+    // Past the workspace's expiry: "expired, ask <inviter> for a new one".
+    const expiredLink = mailLink(await nthMail(expired, 1))
+    await sql(
+      `update public.memberships set invite_expires_at = now() - interval '1 day'
+        where workspace_id = $1 and user_id = (select id from public.profiles where email = $2)`,
+      [ACME, expired],
+    )
+    const late = await open()
+    await late.goto(expiredLink)
+    await expect.poll(() => late.locator('[data-test="link-state"]').innerText()).toBe(
+      'This invitation has expired',
+    )
+    expect(await late.locator('main').innerText()).toMatch(/Ask Adam Admin for a new one/)
+    await shot(late, J, 'expired')
+
+    // Auth's link lifetime (otp_expiry) passed while the invitation is still valid: the page
+    // offers a new link, which works.
+    const staleLink = mailLink(await nthMail(stale, 1))
+    await sql(
+      `update auth.users set confirmation_sent_at = now() - interval '2 hours' where email = $1`,
+      [stale],
+    )
+    const next = await open()
+    await next.goto(staleLink)
+    await next.locator('[data-test="join-title"]').waitFor()
+    await next.locator('#new-password').fill(STRONG_PASSWORD)
+    await next.locator('#repeat-password input, input#repeat-password').first().fill(STRONG_PASSWORD)
+    await next.locator('[data-test="accept"]').click()
+    await expect.poll(() => next.locator('[data-test="link-state"]').innerText()).toBe(
+      'This link no longer works',
+    )
+    await shot(next, J, 'auth-link-expired')
+    await next.locator('[data-test="new-link"]').click()
+    await next.locator('[data-test="new-link-sent"]').waitFor()
+    const renewed = mailLink(await nthMail(stale, 2))
+    await next.goto(renewed)
+    await next.locator('[data-test="join-title"]').waitFor()
+    await next.locator('#new-password').fill(STRONG_PASSWORD)
+    await next.locator('#repeat-password input, input#repeat-password').first().fill(STRONG_PASSWORD)
+    await next.locator('[data-test="accept"]').click()
+    await next.waitForURL(/\/users/, { timeout: 30_000 })
+    expect((await membership(ACME, stale))?.status).toBe('active')
+    await shot(next, J, 'joined-with-new-link')
+  })
+
+  it('6. 2FA: enrol on the Account page, sign-in asks for the code, Owner requires it for everyone', async () => {
+    const J = '2fa'
+    const owner = await newAccount('tfa-owner', 'Otto Owner')
+    const enrolled = await newAccount('tfa-member', 'Tess Totp')
+    const without = await newAccount('tfa-nofactor', 'Nick Nofactor')
+    const ws = await newWorkspace(`J 2FA ${Date.now()}`, owner, [
+      { id: enrolled.id, role: 'member' },
+      { id: without.id, role: 'member' },
+    ])
+    await sql(`insert into public.assets (workspace_id, name) values ($1, 'Laptop 2FA-1')`, [ws])
+
+    // Enrol: the code is computed from the secret Auth gave (as an authenticator app would).
+    const page = await open()
+    await signInWithForm(page, appUrl, enrolled.email, enrolled.password)
+    await page.waitForURL(/\/users/, { timeout: 30_000 })
+    await page.goto(url('/account'))
+    await page.getByRole('button', { name: 'Set up' }).click()
+    const secret = (await page.locator('[data-test="totp-secret"]').innerText()).trim()
+    await shot(page, J, 'enrol')
+    await typeCode(page, '[data-test="totp-code"]', totpCode(secret))
+    await page.getByRole('button', { name: 'Verify' }).click()
+    await page.getByText('On: sign-ins ask for a code').waitFor()
+    await shot(page, J, 'enrolled')
+    expect(
+      await sql(`select 1 from auth.mfa_factors where user_id = $1 and status::text = 'verified'`, [enrolled.id]),
+    ).toHaveLength(1)
+
+    // A new sign-in asks for the code; a wrong one is refused.
+    const again = await open()
+    await signInWithForm(again, appUrl, enrolled.email, enrolled.password)
+    await again.locator('#mfa-code').waitFor()
+    const right = totpCode(secret)
+    const wrong = right === '000000' ? '111111' : '000000'
+    await typeCode(again, '#mfa-code', wrong)
+    await again.getByRole('button', { name: 'Verify' }).click()
+    await again.locator('[role="alert"]').waitFor()
+    await shot(again, J, 'wrong-code')
+    expect(again.url()).toMatch(/\/sign-in/)
+    await typeCode(again, '#mfa-code', totpCode(secret))
+    await again.getByRole('button', { name: 'Verify' }).click()
+    await again.waitForURL(/\/users/, { timeout: 30_000 })
+    const aal2 = await pageAccessToken(again)
+    expect(JSON.parse(Buffer.from(aal2.split('.')[1]!, 'base64url').toString()).aal).toBe('aal2')
+
+    // The Owner requires 2FA for everyone.
+    const ownerPage = await open()
+    await signInWithForm(ownerPage, appUrl, owner.email, owner.password)
+    await ownerPage.waitForURL(/\/users/, { timeout: 30_000 })
+    await ownerPage.goto(url('/settings'))
+    await ownerPage.getByText('Everyone', { exact: true }).click()
+    await ownerPage.locator('[data-test="save-settings"]').click()
+    await expect.poll(async () => (await sql<{ r: string }>(`select require_2fa as r from public.workspaces where id = $1`, [ws]))[0]?.r).toBe('everyone')
+    await shot(ownerPage, J, 'owner-requires')
+
+    // A member without a factor is sent to enrol before any workspace data...
+    const nf = await open()
+    await signInWithForm(nf, appUrl, without.email, without.password)
+    await nf.waitForURL(/\/account\?enrol=required/, { timeout: 30_000 })
+    await nf.locator('[data-test="enrol-required"]').waitFor()
+    await shot(nf, J, 'sent-to-enrol')
+    await nf.goto(url('/assets'))
+    await nf.waitForURL(/\/account\?enrol=required/, { timeout: 30_000 })
+    // ...and the database refuses their aal1 token (through the API, not only the UI).
+    const aal1 = await pageAccessToken(nf)
+    expect(JSON.parse(Buffer.from(aal1.split('.')[1]!, 'base64url').toString()).aal).toBe('aal1')
+    const assets = await rest(`assets?workspace_id=eq.${ws}&select=name`, aal1)
+    expect(assets.status).toBe(200)
+    expect(assets.body).toEqual([])
+    const perms = await rest('rpc/my_permissions', aal1, { method: 'POST', body: JSON.stringify({ p_workspace_id: ws }) })
+    expect(perms.body === null || (Array.isArray(perms.body) && perms.body.length === 0) || perms.status >= 400).toBe(true)
+
+    // Enrolling lifts it: the session is aal2 and the data is there.
+    await nf.getByRole('button', { name: 'Set up' }).click()
+    const secret2 = (await nf.locator('[data-test="totp-secret"]').innerText()).trim()
+    await typeCode(nf, '[data-test="totp-code"]', totpCode(secret2))
+    await nf.getByRole('button', { name: 'Verify' }).click()
+    await nf.waitForURL(/\/users/, { timeout: 30_000 })
+    const upgraded = await pageAccessToken(nf)
+    const visible = await rest(`assets?workspace_id=eq.${ws}&select=name`, upgraded)
+    expect(visible.body).toEqual([{ name: 'Laptop 2FA-1' }])
+    await shot(nf, J, 'enrolled-sees-data')
+  })
+
+  it('7. Offboarding: a deactivated member is locked out at once, cannot sign in, and comes back', async () => {
+    const J = 'offboarding'
+    const owner = await newAccount('off-owner', 'Olga Owner')
+    const admin = await newAccount('off-admin', 'Abe Admin')
+    const member = await newAccount('off-member', 'Mo Member')
+    const ws = await newWorkspace(`J Off ${Date.now()}`, owner, [
+      { id: admin.id, role: 'admin' },
+      { id: member.id, role: 'member' },
+    ])
+    const memberPage = await open()
+    await signInWithForm(memberPage, appUrl, member.email, member.password)
+    await memberPage.waitForURL(/\/users/, { timeout: 30_000 })
+    const adminPage = await open()
+    await signInWithForm(adminPage, appUrl, admin.email, admin.password)
+    await adminPage.waitForURL(/\/users/, { timeout: 30_000 })
+
+    await memberAction(adminPage, member.email, 'deactivate', 'Deactivate')
+    await expect.poll(async () => (await membership(ws, member.email))?.status).toBe('inactive')
+    await shot(adminPage, J, 'deactivated')
+    const [ban] = await sql<{ banned_until: Date | null }>(`select banned_until from auth.users where id = $1`, [member.id])
+    expect(ban?.banned_until).toBeTruthy()
+
+    // The member's next action is refused: the locked-out page.
+    await memberPage.getByRole('link', { name: 'Activity' }).or(memberPage.getByRole('link', { name: 'Users' })).first().click()
+    await memberPage.locator('[data-test="locked-out"]').waitFor({ timeout: 30_000 })
+    expect(await memberPage.locator('[data-test="locked-out"]').innerText()).toContain(
+      'Your access has been deactivated',
+    )
+    await shot(memberPage, J, 'locked-out')
+
+    // A new password sign-in is refused with a clear message.
+    const retry = await open()
+    await signInWithForm(retry, appUrl, member.email, member.password)
+    await retry.locator('[data-test="error"]').waitFor()
+    expect(await retry.locator('[data-test="error"]').innerText()).toMatch(/disabled|deactivated/i)
+    await shot(retry, J, 'sign-in-refused')
+
+    // Reactivated: they sign in again.
+    await memberAction(adminPage, member.email, 'reactivate', 'Reactivate')
+    await expect.poll(async () => (await membership(ws, member.email))?.status).toBe('active')
+    const back = await open()
+    await signInWithForm(back, appUrl, member.email, member.password)
+    await back.waitForURL(/\/users/, { timeout: 30_000 })
+    await shot(back, J, 'back')
+
+    // A suspension with an end date: refused while it lasts, back once the date has passed.
+    const adminToken = await pageAccessToken(adminPage)
+    const m = await membership(ws, member.email)
+    const until = new Date(Date.now() + 3600_000).toISOString()
+    const suspended = await rest('rpc/suspend_member', adminToken, {
+      method: 'POST',
+      body: JSON.stringify({ p_membership_id: m!.id, p_until: until, p_reason: 'Audit' }),
+    })
+    expect(suspended.status, JSON.stringify(suspended.body)).toBeLessThan(300)
+    const during = await open()
+    await signInWithForm(during, appUrl, member.email, member.password)
+    await during.locator('[data-test="error"]').waitFor()
+    await shot(during, J, 'suspended-refused')
+    // Time passes: the end date is now behind us (Auth's ban follows the membership).
+    await sql(
+      `update public.memberships set suspended_until = now() - interval '1 minute' where id = $1`,
+      [m!.id],
+    )
+    await sql(`update auth.users set banned_until = now() - interval '1 minute' where id = $1 and banned_until > now()`, [member.id])
+    const after = await open()
+    await signInWithForm(after, appUrl, member.email, member.password)
+    await after.waitForURL(/\/users/, { timeout: 30_000 })
+    await shot(after, J, 'suspension-over')
+  })
+
+  it('8. Failed sign-ins: five wrong passwords are logged by Auth\'s hook and raise the alert', async () => {
+    const J = 'failed-sign-ins'
+    const owner = await newAccount('fail-owner', 'Fay Owner')
+    const target = await newAccount('fail-target', 'Tim Target')
+    const ws = await newWorkspace(`J Fail ${Date.now()}`, owner, [{ id: target.id, role: 'member' }])
+    const page = await open()
+    for (let i = 1; i <= 5; i++) {
+      await signInWithForm(page, appUrl, target.email, `Wrong-password-${i}!`)
+      await expect.poll(() => page.locator('[data-test="error"]').innerText().catch(() => '')).toMatch(
+        /Wrong email or password/,
+      )
+      await page.locator('[data-test="error"]').evaluate((el) => el.remove())
+    }
+    await shot(page, J, 'fifth-refusal')
+    const rows = await sql(
+      `select 1 from public.activity_log where workspace_id = $1 and action = 'auth.sign_in_failed' and subject_user_id = $2`,
+      [ws, target.id],
+    )
+    expect(rows).toHaveLength(5)
+
+    const ownerPage = await open()
+    await signInWithForm(ownerPage, appUrl, owner.email, owner.password)
+    await ownerPage.waitForURL(/\/users/, { timeout: 30_000 })
+    await ownerPage.goto(url('/activity'))
+    const alert = ownerPage.locator('[data-test="alert-failed_sign_in_burst"]')
+    await alert.waitFor({ timeout: 30_000 })
+    expect(await alert.innerText()).toContain(`5 failed sign-ins for ${target.email}`)
+    await shot(ownerPage, J, 'alert')
   })
 })
