@@ -114,7 +114,7 @@ async function memberAction(page: Page, email: string, action: string, accept: s
 }
 
 // ---------------------------------------------------------------------------------------------
-describe('journeys', () => {
+describe('journeys', { timeout: 240_000 }, () => {
   it('1. Quick Start: the Admin invites a Member, who joins through the mailed link', async () => {
     const J = 'quickstart'
     const invitee = uniqueEmail('quick')
@@ -541,7 +541,7 @@ describe('journeys', () => {
     await signInWithForm(during, appUrl, member.email, member.password)
     await during.locator('[data-test="error"]').waitFor()
     await shot(during, J, 'suspended-refused')
-    // Time passes: the end date is now behind us (Auth's ban follows the membership).
+    // Time passes: the end date is behind us (the membership's and Auth's ban, which ends with it).
     await sql(
       `update public.memberships set suspended_until = now() - interval '1 minute' where id = $1`,
       [m!.id],
