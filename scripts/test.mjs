@@ -54,7 +54,7 @@ if (!wasRunning && !(await start())) process.exit(1)
 const node = process.execPath
 try {
   run('types', node, ['scripts/db-types.mjs', '--check'])
-  run('typecheck', 'npx', ['--no-install', 'vue-tsc', '--noEmit', '-p', 'tsconfig.app.json'])
+  run('typecheck', 'npm', ['run', '--silent', 'typecheck'])
   run('lint', 'npx', ['--no-install', 'eslint', '.'])
   vitest('unit')
   run('database', node, ['scripts/stack.mjs', 'test-db'], proveCount)

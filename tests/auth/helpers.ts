@@ -16,13 +16,23 @@ export const authUrl = `${apiUrl}/auth/v1`
 export const DEMO_PASSWORD = 'Fluxera-demo-2026!'
 export const GOOD_PASSWORD = 'Good-pass-2026!x'
 
+// Response bodies are untyped JSON, read by field name as the recorded ones are.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Json = Record<string, any>
 export type AuthResponse = { status: number; body: Json; headers: Headers }
 
 /** A request to Auth through the gateway. `api: true` sends supabase-js's X-Supabase-Api-Version header. */
 export async function auth(
   path: string,
-  opts: { method?: string; body?: unknown; rawBody?: string; token?: string; key?: string | null; api?: boolean; headers?: Record<string, string> } = {},
+  opts: {
+    method?: string
+    body?: unknown
+    rawBody?: string
+    token?: string
+    key?: string | null
+    api?: boolean
+    headers?: Record<string, string>
+  } = {},
 ): Promise<AuthResponse> {
   const headers: Record<string, string> = { ...(opts.headers ?? {}) }
   if (opts.key !== null) headers.apikey = opts.key ?? anonKey
@@ -32,7 +42,12 @@ export async function auth(
   if (opts.rawBody !== undefined) body = opts.rawBody
   else if (opts.body !== undefined) body = JSON.stringify(opts.body)
   if (body !== undefined) headers['content-type'] = 'application/json'
-  const res = await fetch(`${authUrl}${path}`, { method: opts.method ?? (body !== undefined ? 'POST' : 'GET'), headers, body, redirect: 'manual' })
+  const res = await fetch(`${authUrl}${path}`, {
+    method: opts.method ?? (body !== undefined ? 'POST' : 'GET'),
+    headers,
+    body,
+    redirect: 'manual',
+  })
   const text = await res.text()
   let parsed: Json = {}
   try {
@@ -43,11 +58,15 @@ export async function auth(
   return { status: res.status, body: parsed, headers: res.headers }
 }
 
-export const admin = (path: string, opts: Parameters<typeof auth>[1] = {}) => auth(path, { ...opts, token: serviceRoleKey, key: serviceRoleKey })
+export const admin = (path: string, opts: Parameters<typeof auth>[1] = {}) =>
+  auth(path, { ...opts, token: serviceRoleKey, key: serviceRoleKey })
 
 /** Both error forms Auth answers with, depending on X-Supabase-Api-Version. */
 export function expectError(r: AuthResponse, status: number, code: string, api = false) {
-  expect({ status: r.status, code: api ? r.body.code : r.body.error_code }).toEqual({ status, code })
+  expect({ status: r.status, code: api ? r.body.code : r.body.error_code }).toEqual({
+    status,
+    code,
+  })
   if (api) {
     expect(typeof r.body.message).toBe('string')
     expect(r.headers.get('x-supabase-api-version')).toBe('2024-01-01')
@@ -68,7 +87,9 @@ export function claims(token: string): Json {
 }
 
 export function js(key = anonKey): SupabaseClient {
-  return createClient(apiUrl, key, { auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false } })
+  return createClient(apiUrl, key, {
+    auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
+  })
 }
 
 export const uniqueEmail = (tag: string) => `${tag}-${randomUUID().slice(0, 8)}@example.test`
@@ -76,7 +97,9 @@ export const uniqueEmail = (tag: string) => `${tag}-${randomUUID().slice(0, 8)}@
 /** A confirmed user with a password, made through the admin API. */
 export async function newUser(tag: string, password = GOOD_PASSWORD, extra: Json = {}) {
   const email = uniqueEmail(tag)
-  const r = await admin('/admin/users', { body: { email, password, email_confirm: true, ...extra } })
+  const r = await admin('/admin/users', {
+    body: { email, password, email_confirm: true, ...extra },
+  })
   expect(r.status, JSON.stringify(r.body)).toBe(200)
   return { id: r.body.id as string, email, password }
 }
@@ -104,27 +127,57 @@ export function shape(v: unknown): unknown {
 }
 
 // User fields Auth omits when empty (omitempty): their presence depends on the user's history.
-const optional = new Set(['recovery_sent_at', 'confirmation_sent_at', 'invited_at', 'email_change_sent_at', 'new_email', 'banned_until', 'factors', 'last_sign_in_at', 'email_confirmed_at', 'confirmed_at', 'reauthentication_sent_at'])
+const optional = new Set([
+  'recovery_sent_at',
+  'confirmation_sent_at',
+  'invited_at',
+  'email_change_sent_at',
+  'new_email',
+  'banned_until',
+  'factors',
+  'last_sign_in_at',
+  'email_confirmed_at',
+  'confirmed_at',
+  'reauthentication_sent_at',
+])
 function withoutOptional(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(withoutOptional)
   if (v && typeof v === 'object') {
-    return Object.fromEntries(Object.entries(v as Json).filter(([k]) => !optional.has(k)).map(([k, x]) => [k, withoutOptional(x)]))
+    return Object.fromEntries(
+      Object.entries(v as Json)
+        .filter(([k]) => !optional.has(k))
+        .map(([k, x]) => [k, withoutOptional(x)]),
+    )
   }
   return v
 }
 
 /** Asserts that `actual` has the keys and JSON types of the recorded real response `key` (omitempty fields aside). */
 export function expectRecordedShape(actual: unknown, key: string) {
-  expect(shape(withoutOptional(actual))).toEqual(shape(withoutOptional(recorded(key).body ?? recorded(key))))
+  expect(shape(withoutOptional(actual))).toEqual(
+    shape(withoutOptional(recorded(key).body ?? recorded(key))),
+  )
 }
 
 // ---------- Mailpit ----------------------------------------------------------------------
-export type Mail = { ID: string; Subject: string; From: { Address: string; Name: string }; To: { Address: string }[]; HTML: string; Text: string }
+export type Mail = {
+  ID: string
+  Subject: string
+  From: { Address: string; Name: string }
+  To: { Address: string }[]
+  HTML: string
+  Text: string
+}
 
 /** The newest mail to `to` (waits for it to arrive, up to `tries` × 100 ms). */
-export async function mailTo(to: string, { subject, tries = 100 }: { subject?: string; tries?: number } = {}): Promise<Mail> {
+export async function mailTo(
+  to: string,
+  { subject, tries = 100 }: { subject?: string; tries?: number } = {},
+): Promise<Mail> {
   for (let i = 0; i < tries; i++) {
-    const res = await fetch(`${mailUrl}/api/v1/search?query=${encodeURIComponent(`to:"${to}"`)}&limit=10`)
+    const res = await fetch(
+      `${mailUrl}/api/v1/search?query=${encodeURIComponent(`to:"${to}"`)}&limit=10`,
+    )
     const list = (await res.json()) as { messages: { ID: string; Subject: string }[] }
     const hit = list.messages.find((m) => !subject || m.Subject === subject)
     if (hit) return (await (await fetch(`${mailUrl}/api/v1/message/${hit.ID}`)).json()) as Mail
@@ -134,7 +187,9 @@ export async function mailTo(to: string, { subject, tries = 100 }: { subject?: s
 }
 
 export async function mailCount(to: string): Promise<number> {
-  const res = await fetch(`${mailUrl}/api/v1/search?query=${encodeURIComponent(`to:"${to}"`)}&limit=50`)
+  const res = await fetch(
+    `${mailUrl}/api/v1/search?query=${encodeURIComponent(`to:"${to}"`)}&limit=50`,
+  )
   return ((await res.json()) as { messages_count: number }).messages_count
 }
 

@@ -12,13 +12,19 @@ const ACME = '10000000-0000-4000-a000-000000000001'
 
 /** Replaces a hook function for the duration of fn, restoring the project's definition after. */
 async function withHook(name: string, body: string, fn: () => Promise<void>) {
-  const [orig] = await sql<{ def: string }>(`select pg_get_functiondef($1::regprocedure) as def`, [`public.${name}(jsonb)`])
-  await sql(`create or replace function public.${name}(event jsonb) returns jsonb language plpgsql security definer set search_path = '' as $$ ${body} $$`)
+  const [orig] = await sql<{ def: string }>(`select pg_get_functiondef($1::regprocedure) as def`, [
+    `public.${name}(jsonb)`,
+  ])
+  await sql(
+    `create or replace function public.${name}(event jsonb) returns jsonb language plpgsql security definer set search_path = '' as $$ ${body} $$`,
+  )
   try {
     await fn()
   } finally {
     await sql(orig!.def)
-    await sql(`revoke all on function public.${name}(jsonb) from public, anon, authenticated, service_role`)
+    await sql(
+      `revoke all on function public.${name}(jsonb) from public, anon, authenticated, service_role`,
+    )
     await sql(`grant execute on function public.${name}(jsonb) to supabase_auth_admin`)
   }
 }
@@ -30,7 +36,9 @@ describe('custom access token hook', () => {
       [ACME, OWNER],
     )
     const s = await signIn('owner@fluxera.test')
-    expect(Object.keys(claims(s.access_token)).sort()).toEqual(Object.keys(recorded('hook_access_token_claims')).sort())
+    expect(Object.keys(claims(s.access_token)).sort()).toEqual(
+      Object.keys(recorded('hook_access_token_claims')).sort(),
+    )
     const after = await sql<{ n: number; method: string }>(
       `select count(*)::int as n, max(after ->> 'method') as method from public.activity_log where workspace_id = $1 and action = 'auth.sign_in' and entity_id = $2::text`,
       [ACME, OWNER],
@@ -50,13 +58,19 @@ describe('custom access token hook', () => {
       async () => {
         const s = await signIn('member@fluxera.test')
         expect(claims(s.access_token).hooked).toBe('password')
-        const refreshed = await auth('/token?grant_type=refresh_token', { body: { refresh_token: s.refresh_token } })
+        const refreshed = await auth('/token?grant_type=refresh_token', {
+          body: { refresh_token: s.refresh_token },
+        })
         expect(claims(refreshed.body.access_token).hooked).toBe('token_refresh')
-        const refused = await auth('/token?grant_type=password', { body: { email: 'viewer@fluxera.test', password: 'Fluxera-demo-2026!' } })
+        const refused = await auth('/token?grant_type=password', {
+          body: { email: 'viewer@fluxera.test', password: 'Fluxera-demo-2026!' },
+        })
         expect(refused.status).toBe(403)
         expect(refused.body.msg).toBe('No tokens for you')
         // Nothing half-made: the refused sign-in left no session behind.
-        const sessions = await sql(`select 1 from auth.sessions s join auth.users u on u.id = s.user_id where u.email = 'viewer@fluxera.test' and s.created_at > now() - interval '2 seconds'`)
+        const sessions = await sql(
+          `select 1 from auth.sessions s join auth.users u on u.id = s.user_id where u.email = 'viewer@fluxera.test' and s.created_at > now() - interval '2 seconds'`,
+        )
         expect(sessions).toHaveLength(0)
       },
     )
@@ -66,9 +80,20 @@ describe('custom access token hook', () => {
 describe('password verification attempt hook', () => {
   it('is called with {user_id, valid} and records auth.sign_in_failed for a wrong password', async () => {
     const count = async () =>
-      (await sql<{ n: number }>(`select count(*)::int as n from public.activity_log where workspace_id = $1 and action = 'auth.sign_in_failed' and entity_id = $2::text`, [ACME, OWNER]))[0]!.n
+      (
+        await sql<{ n: number }>(
+          `select count(*)::int as n from public.activity_log where workspace_id = $1 and action = 'auth.sign_in_failed' and entity_id = $2::text`,
+          [ACME, OWNER],
+        )
+      )[0]!.n
     const before = await count()
-    expectError(await auth('/token?grant_type=password', { body: { email: 'owner@fluxera.test', password: 'Wrong-password-1!' } }), 400, 'invalid_credentials')
+    expectError(
+      await auth('/token?grant_type=password', {
+        body: { email: 'owner@fluxera.test', password: 'Wrong-password-1!' },
+      }),
+      400,
+      'invalid_credentials',
+    )
     expect(await count()).toBe(before + 1)
   })
 
@@ -82,8 +107,14 @@ describe('password verification attempt hook', () => {
          return jsonb_build_object('decision', 'continue');
        end;`,
       async () => {
-        const r = await auth('/token?grant_type=password', { body: { email: 'owner@fluxera.test', password: 'Fluxera-demo-2026!' }, api: true })
-        expect({ status: r.status, body: r.body }).toEqual({ status: 400, body: { code: 'invalid_credentials', message: 'Too many attempts, try later' } })
+        const r = await auth('/token?grant_type=password', {
+          body: { email: 'owner@fluxera.test', password: 'Fluxera-demo-2026!' },
+          api: true,
+        })
+        expect({ status: r.status, body: r.body }).toEqual({
+          status: 400,
+          body: { code: 'invalid_credentials', message: 'Too many attempts, try later' },
+        })
         await signIn('admin@fluxera.test')
       },
     )

@@ -43,11 +43,20 @@ describe('auth schema', () => {
   })
 
   it('has auth.uid(), auth.role(), auth.email() and auth.jwt() reading PostgREST’s claims', async () => {
-    const rows = await sql<{ uid: string; role: string; email: string; jwt: Record<string, string> }>(
+    const rows = await sql<{
+      uid: string
+      role: string
+      email: string
+      jwt: Record<string, string>
+    }>(
       `select set_config('request.jwt.claims', '{"sub":"00000000-0000-4000-a000-000000000001","role":"authenticated","email":"owner@fluxera.test"}', true),
               auth.uid()::text as uid, auth.role() as role, auth.email() as email, auth.jwt() as jwt`,
     )
-    expect(rows[0]).toMatchObject({ uid: '00000000-0000-4000-a000-000000000001', role: 'authenticated', email: 'owner@fluxera.test' })
+    expect(rows[0]).toMatchObject({
+      uid: '00000000-0000-4000-a000-000000000001',
+      role: 'authenticated',
+      email: 'owner@fluxera.test',
+    })
   })
 
   it('the demo users are rows as Auth writes them: $2a$ bcrypt, no NULL token columns, email identities', async () => {
@@ -63,7 +72,12 @@ describe('auth schema', () => {
     expect(users).toHaveLength(4)
     for (const u of users) {
       // Real Auth cannot read a user whose token columns are NULL (500 at sign-in): they hold '' or a token.
-      expect(u).toMatchObject({ bcrypt: true, null_tokens: 0, provider_id_is_user_id: true, identity_data: true })
+      expect(u).toMatchObject({
+        bcrypt: true,
+        null_tokens: 0,
+        provider_id_is_user_id: true,
+        identity_data: true,
+      })
     }
   })
 })

@@ -7,7 +7,10 @@ describe('Auth behind the gateway', () => {
   it('/health answers 200; /settings matches Auth’s with this config.toml', async () => {
     expect((await auth('/health')).status).toBe(200)
     const s = await auth('/settings')
-    expect({ status: s.status, body: s.body }).toEqual({ status: 200, body: recorded('settings').body })
+    expect({ status: s.status, body: s.body }).toEqual({
+      status: 200,
+      body: recorded('settings').body,
+    })
   })
 
   it('needs an API key except on /verify, /callback and /authorize (plain GET links)', async () => {
@@ -15,7 +18,11 @@ describe('Auth behind the gateway', () => {
     expect(noKey.status).toBe(401)
     expect(noKey.body).toEqual({ message: 'No API key found in request' })
     expect((await auth('/settings', { key: 'not-a-key' })).status).toBe(401)
-    for (const path of ['/verify?type=magiclink&token=x', '/callback', '/authorize?provider=github']) {
+    for (const path of [
+      '/verify?type=magiclink&token=x',
+      '/callback',
+      '/authorize?provider=github',
+    ]) {
       const r = await fetch(`${apiUrl}/auth/v1${path}`, { redirect: 'manual' })
       expect(r.status, path).not.toBe(401)
       expect(r.status, path).toBeLessThan(500)
@@ -25,16 +32,29 @@ describe('Auth behind the gateway', () => {
   it('lets the browser read X-Supabase-Api-Version (supabase-js needs it for error codes)', async () => {
     const pre = await fetch(`${apiUrl}/auth/v1/token?grant_type=password`, {
       method: 'OPTIONS',
-      headers: { origin: 'http://127.0.0.1:5173', 'access-control-request-method': 'POST', 'access-control-request-headers': 'apikey,content-type,x-supabase-api-version' },
+      headers: {
+        origin: 'http://127.0.0.1:5173',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'apikey,content-type,x-supabase-api-version',
+      },
     })
     expect(pre.status).toBeLessThan(300)
-    expect(pre.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('x-supabase-api-version')
+    expect(pre.headers.get('access-control-allow-headers')?.toLowerCase()).toContain(
+      'x-supabase-api-version',
+    )
     const res = await fetch(`${apiUrl}/auth/v1/token?grant_type=password`, {
       method: 'POST',
-      headers: { apikey: anonKey, origin: 'http://127.0.0.1:5173', 'content-type': 'application/json', 'x-supabase-api-version': '2024-01-01' },
+      headers: {
+        apikey: anonKey,
+        origin: 'http://127.0.0.1:5173',
+        'content-type': 'application/json',
+        'x-supabase-api-version': '2024-01-01',
+      },
       body: JSON.stringify({ email: 'owner@fluxera.test', password: 'nope-nope-1A!' }),
     })
-    expect(res.headers.get('access-control-expose-headers')?.toLowerCase()).toContain('x-supabase-api-version')
+    expect(res.headers.get('access-control-expose-headers')?.toLowerCase()).toContain(
+      'x-supabase-api-version',
+    )
     expect(res.headers.get('x-supabase-api-version')).toBe('2024-01-01')
   })
 })
@@ -51,8 +71,16 @@ describe('out of scope: Auth’s "not enabled" answers, never a 500', () => {
   })
 
   it('phone sign-up, sign-in and OTP are refused with phone_provider_disabled', async () => {
-    expectError(await auth('/signup', { body: { phone: '+15555550100', password: 'Good-pass-2026!x' } }), 400, 'phone_provider_disabled')
-    expectError(await auth('/token?grant_type=password', { body: { phone: '+15555550100', password: 'x' } }), 422, 'phone_provider_disabled')
+    expectError(
+      await auth('/signup', { body: { phone: '+15555550100', password: 'Good-pass-2026!x' } }),
+      400,
+      'phone_provider_disabled',
+    )
+    expectError(
+      await auth('/token?grant_type=password', { body: { phone: '+15555550100', password: 'x' } }),
+      422,
+      'phone_provider_disabled',
+    )
   })
 
   it('SAML/SSO and unknown paths are 4xx', async () => {

@@ -48,7 +48,8 @@ func main() {
 
 const site = 'http://127.0.0.1:5173'
 const hash = 'f348f5580299d211e13a7f221f7a1e93cdffdc58aa7c3b98988a2bdd'
-const confirmationUrl = (type: string, redirect: string) => `http://127.0.0.1:54321/auth/v1/verify?token=${hash}&type=${type}&redirect_to=${redirect}`
+const confirmationUrl = (type: string, redirect: string) =>
+  `http://127.0.0.1:54321/auth/v1/verify?token=${hash}&type=${type}&redirect_to=${redirect}`
 const vars = (over: Record<string, unknown>) => ({
   SiteURL: site,
   ConfirmationURL: confirmationUrl('invite', site),
@@ -68,10 +69,19 @@ const cases: { name: string; source: string; data: Record<string, unknown> }[] =
     source: template('invite.html'),
     data: vars({
       RedirectTo: `${site}/accept-invite?workspace=10000000-0000-4000-a000-000000000001`,
-      Data: { invited_by: 'Adam Admin', workspace: 'Acme Corp', role: 'viewer', invited_to: '10000000-0000-4000-a000-000000000001' },
+      Data: {
+        invited_by: 'Adam Admin',
+        workspace: 'Acme Corp',
+        role: 'viewer',
+        invited_to: '10000000-0000-4000-a000-000000000001',
+      },
     }),
   },
-  { name: 'invite with the site URL as redirect and no data', source: template('invite.html'), data: vars({}) },
+  {
+    name: 'invite with the site URL as redirect and no data',
+    source: template('invite.html'),
+    data: vars({}),
+  },
   {
     name: 'invite falling back to user_metadata.invited_to',
     source: template('invite.html'),
@@ -80,19 +90,32 @@ const cases: { name: string; source: string; data: Record<string, unknown> }[] =
   {
     name: 'invite with markup in the data (escaped)',
     source: template('invite.html'),
-    data: vars({ Email: 'o\'neil+tag@example.test', Data: { invited_by: '<b>"Tom" & \'Jerry\'</b>', workspace: 'R&D <Lab>' } }),
+    data: vars({
+      Email: "o'neil+tag@example.test",
+      Data: { invited_by: '<b>"Tom" & \'Jerry\'</b>', workspace: 'R&D <Lab>' },
+    }),
   },
   {
     name: 'magic link for an existing user invited to a workspace',
     source: template('magic_link.html'),
-    data: vars({ RedirectTo: `${site}/accept-invite?workspace=w1`, ConfirmationURL: confirmationUrl('magiclink', `${site}/accept-invite?workspace=w1`) }),
+    data: vars({
+      RedirectTo: `${site}/accept-invite?workspace=w1`,
+      ConfirmationURL: confirmationUrl('magiclink', `${site}/accept-invite?workspace=w1`),
+    }),
   },
   {
     name: 'magic link from the sign-in page',
     source: template('magic_link.html'),
-    data: vars({ RedirectTo: `${site}/`, ConfirmationURL: confirmationUrl('magiclink', `${site}/`) }),
+    data: vars({
+      RedirectTo: `${site}/`,
+      ConfirmationURL: confirmationUrl('magiclink', `${site}/`),
+    }),
   },
-  { name: 'recovery', source: template('recovery.html'), data: vars({ ConfirmationURL: confirmationUrl('recovery', `${site}/reset-password`) }) },
+  {
+    name: 'recovery',
+    source: template('recovery.html'),
+    data: vars({ ConfirmationURL: confirmationUrl('recovery', `${site}/reset-password`) }),
+  },
   {
     name: 'language features: variables, else, and/or/not, eq/ne/lt/gt, len/slice/print/index, trim markers',
     source:
@@ -126,7 +149,9 @@ describe('Go-template interpreter', () => {
 
   it('puts the invitation link, token hash and escaped data where the templates say', () => {
     const html = renderTemplate(cases[0]!.source, cases[0]!.data)
-    expect(html).toContain(`href="${site}/accept-invite?workspace=10000000-0000-4000-a000-000000000001&token_hash=${hash}&type=invite"`)
+    expect(html).toContain(
+      `href="${site}/accept-invite?workspace=10000000-0000-4000-a000-000000000001&token_hash=${hash}&type=invite"`,
+    )
     expect(html).toContain('Adam Admin has invited you')
     const escaped = renderTemplate(cases[3]!.source, cases[3]!.data)
     expect(escaped).toContain('&lt;b&gt;&#34;Tom&#34; &amp; &#39;Jerry&#39;&lt;/b&gt;')

@@ -2,7 +2,6 @@
 // real Auth) plus the stack's ports and keys. Every setting config.toml has under [auth] is honoured.
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-// @ts-expect-error -- plain JS module shared with the stack scripts
 import { apiUrl, jwtSecret, ports, root } from '../config.mjs'
 
 type TomlValue = string | number | boolean | TomlValue[]
@@ -14,12 +13,12 @@ export function parseToml(text: string): TomlTable {
   let current = rootTable
   const lines = text.split('\n')
   for (let i = 0; i < lines.length; i++) {
-    let line = stripComment(lines[i]).trim()
+    const line = stripComment(lines[i]!).trim()
     if (!line) continue
     const header = /^\[([^\]]+)\]$/.exec(line)
     if (header) {
       current = rootTable
-      for (const part of header[1].split('.').map((p) => p.trim().replace(/^"|"$/g, ''))) {
+      for (const part of header[1]!.split('.').map((p) => p.trim().replace(/^"|"$/g, ''))) {
         if (typeof current[part] !== 'object' || Array.isArray(current[part])) current[part] = {}
         current = current[part] as TomlTable
       }
@@ -30,7 +29,8 @@ export function parseToml(text: string): TomlTable {
     const key = line.slice(0, eq).trim().replace(/^"|"$/g, '')
     let raw = line.slice(eq + 1).trim()
     // Arrays may span lines.
-    while (raw.startsWith('[') && !balanced(raw) && i + 1 < lines.length) raw += ' ' + stripComment(lines[++i]).trim()
+    while (raw.startsWith('[') && !balanced(raw) && i + 1 < lines.length)
+      raw += ' ' + stripComment(lines[++i]!).trim()
     current[key] = parseValue(raw)
   }
   return rootTable
@@ -110,7 +110,7 @@ export function durationSeconds(v: string | number | undefined, fallback: number
 const LOWER = 'abcdefghijklmnopqrstuvwxyz'
 const UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ'
 const DIGITS = '0123456789'
-const SYMBOLS = "!@#$%^&*()_+-=[]{};'\\:\"|<>?,./`~"
+const SYMBOLS = '!@#$%^&*()_+-=[]{};\'\\:"|<>?,./`~'
 export const passwordRequirementSets: Record<string, string[]> = {
   '': [],
   letters_digits: [LOWER + UPPER, DIGITS],
@@ -157,14 +157,20 @@ function hookOf(t: TomlTable, name: string): Hook | null {
   const h = get(t, `auth.hook.${name}`) as TomlTable | undefined
   if (!h || h.enabled !== true || typeof h.uri !== 'string') return null
   const m = /^pg-functions:\/\/[^/]+\/([^/]+)\/([^/]+)$/.exec(h.uri)
-  if (!m) throw new Error(`config.toml [auth.hook.${name}]: only pg-functions:// hooks are supported locally`)
-  return { enabled: true, uri: h.uri, schema: m[1], fn: m[2] }
+  if (!m)
+    throw new Error(
+      `config.toml [auth.hook.${name}]: only pg-functions:// hooks are supported locally`,
+    )
+  return { enabled: true, uri: h.uri, schema: m[1]!, fn: m[2]! }
 }
 
 /** Shifts a URL's port by the stack's FLUXERA_PORT_OFFSET (config.toml lists the default ports). */
 function shiftPort(url: string, offset: number): string {
   if (!offset) return url
-  return url.replace(/^(https?:\/\/[^/:]+):(\d+)/, (_, host: string, port: string) => `${host}:${Number(port) + offset}`)
+  return url.replace(
+    /^(https?:\/\/[^/:]+):(\d+)/,
+    (_, host: string, port: string) => `${host}:${Number(port) + offset}`,
+  )
 }
 
 export function loadConfig(file = join(root, 'supabase', 'config.toml')): AuthConfig {
@@ -172,10 +178,13 @@ export function loadConfig(file = join(root, 'supabase', 'config.toml')): AuthCo
   const offset = Number(process.env.FLUXERA_PORT_OFFSET ?? 0)
   const str = (p: string, d: string) => (typeof get(t, p) === 'string' ? (get(t, p) as string) : d)
   const num = (p: string, d: number) => (typeof get(t, p) === 'number' ? (get(t, p) as number) : d)
-  const bool = (p: string, d: boolean) => (typeof get(t, p) === 'boolean' ? (get(t, p) as boolean) : d)
+  const bool = (p: string, d: boolean) =>
+    typeof get(t, p) === 'boolean' ? (get(t, p) as boolean) : d
 
   const siteUrl = shiftPort(str('auth.site_url', 'http://127.0.0.1:3000'), offset)
-  const listed = ((get(t, 'auth.additional_redirect_urls') as string[] | undefined) ?? []).map(String)
+  const listed = ((get(t, 'auth.additional_redirect_urls') as string[] | undefined) ?? []).map(
+    String,
+  )
   const allow = new Set<string>()
   for (const u of listed) {
     allow.add(u)
@@ -195,7 +204,10 @@ export function loadConfig(file = join(root, 'supabase', 'config.toml')): AuthCo
   for (const [name, subject] of Object.entries(defaults)) {
     const tt = get(t, `auth.email.template.${name}`) as TomlTable | undefined
     const contentPath = typeof tt?.content_path === 'string' ? join(root, tt.content_path) : null
-    templates[name] = { subject: typeof tt?.subject === 'string' ? tt.subject : subject, contentPath }
+    templates[name] = {
+      subject: typeof tt?.subject === 'string' ? tt.subject : subject,
+      contentPath,
+    }
   }
 
   return {
@@ -229,7 +241,14 @@ export function loadConfig(file = join(root, 'supabase', 'config.toml')): AuthCo
       customAccessToken: hookOf(t, 'custom_access_token'),
       passwordVerificationAttempt: hookOf(t, 'password_verification_attempt'),
     },
-    smtp: { host: '127.0.0.1', port: ports.smtp, adminEmail: 'admin@email.com', senderName: 'Admin' },
-    dbUrl: process.env.AUTH_DB_URL ?? `postgresql://supabase_auth_admin:postgres@127.0.0.1:${ports.db}/postgres`,
+    smtp: {
+      host: '127.0.0.1',
+      port: ports.smtp,
+      adminEmail: 'admin@email.com',
+      senderName: 'Admin',
+    },
+    dbUrl:
+      process.env.AUTH_DB_URL ??
+      `postgresql://supabase_auth_admin:postgres@127.0.0.1:${ports.db}/postgres`,
   }
 }

@@ -8,12 +8,18 @@ pg.types.setTypeParser(1114, (v: string) => v)
 pg.types.setTypeParser(20, (v: string) => Number(v))
 
 export type Db = pg.Pool | pg.PoolClient
+// Database rows and JSON bodies are untyped here: Auth's columns are read by name.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Row = Record<string, any>
 
 let pool: pg.Pool | null = null
 
 export function connect(url: string): pg.Pool {
-  pool = new pg.Pool({ connectionString: url, max: 10, options: '-c timezone=UTC -c search_path=auth' })
+  pool = new pg.Pool({
+    connectionString: url,
+    max: 10,
+    options: '-c timezone=UTC -c search_path=auth',
+  })
   pool.on('error', (err) => console.error('auth: idle database client error', err.message))
   return pool
 }
@@ -74,5 +80,8 @@ export async function txCommitting<T>(fn: (c: pg.PoolClient) => Promise<T>): Pro
 /** Postgres timestamp text ("2026-12-01 21:56:52.891232+00") to Go's RFC 3339 ("2026-12-01T21:56:52.891232Z"). */
 export function toIso(v: string | null | undefined): string | null {
   if (v == null) return null
-  return v.replace(' ', 'T').replace(/\+00(:00)?$/, 'Z').replace(/([^Z])$/, '$1Z')
+  return v
+    .replace(' ', 'T')
+    .replace(/\+00(:00)?$/, 'Z')
+    .replace(/([^Z])$/, '$1Z')
 }

@@ -45,21 +45,41 @@ export function wantsNewApi(req: IncomingMessage): boolean {
   return Date.parse(`${v}T00:00:00Z`) >= Date.parse('2024-01-01T00:00:00Z')
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+) {
   const text = JSON.stringify(body)
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers })
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  })
   res.end(text)
 }
 
 export function sendError(req: IncomingMessage, res: ServerResponse, err: unknown) {
-  if (err instanceof OAuthError) return sendJson(res, 400, { error: err.error, error_description: err.message })
+  if (err instanceof OAuthError)
+    return sendJson(res, 400, { error: err.error, error_description: err.message })
   const e = err instanceof ApiError ? err : null
   if (!e) console.error('auth: unhandled error', err)
   const status = e?.status ?? 500
   const code = e?.code ?? 'unexpected_failure'
   const message = e?.message ?? 'Unexpected failure, please check server logs for more information'
   if (wantsNewApi(req)) {
-    return sendJson(res, status, { code, message, ...(e?.extra ?? {}) }, { 'x-supabase-api-version': '2024-01-01', 'x-sb-error-code': code })
+    return sendJson(
+      res,
+      status,
+      { code, message, ...(e?.extra ?? {}) },
+      { 'x-supabase-api-version': '2024-01-01', 'x-sb-error-code': code },
+    )
   }
-  return sendJson(res, status, { code: status, error_code: code, msg: message, ...(e?.extra ?? {}) }, { 'x-sb-error-code': code })
+  return sendJson(
+    res,
+    status,
+    { code: status, error_code: code, msg: message, ...(e?.extra ?? {}) },
+    { 'x-sb-error-code': code },
+  )
 }

@@ -2,12 +2,16 @@
 // `select <schema>.<fn>($1)` inside the caller's transaction, on a connection as supabase_auth_admin.
 import type { PoolClient } from 'pg'
 import type { Hook } from './config.ts'
-import { db } from './db.ts'
+import { db, type Row } from './db.ts'
 import { ApiError } from './errors.ts'
 
 const ident = (s: string) => `"${s.replace(/"/g, '""')}"`
 
-export async function invokeHook(hook: Hook, input: Record<string, unknown>, client?: PoolClient): Promise<Row> {
+export async function invokeHook(
+  hook: Hook,
+  input: Record<string, unknown>,
+  client?: PoolClient,
+): Promise<Row> {
   const sql = `select ${ident(hook.schema)}.${ident(hook.fn)}($1::jsonb) as out`
   const run = async (c: PoolClient) => {
     await c.query(`savepoint hook`)
@@ -17,9 +21,14 @@ export async function invokeHook(hook: Hook, input: Record<string, unknown>, cli
       await c.query(`set local statement_timeout to default`)
       await c.query(`release savepoint hook`)
       return r.rows[0]?.out as Row | null
-    } catch (err) {
+    } catch {
       await c.query(`rollback to savepoint hook`)
-      throw new ApiError(500, 'unexpected_failure', `Error running hook URI: ${hook.uri}`, undefined)
+      throw new ApiError(
+        500,
+        'unexpected_failure',
+        `Error running hook URI: ${hook.uri}`,
+        undefined,
+      )
     }
   }
   let out: Row | null
@@ -44,5 +53,3 @@ export async function invokeHook(hook: Hook, input: Record<string, unknown>, cli
   }
   return out ?? {}
 }
-
-type Row = Record<string, any>

@@ -14,14 +14,19 @@ const builtIn: Record<string, string> = {
   email_change: `<h2>Confirm email address change</h2>\n\n<p>Follow this link to confirm the update of your email address from {{ .Email }} to {{ .NewEmail }}:</p>\n<p><a href="{{ .ConfirmationURL }}">Change email address</a></p>\n<p>Alternatively, enter the code: {{ .Token }}</p>`,
 }
 
-let transport: nodemailer.Transporter | null = null
+let transport: ReturnType<typeof nodemailer.createTransport> | null = null
 
 /** Auth's encodeRedirectURL: escaped only when it holds &, = or #. */
 function encodeRedirect(url: string): string {
   return /[&=#]/.test(url) ? encodeURIComponent(url).replace(/%20/g, '+') : url
 }
 
-export function confirmationUrl(cfg: AuthConfig, tokenHash: string, type: string, redirectTo: string): string {
+export function confirmationUrl(
+  cfg: AuthConfig,
+  tokenHash: string,
+  type: string,
+  redirectTo: string,
+): string {
   return `${cfg.externalUrl}/verify?token=${encodeURIComponent(tokenHash)}&type=${encodeURIComponent(type)}&redirect_to=${encodeRedirect(redirectTo)}`
 }
 
@@ -31,10 +36,18 @@ export async function sendMail(
   cfg: AuthConfig,
   kind: MailKind,
   to: string,
-  vars: { token: string; tokenHash: string; redirectTo: string; email: string; data: Record<string, unknown>; type: string; newEmail?: string },
+  vars: {
+    token: string
+    tokenHash: string
+    redirectTo: string
+    email: string
+    data: Record<string, unknown>
+    type: string
+    newEmail?: string
+  },
 ) {
-  const tpl = cfg.templates[kind]
-  const source = tpl.contentPath ? readFileSync(tpl.contentPath, 'utf8') : builtIn[kind]
+  const tpl = cfg.templates[kind]!
+  const source = tpl.contentPath ? readFileSync(tpl.contentPath, 'utf8') : builtIn[kind]!
   const html = renderTemplate(source, {
     SiteURL: cfg.siteUrl,
     ConfirmationURL: confirmationUrl(cfg, vars.tokenHash, vars.type, vars.redirectTo),
@@ -46,7 +59,12 @@ export async function sendMail(
     RedirectTo: vars.redirectTo,
     SendingTo: to,
   })
-  transport ??= nodemailer.createTransport({ host: cfg.smtp.host, port: cfg.smtp.port, secure: false, ignoreTLS: true })
+  transport ??= nodemailer.createTransport({
+    host: cfg.smtp.host,
+    port: cfg.smtp.port,
+    secure: false,
+    ignoreTLS: true,
+  })
   await transport.sendMail({
     from: `"${cfg.smtp.senderName}" <${cfg.smtp.adminEmail}>`,
     to,

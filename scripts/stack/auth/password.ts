@@ -16,7 +16,8 @@ export async function verifyPassword(password: string, hash: string | null): Pro
 
 /** Auth's checkPasswordStrength: too long is 400, weak is 422 weak_password with reasons. */
 export function checkPasswordStrength(cfg: AuthConfig, password: string) {
-  if (password.length > 72) throw badRequest('validation_failed', 'Password cannot be longer than 72 characters')
+  if (password.length > 72)
+    throw badRequest('validation_failed', 'Password cannot be longer than 72 characters')
   const reasons: string[] = []
   const messages: string[] = []
   if (password.length < cfg.passwordMinLength) {
@@ -26,7 +27,9 @@ export function checkPasswordStrength(cfg: AuthConfig, password: string) {
   for (const set of cfg.passwordRequired) {
     if (set && ![...password].some((ch) => set.includes(ch))) {
       reasons.push('characters')
-      messages.push(`Password should contain at least one character of each: ${cfg.passwordRequired.join(', ')}.`)
+      messages.push(
+        `Password should contain at least one character of each: ${cfg.passwordRequired.join(', ')}.`,
+      )
       break
     }
   }

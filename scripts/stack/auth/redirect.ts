@@ -10,7 +10,7 @@ export function globToRegExp(glob: string): RegExp {
   if (re) return re
   let src = ''
   for (let i = 0; i < glob.length; i++) {
-    const ch = glob[i]
+    const ch = glob[i]!
     if (ch === '*' && glob[i + 1] === '*') {
       src += '.*'
       i++
@@ -50,7 +50,7 @@ export function isRedirectUrlValid(cfg: AuthConfig, url: string | null | undefin
   if (host === '::1') return true
   const isHttp = ref.protocol === 'http:' || ref.protocol === 'https:'
   if (isHttp && !/^[a-zA-Z0-9]([a-zA-Z0-9.-]*[a-zA-Z0-9])?$/.test(host)) return false
-  const matchAgainst = url.split('#')[0]
+  const matchAgainst = url.split('#')[0]!
   return cfg.redirectAllowList.some((g) => globToRegExp(g).test(matchAgainst))
 }
 

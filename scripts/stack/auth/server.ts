@@ -15,7 +15,13 @@ import { sessionRoutes } from './routes/session.ts'
 const cfg = loadConfig()
 connect(cfg.dbUrl)
 
-const routes: Route[] = [...miscRoutes, ...sessionRoutes, ...emailRoutes, ...adminRoutes, ...factorRoutes]
+const routes: Route[] = [
+  ...miscRoutes,
+  ...sessionRoutes,
+  ...emailRoutes,
+  ...adminRoutes,
+  ...factorRoutes,
+]
 
 const server = http.createServer(async (req, res) => {
   const ctx = makeCtx(cfg, req, res)
@@ -29,7 +35,7 @@ const server = http.createServer(async (req, res) => {
         methodMismatch = true
         continue
       }
-      r.keys.forEach((k, i) => (ctx.params[k] = decodeURIComponent(m[i + 1])))
+      r.keys.forEach((k, i) => (ctx.params[k] = decodeURIComponent(m[i + 1] ?? '')))
       await r.handler(ctx)
       return
     }
@@ -46,5 +52,7 @@ const server = http.createServer(async (req, res) => {
 })
 
 server.keepAliveTimeout = 65_000
-server.listen(cfg.port, '127.0.0.1', () => console.log(`local Auth (GoTrue-compatible) listening on 127.0.0.1:${cfg.port}`))
+server.listen(cfg.port, '127.0.0.1', () =>
+  console.log(`local Auth (GoTrue-compatible) listening on 127.0.0.1:${cfg.port}`),
+)
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => server.close(() => process.exit(0)))

@@ -35,7 +35,11 @@ function lex(src: string): Token[] {
     }
     let text = src.slice(i, open)
     let bodyStart = open + 2
-    if (src.startsWith('{{- ', open) || src.startsWith('{{-\n', open) || src.startsWith('{{-\t', open)) {
+    if (
+      src.startsWith('{{- ', open) ||
+      src.startsWith('{{-\n', open) ||
+      src.startsWith('{{-\t', open)
+    ) {
       text = text.replace(/\s+$/, '')
       bodyStart = open + 3
     }
@@ -68,7 +72,7 @@ function lex(src: string): Token[] {
     let next = close + 2
     if (/\s-$/.test(body)) {
       body = body.replace(/\s-$/, '')
-      while (next < src.length && /\s/.test(src[next])) next++
+      while (next < src.length && /\s/.test(src[next]!)) next++
     }
     out.push({ kind: 'action', body: body.trim() })
     i = next
@@ -80,7 +84,7 @@ function tokenizeArgs(s: string): string[] {
   const out: string[] = []
   let i = 0
   while (i < s.length) {
-    const ch = s[i]
+    const ch = s[i]!
     if (/\s/.test(ch)) {
       i++
     } else if (ch === '(' || ch === ')' || ch === '|') {
@@ -99,7 +103,7 @@ function tokenizeArgs(s: string): string[] {
       i++
     } else {
       let j = i
-      while (j < s.length && !/[\s()|]/.test(s[j]) && !(s[j] === ':' && s[j + 1] === '=')) j++
+      while (j < s.length && !/[\s()|]/.test(s[j]!) && !(s[j] === ':' && s[j + 1] === '=')) j++
       if (j === i) throw new Error(`template: unexpected ${ch}`)
       out.push(s.slice(i, j))
       i = j
@@ -112,7 +116,7 @@ function parsePipe(tokens: string[], pos: { i: number }, stop: string | null): P
   const pipe: Pipe = []
   let cmd: Cmd = []
   while (pos.i < tokens.length) {
-    const tok = tokens[pos.i]
+    const tok = tokens[pos.i]!
     if (tok === stop) break
     pos.i++
     if (tok === '|') {
@@ -136,7 +140,7 @@ function parseArg(tok: string): Arg {
   if (tok === '.') return { t: 'field', path: [] }
   if (tok.startsWith('.')) return { t: 'field', path: tok.slice(1).split('.') }
   if (tok.startsWith('$')) {
-    const [name, ...path] = tok.split('.')
+    const [name = '', ...path] = tok.split('.')
     return { t: 'var', name, path }
   }
   return { t: 'ident', name: tok }
@@ -147,7 +151,7 @@ function parse(tokens: Token[]): Node[] {
   function block(ends: string[]): { nodes: Node[]; end: string } {
     const nodes: Node[] = []
     while (i < tokens.length) {
-      const tk = tokens[i++]
+      const tk = tokens[i++]!
       if (tk.kind === 'text') {
         nodes.push({ kind: 'text', text: tk.text })
         continue
@@ -155,7 +159,7 @@ function parse(tokens: Token[]): Node[] {
       const body = tk.body
       if (body.startsWith('/*')) continue
       const words = tokenizeArgs(body)
-      const head = words[0]
+      const head = words[0] ?? ''
       if (ends.includes(head) && (head !== 'else' || words.length === 1 || words[1] === 'if')) {
         if (head === 'else' && words[1] === 'if') {
           // {{ else if x }} == {{ else }}{{ if x }} ... sharing the outer {{ end }}
@@ -173,12 +177,16 @@ function parse(tokens: Token[]): Node[] {
         const node: Node = { kind: head, pipe, then: then.nodes, else: [] }
         if (then.end === 'else') node.else = block(['end']).nodes
         else if (then.end === 'end-after-elseif') throw new Error('template: else if outside if')
-        if (then.end === 'else' && node.else.length === 1 && false) void 0
         nodes.push(node)
         continue
       }
       if (head.startsWith('$') && (words[1] === ':=' || words[1] === '=')) {
-        nodes.push({ kind: 'assign', name: head, declare: words[1] === ':=', pipe: parsePipe(words, { i: 2 }, null) })
+        nodes.push({
+          kind: 'assign',
+          name: head,
+          declare: words[1] === ':=',
+          pipe: parsePipe(words, { i: 2 }, null),
+        })
         continue
       }
       nodes.push({ kind: 'action', pipe: parsePipe(words, { i: 0 }, null) })
@@ -225,17 +233,37 @@ const SAFE_HTML = Symbol('html-escaped')
 type Escaped = { [SAFE_HTML]: string }
 
 export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"'+\0]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&#34;', "'": '&#39;', '+': '&#43;', '\0': '\uFFFD' })[c]!)
+  return s.replace(
+    /[&<>"'+\0]/g,
+    (c) =>
+      ({
+        '&': '&amp;',
+        '<': '&lt;',
+        '>': '&gt;',
+        '"': '&#34;',
+        "'": '&#39;',
+        '+': '&#43;',
+        '\0': '\uFFFD',
+      })[c]!,
+  )
 }
 
 const funcs: Record<string, (...args: unknown[]) => unknown> = {
-  len: (v) => (typeof v === 'string' ? Buffer.byteLength(v) : Array.isArray(v) ? v.length : v && typeof v === 'object' ? Object.keys(v).length : 0),
+  len: (v) =>
+    typeof v === 'string'
+      ? Buffer.byteLength(v)
+      : Array.isArray(v)
+        ? v.length
+        : v && typeof v === 'object'
+          ? Object.keys(v).length
+          : 0,
   slice: (v, a, b) => {
     const s = String(v ?? '')
     const buf = Buffer.from(s)
     const from = Number(a ?? 0)
     const to = b === undefined ? buf.length : Number(b)
-    if (from < 0 || to > buf.length || from > to) throw new Error(`template: slice index out of range`)
+    if (from < 0 || to > buf.length || from > to)
+      throw new Error(`template: slice index out of range`)
     return buf.subarray(from, to).toString()
   },
   eq: (a, ...rest) => rest.some((b) => a === b),
@@ -260,10 +288,25 @@ const funcs: Record<string, (...args: unknown[]) => unknown> = {
       [SAFE_HTML]: args
         .map(goString)
         .join('')
-        .replace(/[&<>"'\0]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&#34;', "'": '&#39;', '\0': '\uFFFD' })[c]!),
+        .replace(
+          /[&<>"'\0]/g,
+          (c) =>
+            ({
+              '&': '&amp;',
+              '<': '&lt;',
+              '>': '&gt;',
+              '"': '&#34;',
+              "'": '&#39;',
+              '\0': '\uFFFD',
+            })[c]!,
+        ),
     }) as Escaped,
   urlquery: (...args) => encodeURIComponent(args.map(goString).join('')).replace(/%20/g, '+'),
-  index: (v, ...keys) => keys.reduce((cur: unknown, k) => (cur == null ? undefined : (cur as Record<string, unknown>)[String(k)]), v),
+  index: (v, ...keys) =>
+    keys.reduce(
+      (cur: unknown, k) => (cur == null ? undefined : (cur as Record<string, unknown>)[String(k)]),
+      v,
+    ),
 }
 
 function evalArg(arg: Arg, scope: Scope, final?: unknown, hasFinal = false): unknown {
@@ -276,7 +319,8 @@ function evalArg(arg: Arg, scope: Scope, final?: unknown, hasFinal = false): unk
       return field(scope.dot, arg.path)
     case 'var': {
       for (let k = scope.vars.length - 1; k >= 0; k--) {
-        if (scope.vars[k].has(arg.name)) return field(scope.vars[k].get(arg.name), arg.path)
+        const frame = scope.vars[k]!
+        if (frame.has(arg.name)) return field(frame.get(arg.name), arg.path)
       }
       throw new Error(`template: undefined variable ${arg.name}`)
     }
@@ -287,7 +331,13 @@ function evalArg(arg: Arg, scope: Scope, final?: unknown, hasFinal = false): unk
   }
 }
 
-function callFunc(name: string, args: Arg[], scope: Scope, final: unknown, hasFinal: boolean): unknown {
+function callFunc(
+  name: string,
+  args: Arg[],
+  scope: Scope,
+  final: unknown,
+  hasFinal: boolean,
+): unknown {
   const fn = funcs[name]
   if (!fn) throw new Error(`template: function "${name}" not defined`)
   if (name === 'and' || name === 'or') return undefined
@@ -298,6 +348,7 @@ function callFunc(name: string, args: Arg[], scope: Scope, final: unknown, hasFi
 
 function evalCmd(cmd: Cmd, scope: Scope, final: unknown, hasFinal: boolean): unknown {
   const [head, ...rest] = cmd
+  if (!head) throw new Error('template: empty command')
   if (head.t === 'ident') {
     if (head.name === 'and' || head.name === 'or') {
       const all = rest.map((a) => () => evalArg(a, scope))
@@ -328,7 +379,7 @@ function inUrlAttribute(out: string): boolean {
   const tagStart = out.lastIndexOf('<')
   if (tagStart < 0 || out.lastIndexOf('>') > tagStart) return false
   const m = /(\w[\w-]*)\s*=\s*"([^"]*)$/.exec(out.slice(tagStart))
-  return !!m && ['href', 'src', 'action'].includes(m[1].toLowerCase())
+  return !!m && ['href', 'src', 'action'].includes(m[1]!.toLowerCase())
 }
 
 function normalizeUrl(s: string): string {
@@ -336,13 +387,28 @@ function normalizeUrl(s: string): string {
   let out = ''
   for (const ch of s) {
     if (/[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]/.test(ch)) out += ch
-    else out += [...Buffer.from(ch)].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join('')
+    else
+      out += [...Buffer.from(ch)]
+        .map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`)
+        .join('')
   }
   return out
 }
 
 function escapeAttr(s: string): string {
-  return s.replace(/[&<>"'+\0]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&#34;', "'": '&#39;', '+': '&#43;', '\0': '\uFFFD' })[c]!)
+  return s.replace(
+    /[&<>"'+\0]/g,
+    (c) =>
+      ({
+        '&': '&amp;',
+        '<': '&lt;',
+        '>': '&gt;',
+        '"': '&#34;',
+        "'": '&#39;',
+        '+': '&#43;',
+        '\0': '\uFFFD',
+      })[c]!,
+  )
 }
 
 function render(nodes: Node[], scope: Scope, out: { s: string }) {
@@ -353,7 +419,7 @@ function render(nodes: Node[], scope: Scope, out: { s: string }) {
         break
       case 'assign': {
         const v = evalPipe(n.pipe, scope)
-        if (n.declare) scope.vars[scope.vars.length - 1].set(n.name, v)
+        if (n.declare) scope.vars[scope.vars.length - 1]!.set(n.name, v)
         else {
           const frame = [...scope.vars].reverse().find((f) => f.has(n.name))
           if (!frame) throw new Error(`template: undefined variable ${n.name}`)

@@ -10,11 +10,18 @@ export const INSTANCE_ID = '00000000-0000-0000-0000-000000000000'
 
 export async function findUserById(c: Db, id: string, forUpdate = false): Promise<Row | null> {
   if (!/^[0-9a-f-]{36}$/i.test(id)) return null
-  const r = await c.query(`select * from auth.users where id = $1 ${forUpdate ? 'for update' : ''}`, [id])
+  const r = await c.query(
+    `select * from auth.users where id = $1 ${forUpdate ? 'for update' : ''}`,
+    [id],
+  )
   return r.rows[0] ?? null
 }
 
-export async function findUserByEmail(c: Db, email: string, aud = 'authenticated'): Promise<Row | null> {
+export async function findUserByEmail(
+  c: Db,
+  email: string,
+  aud = 'authenticated',
+): Promise<Row | null> {
   const r = await c.query(
     `select * from auth.users where instance_id = $1 and lower(email) = lower($2) and aud = $3 and is_sso_user = false limit 1`,
     [INSTANCE_ID, email, aud],
@@ -32,9 +39,14 @@ export function isConfirmed(user: Row): boolean {
 
 /** Auth's email validation (lower-cases the address). */
 export function validateEmail(email: unknown): string {
-  if (typeof email !== 'string' || email === '') throw badRequest('validation_failed', 'An email address is required')
+  if (typeof email !== 'string' || email === '')
+    throw badRequest('validation_failed', 'An email address is required')
   if (email.length > 255) throw badRequest('validation_failed', 'An email address is too long')
-  if (!/^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/.test(email)) {
+  if (
+    !/^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/.test(
+      email,
+    )
+  ) {
     throw badRequest('validation_failed', 'Unable to validate email address: invalid format')
   }
   return email.toLowerCase()
@@ -63,7 +75,17 @@ export async function createUser(c: Db, u: NewUser): Promise<Row> {
         is_super_admin, created_at, updated_at, is_sso_user, is_anonymous, email_change_confirm_status)
      values ($1, $2, 'authenticated', $3, $4, $5, case when $6 then now() end, case when $7 then now() end,
         '', '', '', '', '', '', '', '', $8, $9, null, now(), now(), false, false, 0)`,
-    [INSTANCE_ID, id, u.role ?? 'authenticated', u.email, u.encryptedPassword ?? '', !!u.confirmed, !!u.invited, app, u.userMetadata ?? {}],
+    [
+      INSTANCE_ID,
+      id,
+      u.role ?? 'authenticated',
+      u.email,
+      u.encryptedPassword ?? '',
+      !!u.confirmed,
+      !!u.invited,
+      app,
+      u.userMetadata ?? {},
+    ],
   )
   await c.query(
     `insert into auth.identities (id, provider_id, user_id, identity_data, provider, last_sign_in_at, created_at, updated_at)
@@ -73,7 +95,14 @@ export async function createUser(c: Db, u: NewUser): Promise<Row> {
   return (await findUserById(c, id))!
 }
 
-export async function audit(c: Db, req: IncomingMessage, actor: Row | null, action: string, traits?: Row, logType = 'account') {
+export async function audit(
+  c: Db,
+  req: IncomingMessage,
+  actor: Row | null,
+  action: string,
+  traits?: Row,
+  logType = 'account',
+) {
   const payload: Row = {
     actor_id: actor?.id ?? '00000000-0000-0000-0000-000000000000',
     actor_username: actor?.email ?? '',
@@ -103,7 +132,10 @@ export async function confirmUser(c: Db, user: Row) {
         updated_at = now() where id = $1`,
     [user.id],
   )
-  await c.query(`delete from auth.one_time_tokens where user_id = $1 and token_type = 'confirmation_token'`, [user.id])
+  await c.query(
+    `delete from auth.one_time_tokens where user_id = $1 and token_type = 'confirmation_token'`,
+    [user.id],
+  )
   await c.query(
     `update auth.identities set identity_data = identity_data || '{"email_verified": true}'::jsonb, updated_at = now()
       where user_id = $1 and provider = 'email' and lower(identity_data ->> 'email') = lower($2)`,
@@ -112,7 +144,12 @@ export async function confirmUser(c: Db, user: Row) {
 }
 
 function factorJson(f: Row): Row {
-  const out: Row = { id: f.id, created_at: toIso(f.created_at), updated_at: toIso(f.updated_at), status: f.status }
+  const out: Row = {
+    id: f.id,
+    created_at: toIso(f.created_at),
+    updated_at: toIso(f.updated_at),
+    status: f.status,
+  }
   if (f.friendly_name) out.friendly_name = f.friendly_name
   out.factor_type = f.factor_type
   out.phone = f.phone ?? ''
@@ -141,7 +178,12 @@ export async function userJson(c: Db, user: Row): Promise<Row> {
 }
 
 export function renderUser(user: Row, identities: Row[], factors: Row[]): Row {
-  const out: Row = { id: user.id, aud: user.aud ?? '', role: user.role ?? '', email: user.email ?? '' }
+  const out: Row = {
+    id: user.id,
+    aud: user.aud ?? '',
+    role: user.role ?? '',
+    email: user.email ?? '',
+  }
   const opt = (key: string, v: unknown) => {
     if (v != null && v !== '') out[key] = v
   }

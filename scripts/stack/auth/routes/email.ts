@@ -4,18 +4,35 @@ import type { PoolClient } from 'pg'
 import { db, toIso, tx, type Row } from '../db.ts'
 import { ApiError, badRequest, forbidden, unprocessable } from '../errors.ts'
 import { obj, route, str, type Ctx, type Route } from '../http.ts'
-import { checkFrequency, sendOtpMail, tokenHash } from '../otp.ts'
+import { sendOtpMail, tokenHash } from '../otp.ts'
 import { checkPasswordStrength, hashPassword, randomPassword } from '../password.ts'
 import { referrer } from '../redirect.ts'
 import { issueSession, requireAdmin } from '../tokens.ts'
-import { audit, confirmUser, createUser, findUserByEmail, findUserById, isBanned, isConfirmed, userJson, validateEmail } from '../users.ts'
+import {
+  audit,
+  confirmUser,
+  createUser,
+  findUserByEmail,
+  findUserById,
+  isBanned,
+  isConfirmed,
+  userJson,
+  validateEmail,
+} from '../users.ts'
 
 function signupAllowed(ctx: Ctx) {
-  if (!ctx.cfg.enableSignup || !ctx.cfg.emailEnableSignup) throw unprocessable('signup_disabled', 'Signups not allowed for this instance')
+  if (!ctx.cfg.enableSignup || !ctx.cfg.emailEnableSignup)
+    throw unprocessable('signup_disabled', 'Signups not allowed for this instance')
 }
 
 /** Creates (or refreshes an unconfirmed) email user and sends the confirmation mail; returns the user. */
-async function signupUser(ctx: Ctx, c: PoolClient, email: string, password: string, data: Row | undefined): Promise<{ user: Row; fake?: boolean }> {
+async function signupUser(
+  ctx: Ctx,
+  c: PoolClient,
+  email: string,
+  password: string,
+  data: Row | undefined,
+): Promise<{ user: Row; fake?: boolean }> {
   const { cfg, req } = ctx
   const existing = await findUserByEmail(c, email)
   const autoconfirm = !cfg.enableConfirmations
@@ -29,7 +46,11 @@ async function signupUser(ctx: Ctx, c: PoolClient, email: string, password: stri
     )
     user = (await findUserById(c, existing.id))!
   } else {
-    user = await createUser(c, { email, encryptedPassword: await hashPassword(password), userMetadata: data ?? {} })
+    user = await createUser(c, {
+      email,
+      encryptedPassword: await hashPassword(password),
+      userMetadata: data ?? {},
+    })
     await audit(c, req, user, 'user_signedup', { provider: 'email' })
   }
   if (autoconfirm) {
@@ -43,7 +64,8 @@ async function signupUser(ctx: Ctx, c: PoolClient, email: string, password: stri
 
 async function signup(ctx: Ctx) {
   const body = await ctx.body()
-  if (!str(body, 'email') && !str(body, 'phone')) throw unprocessable('anonymous_provider_disabled', 'Anonymous sign-ins are disabled')
+  if (!str(body, 'email') && !str(body, 'phone'))
+    throw unprocessable('anonymous_provider_disabled', 'Anonymous sign-ins are disabled')
   signupAllowed(ctx)
   if (str(body, 'phone')) throw badRequest('phone_provider_disabled', 'Phone signups are disabled')
   const email = validateEmail(str(body, 'email'))
@@ -65,9 +87,18 @@ async function signup(ctx: Ctx) {
     // Auth answers an existing, confirmed address with an obfuscated user, so sign-ups do not reveal accounts.
     const now = new Date().toISOString()
     return ctx.json(200, {
-      id: randomUUID(), aud: 'authenticated', role: 'authenticated', email, phone: '', confirmation_sent_at: now,
-      app_metadata: { provider: 'email', providers: ['email'] }, user_metadata: data ?? {}, identities: [],
-      created_at: now, updated_at: now, is_anonymous: false,
+      id: randomUUID(),
+      aud: 'authenticated',
+      role: 'authenticated',
+      email,
+      phone: '',
+      confirmation_sent_at: now,
+      app_metadata: { provider: 'email', providers: ['email'] },
+      user_metadata: data ?? {},
+      identities: [],
+      created_at: now,
+      updated_at: now,
+      is_anonymous: false,
     })
   }
   ctx.json(200, out.user)
@@ -77,8 +108,13 @@ async function otp(ctx: Ctx) {
   const body = await ctx.body()
   const email = str(body, 'email')
   const phone = str(body, 'phone')
-  if (email && phone) throw badRequest('validation_failed', 'Only an email address or phone number should be provided')
-  if (email && str(body, 'channel')) throw badRequest('validation_failed', 'Channel should only be specified with Phone OTP')
+  if (email && phone)
+    throw badRequest(
+      'validation_failed',
+      'Only an email address or phone number should be provided',
+    )
+  if (email && str(body, 'channel'))
+    throw badRequest('validation_failed', 'Channel should only be specified with Phone OTP')
   const createUserFlag = body.create_user === undefined ? true : body.create_user === true
   const data = obj(body, 'data')
   if (phone) throw badRequest('phone_provider_disabled', 'Unsupported phone provider')
@@ -133,9 +169,13 @@ async function resend(ctx: Ctx) {
   const body = await ctx.body()
   const type = str(body, 'type')
   if (!['signup', 'email_change', 'sms', 'phone_change'].includes(type)) {
-    throw badRequest('validation_failed', 'Missing one of these types: signup, email_change, sms, phone_change')
+    throw badRequest(
+      'validation_failed',
+      'Missing one of these types: signup, email_change, sms, phone_change',
+    )
   }
-  if (type === 'sms' || type === 'phone_change') throw badRequest('validation_failed', 'Phone number is required')
+  if (type === 'sms' || type === 'phone_change')
+    throw badRequest('validation_failed', 'Phone number is required')
   const email = validateEmail(str(body, 'email'))
   await tx(async (c) => {
     const user = await findUserByEmail(c, email)
@@ -156,13 +196,28 @@ async function invite(ctx: Ctx) {
   const data = obj(body, 'data')
   const user = await tx(async (c) => {
     let user = await findUserByEmail(c, email)
-    if (user && isConfirmed(user)) throw unprocessable('email_exists', 'A user with this email address has already been registered')
-    if (!user) user = await createUser(c, { email, encryptedPassword: '', userMetadata: data ?? {} })
+    if (user && isConfirmed(user))
+      throw unprocessable(
+        'email_exists',
+        'A user with this email address has already been registered',
+      )
+    if (!user)
+      user = await createUser(c, { email, encryptedPassword: '', userMetadata: data ?? {} })
     else if (data) {
-      await c.query(`update auth.users set raw_user_meta_data = coalesce(raw_user_meta_data, '{}'::jsonb) || $2::jsonb where id = $1`, [user.id, data])
+      await c.query(
+        `update auth.users set raw_user_meta_data = coalesce(raw_user_meta_data, '{}'::jsonb) || $2::jsonb where id = $1`,
+        [user.id, data],
+      )
       user = (await findUserById(c, user.id))!
     }
-    await audit(c, req, { id: admin.sub, email: admin.role }, 'user_invited', { user_id: user.id, user_email: user.email }, 'team')
+    await audit(
+      c,
+      req,
+      { id: admin.sub, email: admin.role },
+      'user_invited',
+      { user_id: user.id, user_email: user.email },
+      'team',
+    )
     await sendOtpMail(cfg, c, req, user, 'invite', referrer(cfg, req, ctx.query))
     await c.query(`update auth.users set updated_at = now() where id = $1`, [user.id])
     return userJson(c, (await findUserById(c, user.id))!)
@@ -173,7 +228,12 @@ async function invite(ctx: Ctx) {
 // ---------- /verify --------------------------------------------------------------------
 const emailTypes = ['signup', 'invite', 'magiclink', 'recovery', 'email_change', 'email']
 
-function otpValid(hash: string, expected: string | null, sentAt: string | null, expiry: number): boolean {
+function otpValid(
+  hash: string,
+  expected: string | null,
+  sentAt: string | null,
+  expiry: number,
+): boolean {
   if (!expected || !sentAt) return false
   if (Date.now() > Date.parse(toIso(sentAt)!) + expiry * 1000) return false
   return hash === expected || `pkce_${hash}` === expected
@@ -188,25 +248,39 @@ async function findByTokenHash(c: PoolClient, type: string, hash: string): Promi
     email: '(confirmation_token = $1 or recovery_token = $1)',
     email_change: '(email_change_token_current = $1 or email_change_token_new = $1)',
   }
-  const r = await c.query(`select * from auth.users where is_sso_user = false and ${col[type]} for update`, [hash])
+  const r = await c.query(
+    `select * from auth.users where is_sso_user = false and ${col[type]} for update`,
+    [hash],
+  )
   return r.rows[0] ?? null
 }
 
 /** Finds and checks the user for a verification; returns the (possibly narrowed) type. */
-async function verifyToken(ctx: Ctx, c: PoolClient, p: { type: string; hash: string; email: string; byHash: boolean }) {
+async function verifyToken(
+  ctx: Ctx,
+  c: PoolClient,
+  p: { type: string; hash: string; email: string; byHash: boolean },
+) {
   const { cfg } = ctx
   let user: Row | null
   if (p.byHash) {
-    if (!emailTypes.includes(p.type)) throw badRequest('validation_failed', 'Invalid email verification type')
+    if (!emailTypes.includes(p.type))
+      throw badRequest('validation_failed', 'Invalid email verification type')
     user = await findByTokenHash(c, p.type, p.hash)
     if (!user) throw forbidden('otp_expired', 'Email link is invalid or has expired')
     if (isBanned(user)) throw forbidden('user_banned', 'User is banned')
     const sentAt =
-      p.type === 'signup' || p.type === 'invite' ? user.confirmation_sent_at
-      : p.type === 'email_change' ? user.email_change_sent_at
-      : p.type === 'email' ? (user.confirmation_token === p.hash ? user.confirmation_sent_at : user.recovery_sent_at)
-      : user.recovery_sent_at
-    if (!sentAt || Date.now() > Date.parse(toIso(sentAt)!) + cfg.otpExpiry * 1000) throw forbidden('otp_expired', 'Email link is invalid or has expired')
+      p.type === 'signup' || p.type === 'invite'
+        ? user.confirmation_sent_at
+        : p.type === 'email_change'
+          ? user.email_change_sent_at
+          : p.type === 'email'
+            ? user.confirmation_token === p.hash
+              ? user.confirmation_sent_at
+              : user.recovery_sent_at
+            : user.recovery_sent_at
+    if (!sentAt || Date.now() > Date.parse(toIso(sentAt)!) + cfg.otpExpiry * 1000)
+      throw forbidden('otp_expired', 'Email link is invalid or has expired')
     let type = p.type
     if (type === 'email') type = user.confirmation_token === p.hash ? 'signup' : 'magiclink'
     return { user, type }
@@ -216,7 +290,12 @@ async function verifyToken(ctx: Ctx, c: PoolClient, p: { type: string; hash: str
       `select * from auth.users where is_sso_user = false and (lower(email) = lower($1) or lower(email_change) = lower($1)) for update`,
       [p.email],
     )
-    user = r.rows.find((u) => u.email_change_token_current === p.hash || u.email_change_token_new === p.hash) ?? r.rows[0] ?? null
+    user =
+      r.rows.find(
+        (u) => u.email_change_token_current === p.hash || u.email_change_token_new === p.hash,
+      ) ??
+      r.rows[0] ??
+      null
   } else user = await findUserByEmail(c, p.email)
   if (!user) throw forbidden('otp_expired', 'Token has expired or is invalid')
   if (isBanned(user)) throw forbidden('user_banned', 'User is banned')
@@ -225,8 +304,13 @@ async function verifyToken(ctx: Ctx, c: PoolClient, p: { type: string; hash: str
   const e = cfg.otpExpiry
   switch (p.type) {
     case 'email':
-      if (otpValid(p.hash, user.confirmation_token, user.confirmation_sent_at, e)) (ok = true), (type = 'signup')
-      else if (otpValid(p.hash, user.recovery_token, user.recovery_sent_at, e)) (ok = true), (type = 'magiclink')
+      if (otpValid(p.hash, user.confirmation_token, user.confirmation_sent_at, e)) {
+        ok = true
+        type = 'signup'
+      } else if (otpValid(p.hash, user.recovery_token, user.recovery_sent_at, e)) {
+        ok = true
+        type = 'magiclink'
+      }
       break
     case 'signup':
     case 'invite':
@@ -237,7 +321,9 @@ async function verifyToken(ctx: Ctx, c: PoolClient, p: { type: string; hash: str
       ok = otpValid(p.hash, user.recovery_token, user.recovery_sent_at, e)
       break
     case 'email_change':
-      ok = otpValid(p.hash, user.email_change_token_current, user.email_change_sent_at, e) || otpValid(p.hash, user.email_change_token_new, user.email_change_sent_at, e)
+      ok =
+        otpValid(p.hash, user.email_change_token_current, user.email_change_sent_at, e) ||
+        otpValid(p.hash, user.email_change_token_new, user.email_change_sent_at, e)
       break
   }
   if (!ok) throw forbidden('otp_expired', 'Token has expired or is invalid')
@@ -245,13 +331,22 @@ async function verifyToken(ctx: Ctx, c: PoolClient, p: { type: string; hash: str
 }
 
 /** Applies the verification (confirm, recover, change email); returns the user to sign in, or null for a half-confirmed email change. */
-async function applyVerification(ctx: Ctx, c: PoolClient, user: Row, type: string, hash: string): Promise<Row | null> {
+async function applyVerification(
+  ctx: Ctx,
+  c: PoolClient,
+  user: Row,
+  type: string,
+  hash: string,
+): Promise<Row | null> {
   const { cfg, req } = ctx
   switch (type) {
     case 'signup':
     case 'invite': {
       if (!user.encrypted_password && user.invited_at) {
-        await c.query(`update auth.users set encrypted_password = $2 where id = $1`, [user.id, await hashPassword(randomPassword(cfg, 64))])
+        await c.query(`update auth.users set encrypted_password = $2 where id = $1`, [
+          user.id,
+          await hashPassword(randomPassword(cfg, 64)),
+        ])
       }
       await audit(c, req, user, 'user_signedup', { provider: 'email' })
       await confirmUser(c, user)
@@ -259,8 +354,13 @@ async function applyVerification(ctx: Ctx, c: PoolClient, user: Row, type: strin
     }
     case 'magiclink':
     case 'recovery': {
-      await c.query(`update auth.users set recovery_token = '', updated_at = now() where id = $1`, [user.id])
-      await c.query(`delete from auth.one_time_tokens where user_id = $1 and token_type = 'recovery_token'`, [user.id])
+      await c.query(`update auth.users set recovery_token = '', updated_at = now() where id = $1`, [
+        user.id,
+      ])
+      await c.query(
+        `delete from auth.one_time_tokens where user_id = $1 and token_type = 'recovery_token'`,
+        [user.id],
+      )
       if (!isConfirmed(user)) {
         await audit(c, req, user, 'user_signedup', { provider: 'email' })
         await confirmUser(c, user)
@@ -268,10 +368,20 @@ async function applyVerification(ctx: Ctx, c: PoolClient, user: Row, type: strin
       break
     }
     case 'email_change': {
-      if (cfg.doubleConfirmChanges && Number(user.email_change_confirm_status ?? 0) === 0 && user.email) {
+      if (
+        cfg.doubleConfirmChanges &&
+        Number(user.email_change_confirm_status ?? 0) === 0 &&
+        user.email
+      ) {
         const col = user.email_change_token_current === hash ? 'current' : 'new'
-        await c.query(`update auth.users set email_change_confirm_status = 1, email_change_token_${col} = '' where id = $1`, [user.id])
-        await c.query(`delete from auth.one_time_tokens where user_id = $1 and token_type = $2`, [user.id, `email_change_token_${col}`])
+        await c.query(
+          `update auth.users set email_change_confirm_status = 1, email_change_token_${col} = '' where id = $1`,
+          [user.id],
+        )
+        await c.query(`delete from auth.one_time_tokens where user_id = $1 and token_type = $2`, [
+          user.id,
+          `email_change_token_${col}`,
+        ])
         return null
       }
       await audit(c, req, user, 'user_modified')
@@ -285,7 +395,10 @@ async function applyVerification(ctx: Ctx, c: PoolClient, user: Row, type: strin
             email_change_token_current = '', email_change_token_new = '', email_change_confirm_status = 0, updated_at = now() where id = $1`,
         [user.id],
       )
-      await c.query(`delete from auth.one_time_tokens where user_id = $1 and token_type in ('email_change_token_current', 'email_change_token_new')`, [user.id])
+      await c.query(
+        `delete from auth.one_time_tokens where user_id = $1 and token_type in ('email_change_token_current', 'email_change_token_new')`,
+        [user.id],
+      )
       break
     }
     default:
@@ -294,7 +407,8 @@ async function applyVerification(ctx: Ctx, c: PoolClient, user: Row, type: strin
   return (await findUserById(c, user.id))!
 }
 
-const singleConfirmationAccepted = 'Confirmation link accepted. Please proceed to confirm link sent to the other email'
+const singleConfirmationAccepted =
+  'Confirmation link accepted. Please proceed to confirm link sent to the other email'
 
 async function verifyPost(ctx: Ctx) {
   const body = await ctx.body()
@@ -304,11 +418,17 @@ async function verifyPost(ctx: Ctx) {
   let email = str(body, 'email')
   const phone = str(body, 'phone')
   if (!type) throw badRequest('validation_failed', 'Verify requires a verification type')
-  if ((!token && !tokenHashParam) || (token && tokenHashParam)) throw badRequest('validation_failed', 'Verify requires either a token or a token hash')
+  if ((!token && !tokenHashParam) || (token && tokenHashParam))
+    throw badRequest('validation_failed', 'Verify requires either a token or a token hash')
   let hash = tokenHashParam
   if (token) {
-    if (phone && !email && (type === 'sms' || type === 'phone_change')) throw badRequest('phone_provider_disabled', 'Unsupported phone provider')
-    if (!email || phone || !emailTypes.includes(type)) throw badRequest('validation_failed', 'Only an email address or phone number should be provided on verify')
+    if (phone && !email && (type === 'sms' || type === 'phone_change'))
+      throw badRequest('phone_provider_disabled', 'Unsupported phone provider')
+    if (!email || phone || !emailTypes.includes(type))
+      throw badRequest(
+        'validation_failed',
+        'Only an email address or phone number should be provided on verify',
+      )
     try {
       email = validateEmail(email)
     } catch {
@@ -318,7 +438,8 @@ async function verifyPost(ctx: Ctx) {
   } else if (email || phone || str(body, 'redirect_to')) {
     throw badRequest('validation_failed', 'Only the token_hash and type should be provided')
   }
-  if (type === 'sms' || type === 'phone_change') throw badRequest('phone_provider_disabled', 'Unsupported phone provider')
+  if (type === 'sms' || type === 'phone_change')
+    throw badRequest('phone_provider_disabled', 'Unsupported phone provider')
   const out = await tx(async (c) => {
     const found = await verifyToken(ctx, c, { type, hash, email, byHash: !token })
     const user = await applyVerification(ctx, c, found.user, found.type, hash)
@@ -331,11 +452,17 @@ async function verifyPost(ctx: Ctx) {
 
 function fragment(params: Record<string, string>): string {
   const q = new URLSearchParams()
-  for (const k of Object.keys(params).sort()) q.set(k, params[k])
+  for (const k of Object.keys(params).sort()) q.set(k, params[k]!)
   return q.toString()
 }
 
-const oauthErrorMap: Record<number, string> = { 400: 'invalid_request', 401: 'unauthorized_client', 403: 'access_denied', 500: 'server_error', 503: 'temporarily_unavailable' }
+const oauthErrorMap: Record<number, string> = {
+  400: 'invalid_request',
+  401: 'unauthorized_client',
+  403: 'access_denied',
+  500: 'server_error',
+  503: 'temporarily_unavailable',
+}
 
 async function verifyGet(ctx: Ctx) {
   const token = ctx.query.get('token') ?? ''
@@ -376,8 +503,13 @@ async function verifyGet(ctx: Ctx) {
     } catch {
       throw err
     }
-    const p: Record<string, string> = { error_code: err.code, error_description: err.message, sb: '' }
-    if (oauthErrorMap[err.status]) p.error = oauthErrorMap[err.status]
+    const p: Record<string, string> = {
+      error_code: err.code,
+      error_description: err.message,
+      sb: '',
+    }
+    const oauthError = oauthErrorMap[err.status]
+    if (oauthError) p.error = oauthError
     u.hash = fragment(p)
     ctx.redirect(303, u.toString())
   }

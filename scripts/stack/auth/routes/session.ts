@@ -8,7 +8,15 @@ import { checkPasswordStrength, hashPassword, verifyPassword } from '../password
 import { referrer } from '../redirect.ts'
 import { sendMail } from '../mail.ts'
 import { issueSession, refreshTokenGrant, requireUser } from '../tokens.ts'
-import { audit, findUserByEmail, findUserById, isBanned, isConfirmed, userJson, validateEmail } from '../users.ts'
+import {
+  audit,
+  findUserByEmail,
+  findUserById,
+  isBanned,
+  isConfirmed,
+  userJson,
+  validateEmail,
+} from '../users.ts'
 import { db } from '../db.ts'
 
 async function passwordGrant(ctx: Ctx) {
@@ -17,11 +25,16 @@ async function passwordGrant(ctx: Ctx) {
   const email = str(body, 'email')
   const phone = str(body, 'phone')
   const password = str(body, 'password')
-  if (email && phone) throw badRequest('validation_failed', 'Only an email address or phone number should be provided on login.')
+  if (email && phone)
+    throw badRequest(
+      'validation_failed',
+      'Only an email address or phone number should be provided on login.',
+    )
   if (phone) throw unprocessable('phone_provider_disabled', 'Phone logins are disabled')
   if (!email) throw badRequest('validation_failed', 'missing email or phone')
   const user = await findUserByEmail(db(), email)
-  if (!user || !user.encrypted_password) throw badRequest('invalid_credentials', 'Invalid login credentials')
+  if (!user || !user.encrypted_password)
+    throw badRequest('invalid_credentials', 'Invalid login credentials')
   if (isBanned(user)) throw badRequest('user_banned', 'User is banned')
   const valid = await verifyPassword(password, user.encrypted_password)
   let weak: unknown = null
@@ -29,15 +42,23 @@ async function passwordGrant(ctx: Ctx) {
     try {
       checkPasswordStrength(cfg, password)
     } catch (err) {
-      if (err instanceof ApiError && err.code === 'weak_password') weak = { message: err.message, reasons: (err.extra?.weak_password as { reasons: string[] }).reasons }
+      if (err instanceof ApiError && err.code === 'weak_password')
+        weak = {
+          message: err.message,
+          reasons: (err.extra?.weak_password as { reasons: string[] }).reasons,
+        }
     }
   }
   const hook = cfg.hooks.passwordVerificationAttempt
   if (hook) {
     const out = await invokeHook(hook, { user_id: user.id, valid })
     if (out.decision === 'reject') {
-      if (out.should_logout_user) await db().query(`delete from auth.sessions where user_id = $1`, [user.id])
-      throw badRequest('invalid_credentials', out.message || 'Further password verification attempts will be rejected.')
+      if (out.should_logout_user)
+        await db().query(`delete from auth.sessions where user_id = $1`, [user.id])
+      throw badRequest(
+        'invalid_credentials',
+        out.message || 'Further password verification attempts will be rejected.',
+      )
     }
   }
   if (!valid) throw badRequest('invalid_credentials', 'Invalid login credentials')
@@ -53,7 +74,11 @@ async function pkceGrant(ctx: Ctx) {
   const body = await ctx.body()
   const authCode = str(body, 'auth_code')
   const verifier = str(body, 'code_verifier')
-  if (!authCode || !verifier) throw badRequest('validation_failed', 'invalid request: both auth code and code verifier should be non-empty')
+  if (!authCode || !verifier)
+    throw badRequest(
+      'validation_failed',
+      'invalid request: both auth code and code verifier should be non-empty',
+    )
   // The stand-in issues no PKCE auth codes (mail links use the implicit flow), so none is ever found.
   throw notFound('flow_state_not_found', 'invalid flow state, no valid flow state found')
 }
@@ -65,7 +90,14 @@ async function token(ctx: Ctx) {
       return passwordGrant(ctx)
     case 'refresh_token': {
       const body = await ctx.body()
-      return ctx.json(200, await refreshTokenGrant(ctx.cfg, ctx.req, body.refresh_token === undefined ? '' : str(body, 'refresh_token')))
+      return ctx.json(
+        200,
+        await refreshTokenGrant(
+          ctx.cfg,
+          ctx.req,
+          body.refresh_token === undefined ? '' : str(body, 'refresh_token'),
+        ),
+      )
     }
     case 'pkce':
       return pkceGrant(ctx)
@@ -81,12 +113,17 @@ async function token(ctx: Ctx) {
 async function logout(ctx: Ctx) {
   const scope = ctx.query.get('scope') ?? 'global'
   const auth = await requireUser(ctx.cfg, db(), ctx.req)
-  if (!['global', 'local', 'others'].includes(scope)) throw badRequest('validation_failed', `Unsupported logout scope "${scope}"`)
+  if (!['global', 'local', 'others'].includes(scope))
+    throw badRequest('validation_failed', `Unsupported logout scope "${scope}"`)
   await tx(async (c) => {
     await audit(c, ctx.req, auth.user, 'logout')
     const sid = auth.session?.id ?? null
     if (scope === 'local' && sid) await c.query(`delete from auth.sessions where id = $1`, [sid])
-    else if (scope === 'others' && sid) await c.query(`delete from auth.sessions where user_id = $1 and id <> $2`, [auth.user.id, sid])
+    else if (scope === 'others' && sid)
+      await c.query(`delete from auth.sessions where user_id = $1 and id <> $2`, [
+        auth.user.id,
+        sid,
+      ])
     else await c.query(`delete from auth.sessions where user_id = $1`, [auth.user.id])
   })
   ctx.res.writeHead(204)
@@ -97,7 +134,8 @@ async function userGet(ctx: Ctx) {
   const auth = await requireUser(ctx.cfg, db(), ctx.req)
   const aud = auth.claims.aud
   const auds = Array.isArray(aud) ? aud : [aud]
-  if (!auds.includes(auth.user.aud)) throw badRequest('validation_failed', "Token audience doesn't match request audience")
+  if (!auds.includes(auth.user.aud))
+    throw badRequest('validation_failed', "Token audience doesn't match request audience")
   ctx.json(200, await userJson(db(), auth.user))
 }
 
@@ -106,38 +144,65 @@ async function userUpdate(ctx: Ctx) {
   const auth = await requireUser(cfg, db(), req)
   const body = await ctx.body()
   const email = body.email === undefined ? '' : str(body, 'email')
-  const password = body.password === undefined || body.password === null ? null : str(body, 'password')
+  const password =
+    body.password === undefined || body.password === null ? null : str(body, 'password')
   const data = obj(body, 'data')
   const appData = obj(body, 'app_metadata')
-  if (str(body, 'phone')) throw unprocessable('phone_provider_disabled', 'Unsupported phone provider')
+  if (str(body, 'phone'))
+    throw unprocessable('phone_provider_disabled', 'Unsupported phone provider')
   if (password !== null) checkPasswordStrength(cfg, password)
   const user = auth.user
   if (appData && !cfg.adminRoles.includes(String(auth.claims.role))) {
     throw forbidden('not_admin', 'Updating app_metadata requires admin privileges')
   }
-  const verified = await db().query(`select 1 from auth.mfa_factors where user_id = $1 and status = 'verified' limit 1`, [user.id])
+  const verified = await db().query(
+    `select 1 from auth.mfa_factors where user_id = $1 and status = 'verified' limit 1`,
+    [user.id],
+  )
   const aal2 = auth.session?.aal === 'aal2'
-  if (verified.rowCount && !aal2 && ((password !== null && password !== '') || (email && email !== user.email))) {
-    throw new ApiError(401, 'insufficient_aal', 'AAL2 session is required to update email or password when MFA is enabled.')
+  if (
+    verified.rowCount &&
+    !aal2 &&
+    ((password !== null && password !== '') || (email && email !== user.email))
+  ) {
+    throw new ApiError(
+      401,
+      'insufficient_aal',
+      'AAL2 session is required to update email or password when MFA is enabled.',
+    )
   }
   let newEmail = ''
   if (email && email.toLowerCase() !== user.email) {
     newEmail = validateEmail(email)
     const dup = await findUserByEmail(db(), newEmail)
-    if (dup && dup.id !== user.id) throw unprocessable('email_exists', 'A user with this email address has already been registered')
+    if (dup && dup.id !== user.id)
+      throw unprocessable(
+        'email_exists',
+        'A user with this email address has already been registered',
+      )
   }
   let hash: string | null = null
   if (password !== null && password !== '') {
     if (user.encrypted_password && (await verifyPassword(password, user.encrypted_password))) {
-      throw unprocessable('same_password', 'New password should be different from the old password.')
+      throw unprocessable(
+        'same_password',
+        'New password should be different from the old password.',
+      )
     }
     hash = await hashPassword(password)
   }
   await tx(async (c) => {
     if (hash !== null) {
-      await c.query(`update auth.users set encrypted_password = $2, updated_at = now() where id = $1`, [user.id, hash])
+      await c.query(
+        `update auth.users set encrypted_password = $2, updated_at = now() where id = $1`,
+        [user.id, hash],
+      )
       // Auth ends every other session of the user when the password changes.
-      if (auth.session) await c.query(`delete from auth.sessions where user_id = $1 and id <> $2`, [user.id, auth.session.id])
+      if (auth.session)
+        await c.query(`delete from auth.sessions where user_id = $1 and id <> $2`, [
+          user.id,
+          auth.session.id,
+        ])
       else await c.query(`delete from auth.sessions where user_id = $1`, [user.id])
       await audit(c, req, user, 'user_updated_password')
     }
@@ -168,10 +233,22 @@ async function userUpdate(ctx: Ctx) {
         [user.id, newEmail, hashNew, hashCur],
       )
       await storeOneTimeToken(c, user.id, 'email_change_token_new', hashNew, newEmail)
-      if (secure) await storeOneTimeToken(c, user.id, 'email_change_token_current', hashCur, user.email)
-      const base = { redirectTo, email: user.email, data: user.raw_user_meta_data ?? {}, type: 'email_change', newEmail }
+      if (secure)
+        await storeOneTimeToken(c, user.id, 'email_change_token_current', hashCur, user.email)
+      const base = {
+        redirectTo,
+        email: user.email,
+        data: user.raw_user_meta_data ?? {},
+        type: 'email_change',
+        newEmail,
+      }
       await sendMail(cfg, 'email_change', newEmail, { ...base, token: otpNew, tokenHash: hashNew })
-      if (secure) await sendMail(cfg, 'email_change', user.email, { ...base, token: otpCur, tokenHash: hashCur })
+      if (secure)
+        await sendMail(cfg, 'email_change', user.email, {
+          ...base,
+          token: otpCur,
+          tokenHash: hashCur,
+        })
     }
     await audit(c, req, user, 'user_modified')
   })
