@@ -55,6 +55,15 @@ export function authRedirectHash(
   return null
 }
 
+/** The value of an Auth read, or null when it fails (the database still enforces the rule). */
+async function safely<T>(read: () => Promise<T>): Promise<T | null> {
+  try {
+    return (await read()) ?? null
+  } catch {
+    return null
+  }
+}
+
 /**
  * Two-factor rules before any workspace data: a person with a verified factor who signed in
  * with a password or a link answers the code first; one whose workspace requires 2FA and who has
@@ -66,11 +75,11 @@ async function twoFactorDetour(
   workspaceId: string | null,
 ): Promise<RouteLocationRaw | null> {
   if (to.name === 'account') return null
-  const level = await auth.assuranceLevel().catch(() => null)
+  const level = await safely(() => auth.assuranceLevel())
   if (!level || level.current === 'aal2') return null
   if (level.next === 'aal2') return { name: 'sign-in', query: { redirect: to.fullPath } }
   if (!workspaceId) return null
-  const required = (await auth.workspacesRequiringTwoFactor(userId).catch(() => null)) ?? []
+  const required = (await safely(() => auth.workspacesRequiringTwoFactor(userId))) ?? []
   if (required.includes(workspaceId)) return { name: 'account', query: { enrol: 'required' } }
   return null
 }
