@@ -44,19 +44,18 @@ export type InvitationLinkState =
 
 /**
  * What the invitation behind a mailed link has become (pending, expired, withdrawn, or unknown:
- * used or replaced), read without spending the link: its token hash is the proof.
+ * used or replaced), read without spending the link: its token hash is the proof. Through the
+ * `invitation-link` edge function (the database grants anon no function).
  */
 export async function invitationLinkState(
   workspaceId: string,
   tokenHash: string,
 ): Promise<InvitationLinkState> {
-  const rows = await unwrap(
-    supabase.rpc('invitation_link_state', {
-      p_workspace_id: workspaceId,
-      p_token_hash: tokenHash,
-    }),
+  return invokeFunction<InvitationLinkState>(
+    'invitation-link',
+    { action: 'state', workspaceId, tokenHash },
+    'lookup_failed',
   )
-  return (rows?.[0] ?? { state: 'unknown' }) as InvitationLinkState
 }
 
 async function invokeFunction<T>(

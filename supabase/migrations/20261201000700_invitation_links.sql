@@ -6,7 +6,10 @@
 -- that one holds the mail, so the accept page may learn, before spending the token, whether the
 -- invitation is still pending, has expired, or was withdrawn, and show it in words.
 --
---   * invitation_link_state(workspace, token_hash)    anon: pending | expired | withdrawn | unknown
+--   * invitation_link_state(workspace, token_hash)    pending | expired | withdrawn | unknown
+--                                                      (service role: the invitation-link edge
+--                                                      function answers the accept page, since
+--                                                      anon executes no function in public)
 --   * revoke_invitation()                              now remembers the revoked links and removes
 --                                                      an Auth account that never signed in
 --   * private.invitation_recipient(...)                for the edge functions that (re)send links
@@ -47,7 +50,7 @@ $$;
 comment on function private.user_for_token_hash(text) is
   'The Auth user whose outstanding one-time token has this hash (auth.one_time_tokens, else the users'' token columns, which both Supabase Auth and the local stand-in fill), or null.';
 
--- ---------- What a link leads to (anon) -------------------------------------------------
+-- ---------- What a link leads to -------------------------------------------------------
 create or replace function public.invitation_link_state(p_workspace_id uuid, p_token_hash text)
 returns table (
   state text,
@@ -93,7 +96,7 @@ begin
 end;
 $$;
 comment on function public.invitation_link_state(uuid, text) is
-  'For the accept page, before it spends a mailed link: state of the invitation to p_workspace_id the link (its Auth token hash) belongs to. pending | expired (with workspace, role, inviter, expiry and the invitee''s address) | withdrawn (revoked: workspace and inviter) | unknown (link used, replaced by a newer one, or not an invitation). The token hash is the proof of holding the mail. Callable by anon.';
+  'For the accept page, before it spends a mailed link: state of the invitation to p_workspace_id the link (its Auth token hash) belongs to. pending | expired (with workspace, role, inviter, expiry and the invitee''s address) | withdrawn (revoked: workspace and inviter) | unknown (link used, replaced by a newer one, or not an invitation). The token hash is the proof of holding the mail. Service role only (the invitation-link edge function asks for the accept page).';
 
 -- ---------- Revoking: remember the links, remove a never-used account -------------------
 create or replace function public.revoke_invitation(p_membership_id uuid)
@@ -203,5 +206,5 @@ revoke all on function public.invitation_recipients(uuid[]) from public, anon, a
 grant execute on function private.invitation_recipient(uuid, text, text) to service_role;
 grant execute on function public.invitation_recipient(uuid, text, text) to service_role;
 grant execute on function public.invitation_recipients(uuid[]) to service_role;
-revoke all on function public.invitation_link_state(uuid, text) from public;
-grant execute on function public.invitation_link_state(uuid, text) to anon, authenticated;
+revoke all on function public.invitation_link_state(uuid, text) from public, anon, authenticated;
+grant execute on function public.invitation_link_state(uuid, text) to service_role;

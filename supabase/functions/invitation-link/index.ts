@@ -5,6 +5,10 @@
 // POST { workspaceId: uuid, tokenHash?: string, email?: string }   (no sign-in needed)
 //   200 { sent: true }   whatever the outcome for an unknown address (no account probing)
 //   400 invalid_input   429 rate_limited   405   500
+// POST { action: "state", workspaceId: uuid, tokenHash: string }
+//   200 { state: pending|expired|withdrawn|unknown, workspace_name, role, invited_by_name,
+//         invite_expires_at, email }   what the link leads to, read without spending it (the
+//   token hash is the proof of holding the mail; public.invitation_link_state, service role)
 // The invitation is found by the old link's token hash (kept by Auth even once expired) or by
 // the invitee's address; only a pending, unexpired invitation gets a mail, sent by Auth exactly
 // as invite-members sends it (the invite template for a never-used account, else a magic link).
@@ -44,7 +48,7 @@ Deno.serve(async (req: Request): Promise<Response> => {
     return errorReply(500, 'misconfigured', 'Invitations are not configured on this server.')
   }
 
-  let body: { workspaceId?: unknown; tokenHash?: unknown; email?: unknown }
+  let body: { action?: unknown; workspaceId?: unknown; tokenHash?: unknown; email?: unknown }
   try {
     const text = await req.text()
     if (text.length > 4096) return errorReply(400, 'invalid_input', 'The request is too large.')
@@ -64,6 +68,19 @@ Deno.serve(async (req: Request): Promise<Response> => {
   }
 
   const service = createClient(supabaseUrl, serviceRoleKey, clientOptions)
+  if (body.action === 'state') {
+    const unknown = { state: 'unknown' }
+    if (!hash) return json(unknown)
+    const state = await service.rpc('invitation_link_state', {
+      p_workspace_id: workspaceId,
+      p_token_hash: hash,
+    })
+    if (state.error) {
+      console.error('invitation-link: invitation_link_state failed', state.error)
+      return errorReply(500, 'lookup_failed', 'The invitation could not be looked up. Try again.')
+    }
+    return json(((state.data ?? []) as unknown[])[0] ?? unknown)
+  }
   const { data, error } = await service.rpc('invitation_recipient', {
     p_workspace_id: workspaceId,
     p_email: address,
