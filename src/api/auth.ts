@@ -153,7 +153,9 @@ export async function workspacesRequiringTwoFactor(userId: string): Promise<stri
   return rows
     .filter((r) => {
       const rule = r.workspaces?.require_2fa
-      return rule === 'everyone' || (rule === 'admins' && (r.role === 'owner' || r.role === 'admin'))
+      return (
+        rule === 'everyone' || (rule === 'admins' && (r.role === 'owner' || r.role === 'admin'))
+      )
     })
     .map((r) => r.workspace_id)
 }

@@ -175,7 +175,9 @@ export async function signedInState(
   } catch (err) {
     await shot(page, 'sign-in-failed', email.replace(/[^a-z0-9]+/gi, '-'))
     const alert = await page.locator('[role="alert"]').allInnerTexts()
-    throw new Error(`sign-in of ${email} did not leave /sign-in: ${alert.join(' | ') || String(err)}`)
+    throw new Error(
+      `sign-in of ${email} did not leave /sign-in: ${alert.join(' | ') || String(err)}`,
+    )
   }
   mkdirSync(join(process.cwd(), 'test-results', 'journeys', '.state'), { recursive: true })
   const path = join(process.cwd(), 'test-results', 'journeys', '.state', file)

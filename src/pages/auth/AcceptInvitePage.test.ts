@@ -93,7 +93,10 @@ describe('AcceptInvitePage', () => {
 
   it("shows Auth's refusal of a weak password and does not spend the link twice", async () => {
     vi.mocked(auth.updatePassword).mockRejectedValueOnce(
-      new AppError('This password is too weak. It must be at least 10 characters long.', 'weak_password'),
+      new AppError(
+        'This password is too weak. It must be at least 10 characters long.',
+        'weak_password',
+      ),
     )
     const { wrapper } = await open()
     await fillPassword(wrapper, 'short')
@@ -143,7 +146,10 @@ describe('AcceptInvitePage', () => {
 
   it('offers a new link when Auth refuses the old one (used, replaced or expired)', async () => {
     vi.mocked(auth.verifyEmailToken).mockRejectedValue(
-      new AppError('This link has expired or has already been used. Ask for a new one.', 'otp_expired'),
+      new AppError(
+        'This link has expired or has already been used. Ask for a new one.',
+        'otp_expired',
+      ),
     )
     const { wrapper } = await open()
     await fillPassword(wrapper, 'Blue-Kettle-Sings-42')
@@ -152,7 +158,9 @@ describe('AcceptInvitePage', () => {
     expect(wrapper.get('[data-test="link-state"]').text()).toBe('This link no longer works')
     await wrapper.get('form').trigger('submit')
     await flushPromises()
-    expect(invitations.requestNewInvitationLink).toHaveBeenCalledWith('ws-9', { tokenHash: 'hash123' })
+    expect(invitations.requestNewInvitationLink).toHaveBeenCalledWith('ws-9', {
+      tokenHash: 'hash123',
+    })
     expect(wrapper.find('[data-test="new-link-sent"]').exists()).toBe(true)
   })
 

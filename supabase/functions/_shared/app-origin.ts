@@ -11,7 +11,10 @@ export function appOrigin(originHeader: string | null | undefined, siteUrl: stri
   if (!originHeader) return site
   try {
     const u = new URL(originHeader)
-    if ((u.protocol === 'http:' || u.protocol === 'https:') && u.origin === originHeader.replace(/\/+$/, ''))
+    if (
+      (u.protocol === 'http:' || u.protocol === 'https:') &&
+      u.origin === originHeader.replace(/\/+$/, '')
+    )
       return u.origin
   } catch {
     /* not a URL: use the site URL */

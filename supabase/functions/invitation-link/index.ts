@@ -54,7 +54,11 @@ Deno.serve(async (req: Request): Promise<Response> => {
     if (text.length > 4096) return errorReply(400, 'invalid_input', 'The request is too large.')
     body = JSON.parse(text)
   } catch {
-    return errorReply(400, 'invalid_input', 'Send a JSON object: { workspaceId, tokenHash | email }.')
+    return errorReply(
+      400,
+      'invalid_input',
+      'Send a JSON object: { workspaceId, tokenHash | email }.',
+    )
   }
   const { workspaceId, tokenHash, email } = body ?? {}
   const hash = typeof tokenHash === 'string' && HASH_RE.test(tokenHash) ? tokenHash : null

@@ -61,9 +61,7 @@ const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 
 function isResend(body: unknown): body is { action: 'resend'; membershipIds: string[] } {
   return (
-    typeof body === 'object' &&
-    body !== null &&
-    (body as { action?: unknown }).action === 'resend'
+    typeof body === 'object' && body !== null && (body as { action?: unknown }).action === 'resend'
   )
 }
 

@@ -53,7 +53,9 @@ describe('InviteDialog', () => {
     await wrapper.get('form').trigger('submit')
     await flushPromises()
     expect(members.inviteMembers).toHaveBeenCalledWith('ws-1', ['ok@x.com'], 'member')
-    expect(wrapper.get('[data-test="failed"]').text()).toContain('broken@ — Not a valid email address.')
+    expect(wrapper.get('[data-test="failed"]').text()).toContain(
+      'broken@ — Not a valid email address.',
+    )
   })
 
   it('allows exactly as many addresses as the edge function takes per call', async () => {
