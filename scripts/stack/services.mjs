@@ -337,7 +337,12 @@ const auth = processService({
       Object.assign(this.env, await realAuthEnv())
       return [realAuthBin, ['serve']]
     }
-    return [process.execPath, [join(root, 'scripts', 'stack', 'auth', 'server.ts')]]
+    // The stand-in is TypeScript run by Node's type stripping (Node 24; npm scripts use the
+    // node@24 dev dependency). A plain `node` older than that uses the project's Node 24.
+    const major = Number(process.versions.node.split('.')[0])
+    const node24 = join(root, 'node_modules', '.bin', 'node')
+    const node = major >= 24 || !existsSync(node24) ? process.execPath : node24
+    return [node, [join(root, 'scripts', 'stack', 'auth', 'server.ts')]]
   },
   env: {},
   ready: () => httpOk(`http://127.0.0.1:${ports.auth}/health`, (s) => s === 200),

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { root } from '../../scripts/stack/config.mjs'
-import { renderTemplate } from '../../scripts/stack/auth/template.ts'
+import { renderTemplate } from '../../scripts/stack/auth/template'
 
 const goProgram = `package main
 
