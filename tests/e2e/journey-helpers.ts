@@ -205,11 +205,20 @@ export function totpCode(secret: string, offsetSteps = 0): string {
   return totp.generate({ timestamp: Date.now() + offsetSteps * 30_000 })
 }
 
-/** Types a 6-digit code into PrimeVue's InputOtp (one box per digit). */
+/** Types a 6-digit code into PrimeVue's InputOtp (one box per digit), box by box. */
 export async function typeCode(page: Page, scope: string, code: string) {
-  const first = page.locator(`${scope} input`).first()
-  await first.click()
-  await page.keyboard.type(code, { delay: 20 })
+  const boxes = page.locator(`${scope} input`)
+  await boxes.nth(5).waitFor()
+  for (let i = 0; i < code.length; i++) {
+    const box = boxes.nth(i)
+    await box.fill('')
+    await box.pressSequentially(code[i]!)
+  }
+  await expect
+    .poll(async () =>
+      (await boxes.evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value))).join(''),
+    )
+    .toBe(code)
 }
 
 /** REST as a given token, straight to PostgREST through the gateway. */

@@ -573,8 +573,9 @@ describe('journeys', { timeout: 240_000 }, () => {
     if (await nav.isVisible().catch(() => false)) await nav.click()
     else await memberPage.goto(url('/assets'))
     await memberPage.locator('[data-test="locked-out"]').waitFor({ timeout: 30_000 })
-    expect(await memberPage.locator('[data-test="locked-out"]').innerText()).toContain(
-      'Your access has been deactivated',
+    // Deactivated, or signed out where deactivation also ends the member's sessions.
+    expect(await memberPage.locator('[data-test="locked-out"]').innerText()).toMatch(
+      /Your access has been deactivated|You have been signed out/,
     )
     await shot(memberPage, J, 'locked-out')
 
