@@ -10,8 +10,7 @@
 //   node scripts/stack.mjs migrate   apply pending migrations to the running database
 //   node scripts/stack.mjs test-db   run the pgTAP suite (supabase/tests/database) with pg_prove
 import { spawnSync } from 'node:child_process'
-import { createHash } from 'node:crypto'
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { anonKey, apiUrl, dbUrl, mailUrl, paths, ports, root, serviceRoleKey, stateDir } from './stack/config.mjs'
 import { StackError, realAuthBin, realAuthMigrate, services } from './stack/services.mjs'
@@ -19,65 +18,32 @@ import { psql } from './stack/pg.mjs'
 
 const bold = (s) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s)
 
-function migrationFiles() {
-  const dir = join(root, 'supabase', 'migrations')
-  if (!existsSync(dir)) return []
-  return readdirSync(dir)
-    .filter((f) => /^\d+_.+\.sql$/.test(f))
-    .sort()
-    .map((f) => ({ file: join(dir, f), version: f.split('_')[0], name: f.replace(/^\d+_/, '').replace(/\.sql$/, '') }))
-}
+const supabaseCli = join(root, 'node_modules', '.bin', 'supabase')
 
-/** Applies migrations not yet recorded in supabase_migrations.schema_migrations, each in one transaction. */
-export function migrate({ quiet = false } = {}) {
-  psql([
-    '-c',
-    `create schema if not exists supabase_migrations;
-     create table if not exists supabase_migrations.schema_migrations (version text primary key, statements text[], name text);
-     alter table supabase_migrations.schema_migrations add column if not exists checksum text;`,
-  ])
-  const applied = new Map(
-    psql(['-At', '-F', '\t', '-c', 'select version, checksum from supabase_migrations.schema_migrations'])
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => l.split('\t')),
-  )
-  let count = 0
-  for (const m of migrationFiles()) {
-    const checksum = createHash('sha256').update(readFileSync(m.file)).digest('hex')
-    if (applied.has(m.version)) {
-      if (checksum !== applied.get(m.version) && !quiet) {
-        console.warn(`! migration ${m.version}_${m.name} changed after it was applied; run \`npm run db:reset\``)
-      }
-      continue
-    }
-    try {
-      psql([
-        '--single-transaction',
-        '-f',
-        m.file,
-        '-c',
-        `insert into supabase_migrations.schema_migrations (version, name, checksum) values ('${m.version}', '${m.name}', '${checksum}')`,
-      ])
-    } catch (err) {
-      throw new StackError('migrations', `migration ${m.version}_${m.name}.sql failed: ${err.message}`, m.file)
-    }
-    count++
-    if (!quiet) console.log(`  applied ${m.version}_${m.name}`)
+/**
+ * Applies pending supabase/migrations with the Supabase CLI (`supabase db push --db-url`), the same
+ * command that deploys them to a hosted project; with `seed`, supabase/seed.sql follows (new
+ * databases only). The CLI records both in supabase_migrations and runs each file in a transaction.
+ */
+export function migrate({ quiet = false, seed = false } = {}) {
+  if (!existsSync(supabaseCli)) throw new StackError('migrations', `the Supabase CLI is not installed (${supabaseCli}); run npm install`)
+  const args = ['db', 'push', '--yes', '--db-url', dbUrl, ...(seed ? ['--include-seed'] : [])]
+  const r = spawnSync(supabaseCli, args, {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, SUPABASE_TELEMETRY_DISABLED: '1', DO_NOT_TRACK: '1' },
+  })
+  const out = `${r.stdout ?? ''}${r.stderr ?? ''}`
+  if (r.error) throw new StackError('migrations', `could not run the Supabase CLI: ${r.error.message}`)
+  if (r.status !== 0) {
+    const why = out.trim().split('\n').filter((l) => !/^(Connecting|Applying|Do you want|Initialising| \u2022|\s*\[Y\/n\])/.test(l))
+    throw new StackError('migrations', `supabase db push failed:\n    ${why.slice(-6).join('\n    ')}`)
   }
-  if (count > 0) psql(['-c', `notify pgrst, 'reload schema'`])
-  return count
-}
-
-function seed() {
-  const file = join(root, 'supabase', 'seed.sql')
-  if (!existsSync(file)) return
-  try {
-    psql(['--single-transaction', '-f', file])
-  } catch (err) {
-    throw new StackError('seed', `supabase/seed.sql failed: ${err.message}`, file)
-  }
-  console.log('  seeded demo data')
+  const applied = [...out.matchAll(/Applying migration (\S+)\.sql/g)].map((m) => m[1])
+  if (!quiet) for (const name of applied) console.log(`  applied ${name}`)
+  if (seed && /Seeding data from/.test(out)) console.log('  seeded demo data')
+  if (applied.length > 0 || seed) psql(['-c', `notify pgrst, 'reload schema'`])
+  return applied.length
 }
 
 /**
@@ -126,8 +92,7 @@ export async function start() {
           console.log('  applied the Supabase bootstrap')
         }
         await authSchema()
-        migrate()
-        if (fresh) seed()
+        migrate({ seed: fresh })
       }
     }
   } catch (err) {
@@ -139,7 +104,16 @@ export async function start() {
     }
     throw err
   }
-  if (started.length === 0) migrate({ quiet: false })
+  if (started.length === 0) {
+    try {
+      migrate()
+    } catch (err) {
+      if (!(err instanceof StackError)) throw err
+      console.error(`✖ ${err.component}: ${err.message}`)
+      process.exitCode = 1
+      return false
+    }
+  }
   const secs = ((performance.now() - t0) / 1000).toFixed(1)
   console.log(`${bold('Local Supabase stack ready')} in ${secs}s`)
   printStatus()

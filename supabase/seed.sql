@@ -114,3 +114,9 @@ insert into public.license_seats (workspace_id, license_id, user_id, assigned_by
   ('10000000-0000-4000-a000-000000000001', '30000000-0000-4000-a000-000000000003', '00000000-0000-4000-a000-000000000002', '00000000-0000-4000-a000-000000000002'),
   ('10000000-0000-4000-a000-000000000002', '30000000-0000-4000-a000-000000000004', '00000000-0000-4000-a000-000000000008', '00000000-0000-4000-a000-000000000008'),
   ('10000000-0000-4000-a000-000000000002', '30000000-0000-4000-a000-000000000004', '00000000-0000-4000-a000-000000000002', '00000000-0000-4000-a000-000000000008');
+
+-- ---------- Local login for the vendor-wide analyst ----------------------------------
+-- Migrations create fluxera_analyst NOLOGIN with no password (no secret is ever shipped to
+-- production in a migration). This local-only password lets psql, Metabase or the tests in
+-- tests/integration/sql-credentials.test.ts connect to the local stack as the analyst.
+alter role fluxera_analyst login password 'analyst-local-only';

@@ -14,7 +14,7 @@ export function effectiveStatus(
 
 /** Why the signed-in person cannot use the current workspace. */
 export interface Lockout {
-  kind: 'inactive' | 'suspended' | 'pending' | 'removed'
+  kind: 'inactive' | 'suspended' | 'pending' | 'removed' | 'signed_out'
   workspaceId: string
   /** Empty when unknown (RLS hides the workspace row from members who are not active). */
   workspaceName: string
@@ -59,6 +59,14 @@ export function describeLockout(lockout: Lockout): LockoutText {
         lines: [
           `You have been invited to ${name} but have not accepted yet.`,
           'Open the link in the invitation email, or review the invitation here.',
+        ],
+      }
+    case 'signed_out':
+      return {
+        title: 'You have been signed out',
+        lines: [
+          `Your session has ended, for example because your access to ${name} was deactivated or suspended.`,
+          `Sign in again. If your account is disabled, ask an admin of ${name} to reactivate you.`,
         ],
       }
     case 'removed':

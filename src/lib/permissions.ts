@@ -21,6 +21,7 @@ export const PERMISSION_KEYS = [
   'activity.view',
   'activity.export',
   'settings.manage',
+  'reporting.credentials',
   'billing.manage',
   'workspace.delete',
   'ownership.transfer',

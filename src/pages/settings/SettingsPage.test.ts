@@ -1,6 +1,7 @@
 import { flushPromises } from '@vue/test-utils'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import * as members from '@/api/members'
+import * as sqlCredentials from '@/api/sqlCredentials'
 import * as workspaces from '@/api/workspaces'
 import { TEAM } from '@/test/fixtures'
 import { mountWithApp } from '@/test/mountWithApp'
@@ -9,6 +10,7 @@ import SettingsPage from './SettingsPage.vue'
 vi.mock('@/api/workspaces')
 vi.mock('@/api/members')
 vi.mock('@/api/auth')
+vi.mock('@/api/sqlCredentials')
 
 const ws: workspaces.Workspace = {
   id: 'ws-1',
@@ -26,6 +28,7 @@ beforeEach(() => {
   vi.mocked(workspaces.getWorkspace).mockResolvedValue(ws)
   vi.mocked(workspaces.listMyMemberships).mockResolvedValue([])
   vi.mocked(members.listActiveMembers).mockResolvedValue(TEAM)
+  vi.mocked(sqlCredentials.listSqlCredentials).mockResolvedValue([])
 })
 
 describe('SettingsPage', () => {
@@ -61,5 +64,17 @@ describe('SettingsPage', () => {
     await wrapper.get('[aria-labelledby="delete-title"]').trigger('submit')
     await flushPromises()
     expect(workspaces.deleteWorkspace).toHaveBeenCalledWith('ws-1', 'Acme Inc')
+  })
+
+  it('shows SQL access only with reporting.credentials', async () => {
+    const { wrapper } = await mountWithApp(SettingsPage, {
+      role: 'admin',
+      permissions: ['settings.manage'],
+    })
+    expect(wrapper.text()).not.toContain('SQL access')
+    expect(sqlCredentials.listSqlCredentials).not.toHaveBeenCalled()
+    const owner = await mountWithApp(SettingsPage, { role: 'owner' })
+    expect(owner.wrapper.text()).toContain('SQL access')
+    expect(sqlCredentials.listSqlCredentials).toHaveBeenCalledWith('ws-1')
   })
 })
