@@ -1,5 +1,7 @@
 import type { AuthChangeEvent, EmailOtpType, Session, User } from '@supabase/supabase-js'
-import { AppError, toAppError } from '@/lib/errors'
+import { isAuthWeakPasswordError } from '@supabase/supabase-js'
+import { AppError, toAppError, unwrap } from '@/lib/errors'
+import { MIN_PASSWORD_LENGTH } from '@/lib/passwordStrength'
 import { supabase } from '@/lib/supabase'
 
 export type { AuthChangeEvent, EmailOtpType, Session, User }
@@ -72,8 +74,24 @@ export async function verifyEmailToken(tokenHash: string, type: EmailOtpType): P
   return data.user
 }
 
+/** Auth's password-policy reasons (AuthWeakPasswordError.reasons) in words. */
+export function weakPasswordText(reasons: readonly string[]): string {
+  const parts: string[] = []
+  if (reasons.includes('length'))
+    parts.push(`It must be at least ${MIN_PASSWORD_LENGTH} characters long.`)
+  if (reasons.includes('characters'))
+    parts.push('It must mix lower-case and upper-case letters, digits and symbols.')
+  if (reasons.includes('pwned'))
+    parts.push('It appears in known password leaks; choose another one.')
+  return ['This password is too weak.', ...parts].join(' ')
+}
+
 export async function updatePassword(password: string): Promise<void> {
-  await check(supabase.auth.updateUser({ password }))
+  const { error } = await supabase.auth.updateUser({ password })
+  if (!error) return
+  if (isAuthWeakPasswordError(error))
+    throw new AppError(weakPasswordText(error.reasons), 'weak_password', error.status)
+  throw toAppError(error)
 }
 
 export async function signOut(): Promise<void> {
@@ -113,4 +131,31 @@ export async function verifyTotp(factorId: string, code: string): Promise<void> 
 
 export async function removeTotp(factorId: string): Promise<void> {
   await check(supabase.auth.mfa.unenroll({ factorId }))
+}
+
+/** Signed in with a password or link while a verified factor asks for a code (aal1 → aal2). */
+export async function needsSecondFactor(): Promise<boolean> {
+  const level = await assuranceLevel()
+  return level.next === 'aal2' && level.current !== 'aal2'
+}
+
+/**
+ * Workspaces where the signed-in person's role must use two-factor authentication
+ * (`workspaces.require_2fa`; the workspace row stays readable without it so the app can say so).
+ */
+export async function workspacesRequiringTwoFactor(userId: string): Promise<string[]> {
+  const rows = await unwrap(
+    supabase
+      .from('memberships')
+      .select('workspace_id, role, workspaces(require_2fa)')
+      .eq('user_id', userId),
+  )
+  return rows
+    .filter((r) => {
+      const rule = r.workspaces?.require_2fa
+      return (
+        rule === 'everyone' || (rule === 'admins' && (r.role === 'owner' || r.role === 'admin'))
+      )
+    })
+    .map((r) => r.workspace_id)
 }

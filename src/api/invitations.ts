@@ -1,4 +1,5 @@
-import { AppError, unwrap } from '@/lib/errors'
+import { FunctionsHttpError } from '@supabase/supabase-js'
+import { AppError, toAppError, unwrap } from '@/lib/errors'
 import { supabase } from '@/lib/supabase'
 import type { Database } from '@/types/database.types'
 
@@ -32,4 +33,79 @@ export async function acceptInvitation(workspaceId: string): Promise<void> {
 
 export async function declineInvitation(workspaceId: string): Promise<void> {
   await unwrap(supabase.rpc('decline_invitation', { p_workspace_id: workspaceId }))
+}
+
+// ---- links: what a mailed link leads to, and a new one ----------------------------------------
+
+export type InvitationLinkState =
+  Database['public']['Functions']['invitation_link_state']['Returns'][number] & {
+    state: 'pending' | 'expired' | 'withdrawn' | 'unknown'
+  }
+
+/**
+ * What the invitation behind a mailed link has become (pending, expired, withdrawn, or unknown:
+ * used or replaced), read without spending the link: its token hash is the proof. Through the
+ * `invitation-link` edge function (the database grants anon no function).
+ */
+export async function invitationLinkState(
+  workspaceId: string,
+  tokenHash: string,
+): Promise<InvitationLinkState> {
+  return invokeFunction<InvitationLinkState>(
+    'invitation-link',
+    { action: 'state', workspaceId, tokenHash },
+    'lookup_failed',
+  )
+}
+
+async function invokeFunction<T>(
+  name: string,
+  body: Record<string, unknown>,
+  fallbackCode: string,
+): Promise<T> {
+  const { data, error } = await supabase.functions.invoke<T>(name, { body })
+  if (error) {
+    if (error instanceof FunctionsHttpError) {
+      const b = ((await (error.context as Response).json().catch(() => null)) ?? {}) as {
+        message?: string
+        code?: string
+      }
+      if (b.message) throw new AppError(b.message, b.code ?? fallbackCode, error.context.status)
+    }
+    throw toAppError(error)
+  }
+  return data as T
+}
+
+/**
+ * Mails the invitee a new link for a still-valid invitation, found by the old link's token hash
+ * or by their address (the `invitation-link` edge function; no sign-in needed).
+ */
+export async function requestNewInvitationLink(
+  workspaceId: string,
+  by: { tokenHash?: string; email?: string },
+): Promise<void> {
+  await invokeFunction('invitation-link', { workspaceId, ...by }, 'link_failed')
+}
+
+export interface ResendResult {
+  resent: string[]
+  failed: { email: string; reason: string; code?: string }[]
+}
+
+/**
+ * Renews pending invitations and mails each invitee a new link (the old one stops working),
+ * through the `invite-members` edge function. All or nothing on the database side.
+ */
+export async function resendInvitations(membershipIds: string[]): Promise<ResendResult> {
+  const data = await invokeFunction<ResendResult>(
+    'invite-members',
+    { action: 'resend', membershipIds },
+    'resend_failed',
+  )
+  if (data.failed.length > 0 && data.resent.length === 0) {
+    const first = data.failed[0]!
+    throw new AppError(`${first.email}: ${first.reason}`, first.code ?? 'resend_failed')
+  }
+  return data
 }

@@ -1,5 +1,6 @@
 import { FunctionsHttpError } from '@supabase/supabase-js'
 import { AppError, toAppError, unwrap } from '@/lib/errors'
+import { resendInvitations as resendInvitationMails } from '@/api/invitations'
 import type { MemberStatus, WorkspaceRole } from '@/lib/roles'
 import { supabase } from '@/lib/supabase'
 import type { Tables } from '@/types/database.types'
@@ -191,8 +192,9 @@ export async function removeMember(membershipId: string): Promise<void> {
   await unwrap(supabase.rpc('remove_member', { p_membership_id: membershipId }))
 }
 
+/** Renews the invitation and mails a new link (src/api/invitations.ts, the edge function). */
 export async function resendInvitation(membershipId: string): Promise<void> {
-  await unwrap(supabase.rpc('resend_invitation', { p_membership_id: membershipId }))
+  await resendInvitationMails([membershipId])
 }
 
 export async function revokeInvitation(membershipId: string): Promise<void> {
@@ -215,7 +217,7 @@ export async function changeMembersRole(
 }
 
 export async function resendInvitations(membershipIds: string[]): Promise<void> {
-  await unwrap(supabase.rpc('resend_invitations', { p_membership_ids: membershipIds }))
+  await resendInvitationMails(membershipIds)
 }
 
 /** Whether one member has a verified TOTP factor (needs members.manage). */

@@ -25,6 +25,8 @@ function makeRouter() {
       { path: '/users', name: 'users', component: Blank, meta: { permission: 'members.view' } },
       { path: '/forbidden', name: 'forbidden', component: Blank },
       { path: '/welcome', name: 'welcome', component: Blank },
+      { path: '/account', name: 'account', component: Blank },
+      { path: '/link-error', name: 'link-error', component: Blank, meta: { public: true } },
     ],
   })
   installGuard(router)
@@ -43,6 +45,8 @@ beforeEach(() => {
   setActivePinia(createPinia())
   vi.clearAllMocks()
   vi.mocked(auth.onAuthChange).mockReturnValue(() => undefined)
+  vi.mocked(auth.assuranceLevel).mockResolvedValue({ current: 'aal1', next: 'aal1' })
+  vi.mocked(auth.workspacesRequiringTwoFactor).mockResolvedValue([])
 })
 
 describe('installGuard', () => {
@@ -76,5 +80,42 @@ describe('installGuard', () => {
     const router = makeRouter()
     await router.push('/users')
     expect(router.currentRoute.value.name).toBe('welcome')
+  })
+
+  it('asks a person with a verified factor for the code before any page (aal1 → aal2)', async () => {
+    signedInAs(['members.view'])
+    vi.mocked(auth.assuranceLevel).mockResolvedValue({ current: 'aal1', next: 'aal2' })
+    const router = makeRouter()
+    await router.push('/users')
+    expect(router.currentRoute.value.name).toBe('sign-in')
+    expect(router.currentRoute.value.query.redirect).toBe('/users')
+  })
+
+  it('sends a member without a factor to enrol when the workspace requires 2FA', async () => {
+    signedInAs(['members.view'])
+    vi.mocked(auth.workspacesRequiringTwoFactor).mockResolvedValue(['ws-1'])
+    const router = makeRouter()
+    await router.push('/users')
+    expect(router.currentRoute.value.name).toBe('account')
+    expect(router.currentRoute.value.query.enrol).toBe('required')
+  })
+
+  it('lets an aal2 session through a workspace that requires 2FA', async () => {
+    signedInAs(['members.view'])
+    vi.mocked(auth.assuranceLevel).mockResolvedValue({ current: 'aal2', next: 'aal2' })
+    vi.mocked(auth.workspacesRequiringTwoFactor).mockResolvedValue(['ws-1'])
+    const router = makeRouter()
+    await router.push('/users')
+    expect(router.currentRoute.value.name).toBe('users')
+  })
+
+  it('clears tokens Auth left in the address bar, and shows a refused link on its own page', async () => {
+    signedInAs(['members.view'])
+    const router = makeRouter()
+    await router.push('/users#access_token=abc&refresh_token=def&type=magiclink')
+    expect(router.currentRoute.value.fullPath).toBe('/users')
+    await router.push('/users#error=access_denied&error_code=otp_expired&error_description=x')
+    expect(router.currentRoute.value.name).toBe('link-error')
+    expect(router.currentRoute.value.query).toMatchObject({ code: 'otp_expired', next: '/users' })
   })
 })

@@ -25,6 +25,12 @@ export const routes: RouteRecordRaw[] = [
     meta: { public: true, title: 'Accept invitation' },
   },
   {
+    path: '/link-error',
+    name: 'link-error',
+    component: () => import('@/pages/auth/LinkErrorPage.vue'),
+    meta: { public: true, title: 'Link no longer valid' },
+  },
+  {
     path: '/reset-password',
     name: 'reset-password',
     component: () => import('@/pages/auth/ResetPasswordPage.vue'),

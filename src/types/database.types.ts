@@ -921,6 +921,45 @@ export type Database = {
           workspace_name: string
         }[]
       }
+      invitation_link_state: {
+        Args: { p_token_hash: string; p_workspace_id: string }
+        Returns: {
+          email: string
+          invite_expires_at: string
+          invited_by_name: string
+          role: Database["public"]["Enums"]["workspace_role"]
+          state: string
+          workspace_name: string
+        }[]
+      }
+      invitation_recipient: {
+        Args: {
+          p_email?: string
+          p_token_hash?: string
+          p_workspace_id: string
+        }
+        Returns: {
+          email: string
+          expired: boolean
+          invited_by_name: string
+          membership_id: string
+          role: Database["public"]["Enums"]["workspace_role"]
+          user_id: string
+          workspace_name: string
+        }[]
+      }
+      invitation_recipients: {
+        Args: { p_membership_ids: string[] }
+        Returns: {
+          email: string
+          invited_by_name: string
+          membership_id: string
+          role: Database["public"]["Enums"]["workspace_role"]
+          user_id: string
+          workspace_id: string
+          workspace_name: string
+        }[]
+      }
       leave_workspace: { Args: { p_workspace_id: string }; Returns: undefined }
       lift_suspension: {
         Args: { p_membership_id: string }

@@ -30,12 +30,24 @@ const details: invitations.InvitationDetails = {
   expired: false,
 }
 
+const pendingLink: invitations.InvitationLinkState = {
+  state: 'pending',
+  workspace_name: 'Globex',
+  role: 'member',
+  invited_by_name: 'Gina Admin',
+  invite_expires_at: '2030-12-04T00:00:00Z',
+  email: 'new@globex.com',
+}
+
 beforeEach(() => {
   vi.clearAllMocks()
+  vi.mocked(auth.getSession).mockResolvedValue(null)
+  vi.mocked(auth.onAuthChange).mockReturnValue(() => undefined)
   vi.mocked(auth.verifyEmailToken).mockResolvedValue({
     id: 'new-user',
     email: 'new@globex.com',
   } as never)
+  vi.mocked(invitations.invitationLinkState).mockResolvedValue(pendingLink)
   vi.mocked(invitations.pendingInvitationWorkspaceIds).mockResolvedValue(['ws-9'])
   vi.mocked(invitations.invitationDetails).mockResolvedValue(details)
   vi.mocked(workspaces.listMyMemberships).mockResolvedValue([
@@ -44,51 +56,63 @@ beforeEach(() => {
   vi.mocked(workspaces.myPermissions).mockResolvedValue(['members.view'])
 })
 
-const open = (query = '?token_hash=hash123&type=invite') =>
-  mountWithApp(AcceptInvitePage, { signedIn: false, routes, initialPath: `/accept-invite${query}` })
-
-async function continueOn(wrapper: Awaited<ReturnType<typeof open>>['wrapper']) {
-  await wrapper.get('[data-test="continue"]').trigger('click')
+const open = async (query = '?workspace=ws-9&token_hash=hash123&type=invite') => {
+  const mounted = await mountWithApp(AcceptInvitePage, {
+    signedIn: false,
+    routes,
+    initialPath: `/accept-invite${query}`,
+  })
   await flushPromises()
+  return mounted
+}
+
+async function fillPassword(wrapper: Awaited<ReturnType<typeof open>>['wrapper'], pw: string) {
+  await wrapper.get('#new-password').setValue(pw)
+  await wrapper.get('#repeat-password').setValue(pw)
 }
 
 describe('AcceptInvitePage', () => {
-  it('does not spend the token when the link is merely opened', async () => {
-    await open()
-    expect(auth.verifyEmailToken).not.toHaveBeenCalled()
-    expect(invitations.invitationDetails).not.toHaveBeenCalled()
-  })
-
-  it('verifies on Continue, then shows "Join <workspace> as <role>"', async () => {
+  it('shows "Join <workspace> as <role>" from the link without spending it', async () => {
     const { wrapper } = await open()
-    await continueOn(wrapper)
-    expect(auth.verifyEmailToken).toHaveBeenCalledWith('hash123', 'invite')
-    expect(invitations.invitationDetails).toHaveBeenCalledWith('ws-9')
+    expect(invitations.invitationLinkState).toHaveBeenCalledWith('ws-9', 'hash123')
+    expect(auth.verifyEmailToken).not.toHaveBeenCalled()
     expect(wrapper.get('[data-test="join-title"]').text()).toBe('Join Globex as Member')
     expect(wrapper.text()).toContain('Gina Admin')
   })
 
-  it('needs a good password before accepting, then sets it, accepts and lands in the workspace', async () => {
+  it('spends the link, sets the password, accepts and lands in the workspace on one click', async () => {
     const { wrapper, router } = await open()
-    await continueOn(wrapper)
-    await wrapper.get('#new-password').setValue('short')
-    await wrapper.get('form').trigger('submit')
-    expect(wrapper.get('[data-test="problem"]').text()).toMatch(/stronger password/)
-    expect(invitations.acceptInvitation).not.toHaveBeenCalled()
-
-    await wrapper.get('#new-password').setValue('Blue-Kettle-Sings-42')
-    await wrapper.get('#repeat-password').setValue('Blue-Kettle-Sings-42')
+    await fillPassword(wrapper, 'Blue-Kettle-Sings-42')
     await wrapper.get('form').trigger('submit')
     await flushPromises()
+    expect(auth.verifyEmailToken).toHaveBeenCalledWith('hash123', 'invite')
     expect(auth.updatePassword).toHaveBeenCalledWith('Blue-Kettle-Sings-42')
     expect(invitations.acceptInvitation).toHaveBeenCalledWith('ws-9')
     expect(router.currentRoute.value.path).toBe('/')
   })
 
+  it("shows Auth's refusal of a weak password and does not spend the link twice", async () => {
+    vi.mocked(auth.updatePassword).mockRejectedValueOnce(
+      new AppError(
+        'This password is too weak. It must be at least 10 characters long.',
+        'weak_password',
+      ),
+    )
+    const { wrapper } = await open()
+    await fillPassword(wrapper, 'short')
+    await wrapper.get('form').trigger('submit')
+    await flushPromises()
+    expect(wrapper.get('[data-test="error"]').text()).toMatch(/too weak/)
+    expect(invitations.acceptInvitation).not.toHaveBeenCalled()
+    await fillPassword(wrapper, 'Blue-Kettle-Sings-42')
+    await wrapper.get('form').trigger('submit')
+    await flushPromises()
+    expect(auth.verifyEmailToken).toHaveBeenCalledTimes(1)
+    expect(invitations.acceptInvitation).toHaveBeenCalledWith('ws-9')
+  })
+
   it('asks no password of an existing user following a magic link', async () => {
     const { wrapper } = await open('?token_hash=h&type=magiclink&workspace=ws-9')
-    await continueOn(wrapper)
-    expect(invitations.pendingInvitationWorkspaceIds).not.toHaveBeenCalled()
     expect(wrapper.find('#new-password').exists()).toBe(false)
     await wrapper.get('form').trigger('submit')
     await flushPromises()
@@ -98,14 +122,29 @@ describe('AcceptInvitePage', () => {
 
   it('declines', async () => {
     const { wrapper } = await open()
-    await continueOn(wrapper)
     await wrapper.get('[data-test="decline"]').trigger('click')
     await flushPromises()
     expect(invitations.declineInvitation).toHaveBeenCalledWith('ws-9')
     expect(wrapper.text()).toContain('Invitation declined')
   })
 
-  it('explains a used or expired link', async () => {
+  it('says a withdrawn invitation was withdrawn, and an expired one whom to ask', async () => {
+    vi.mocked(invitations.invitationLinkState).mockResolvedValueOnce({
+      ...pendingLink,
+      state: 'withdrawn',
+    })
+    let { wrapper } = await open()
+    expect(wrapper.get('[data-test="link-state"]').text()).toBe('This invitation was withdrawn')
+    vi.mocked(invitations.invitationLinkState).mockResolvedValueOnce({
+      ...pendingLink,
+      state: 'expired',
+    })
+    ;({ wrapper } = await open())
+    expect(wrapper.get('[data-test="link-state"]').text()).toBe('This invitation has expired')
+    expect(wrapper.text()).toContain('Ask Gina Admin for a new one')
+  })
+
+  it('offers a new link when Auth refuses the old one (used, replaced or expired)', async () => {
     vi.mocked(auth.verifyEmailToken).mockRejectedValue(
       new AppError(
         'This link has expired or has already been used. Ask for a new one.',
@@ -113,7 +152,25 @@ describe('AcceptInvitePage', () => {
       ),
     )
     const { wrapper } = await open()
-    await continueOn(wrapper)
-    expect(wrapper.get('[data-test="error"]').text()).toMatch(/expired or has already been used/)
+    await fillPassword(wrapper, 'Blue-Kettle-Sings-42')
+    await wrapper.get('form').trigger('submit')
+    await flushPromises()
+    expect(wrapper.get('[data-test="link-state"]').text()).toBe('This link no longer works')
+    await wrapper.get('form').trigger('submit')
+    await flushPromises()
+    expect(invitations.requestNewInvitationLink).toHaveBeenCalledWith('ws-9', {
+      tokenHash: 'hash123',
+    })
+    expect(wrapper.find('[data-test="new-link-sent"]').exists()).toBe(true)
+  })
+
+  it('shows the error of a failed call', async () => {
+    vi.mocked(invitations.acceptInvitation).mockRejectedValue(
+      new AppError('This invitation has expired; ask for a new one.', 'invitation_expired'),
+    )
+    const { wrapper } = await open('?token_hash=h&type=magiclink&workspace=ws-9')
+    await wrapper.get('form').trigger('submit')
+    await flushPromises()
+    expect(wrapper.get('[data-test="error"]').text()).toMatch(/has expired/)
   })
 })

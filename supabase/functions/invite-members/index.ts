@@ -3,11 +3,15 @@
 //
 // POST { workspaceId: uuid, emails: string[] | "a@x.com, b@y.com\nc@z.com", role: admin|member|viewer }
 //   200 { invited: string[], failed: { email, reason, code }[] }   (a partly bad batch still invites the good addresses)
+// POST { action: "resend", membershipIds: uuid[] }
+//   200 { resent: string[], failed: { email, reason, code }[] }    renews the invitations (the database
+//   checks the caller, as resend_invitations) and mails each invitee a new link; the old one stops working
 //   400 invalid_input | no_invitees | too_many | unknown_role | owner_via_transfer
 //   401 not_authenticated   403 not_allowed   404 not_found   405   413 too_large   500
 // Error bodies are { code, message }. See ../README.md.
 // deno-lint-ignore no-import-prefix -- npm: specifiers, as Supabase's edge runtime resolves them
 import { createClient } from 'npm:@supabase/supabase-js@2'
+import { appOrigin } from '../_shared/app-origin.ts'
 import { createAuthDelivery } from '../_shared/auth-delivery.ts'
 import { bearerToken, unverifiedClaims } from '../_shared/caller.ts'
 import { errorReply, json, preflight } from '../_shared/cors.ts'
@@ -59,6 +63,95 @@ function refusalReply(db: DbError & { status?: number }): Response {
   return errorReply(500, 'database_error', 'The invitations could not be checked. Try again.')
 }
 
+const MAX_RESEND = 100
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+function isResend(body: unknown): body is { action: 'resend'; membershipIds: string[] } {
+  return (
+    typeof body === 'object' && body !== null && (body as { action?: unknown }).action === 'resend'
+  )
+}
+
+interface Env {
+  supabaseUrl: string
+  anonKey: string
+  serviceRoleKey: string
+  siteUrl: string
+}
+
+interface Recipient {
+  membership_id: string
+  workspace_id: string
+  user_id: string
+  email: string
+  role: string
+  workspace_name: string
+  invited_by_name: string | null
+}
+
+/**
+ * Resend: the database renews the invitations as the caller (permission, expiry, activity rows,
+ * all or nothing), then each invitee gets a new mail from Auth. Auth replaces the user's one-time
+ * token, so the previous link stops working.
+ */
+async function resend(
+  req: Request,
+  token: string,
+  membershipIds: unknown,
+  env: Env,
+): Promise<Response> {
+  if (
+    !Array.isArray(membershipIds) ||
+    membershipIds.length === 0 ||
+    membershipIds.length > MAX_RESEND ||
+    !membershipIds.every((id) => typeof id === 'string' && UUID_RE.test(id))
+  ) {
+    return errorReply(
+      400,
+      'invalid_input',
+      `membershipIds must list 1 to ${MAX_RESEND} invitation ids.`,
+    )
+  }
+  const asCaller = createClient(env.supabaseUrl, env.anonKey, {
+    ...clientOptions,
+    global: { headers: { Authorization: `Bearer ${token}` } },
+  })
+  const service = createClient(env.supabaseUrl, env.serviceRoleKey, clientOptions)
+  const renewed = await asCaller.rpc('resend_invitations', { p_membership_ids: membershipIds })
+  if (renewed.error) {
+    const e = renewed.error as DbError & { status?: number }
+    if (e.hint === 'not_pending' || e.hint === 'not_found' || e.hint === 'no_members')
+      return errorReply(e.hint === 'not_found' ? 404 : 400, e.hint, e.message ?? 'Refused.')
+    return refusalReply({ ...e, status: renewed.status })
+  }
+  const { data, error } = await service.rpc('invitation_recipients', {
+    p_membership_ids: membershipIds,
+  })
+  if (error) {
+    console.error('invite-members: invitation_recipients failed', error)
+    return errorReply(500, 'resend_failed', 'The invitations could not be sent. Try again.')
+  }
+  const origin = appOrigin(req.headers.get('Origin'), env.siteUrl)
+  const resent: string[] = []
+  const failed: { email: string; reason: string; code: string }[] = []
+  for (const r of (data ?? []) as Recipient[]) {
+    const deliver = createAuthDelivery({
+      ...env,
+      siteUrl: origin,
+      workspaceId: r.workspace_id,
+      role: r.role,
+      templateData: {
+        workspace: r.workspace_name,
+        ...(r.invited_by_name ? { invited_by: r.invited_by_name } : {}),
+      },
+    })
+    const d = await deliver(r.email)
+    if (d.ok) resent.push(r.email)
+    else failed.push({ email: r.email, code: d.code, reason: d.reason })
+  }
+  return json({ resent, failed })
+}
+
 Deno.serve(async (req: Request): Promise<Response> => {
   if (req.method === 'OPTIONS') return preflight()
   if (req.method !== 'POST') {
@@ -93,6 +186,15 @@ Deno.serve(async (req: Request): Promise<Response> => {
   } catch {
     return errorReply(400, 'invalid_input', 'Send a JSON object: { workspaceId, emails, role }.')
   }
+  if (isResend(body)) {
+    return resend(req, token, body.membershipIds, {
+      supabaseUrl,
+      anonKey,
+      serviceRoleKey,
+      siteUrl,
+    })
+  }
+
   const parsed = parseInviteRequest(body)
   if (!parsed.ok) return errorReply(parsed.error.status, parsed.error.code, parsed.error.message)
   const { workspaceId, emails, role } = parsed.value
@@ -120,7 +222,7 @@ Deno.serve(async (req: Request): Promise<Response> => {
       supabaseUrl,
       anonKey,
       serviceRoleKey,
-      siteUrl,
+      siteUrl: appOrigin(req.headers.get('Origin'), siteUrl),
       workspaceId,
       role,
       templateData,

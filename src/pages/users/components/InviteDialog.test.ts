@@ -44,13 +44,18 @@ describe('InviteDialog', () => {
     expect(wrapper.emitted('invited')).toHaveLength(1)
   })
 
-  it('refuses to send while an address is malformed', async () => {
+  it('names a malformed address, sends the others and reports it among the outcomes', async () => {
+    vi.mocked(members.inviteMembers).mockResolvedValue({ invited: ['ok@x.com'], failed: [] })
     const { wrapper } = await mountDialog()
     await wrapper.get('textarea').setValue('ok@x.com, broken@')
     expect(wrapper.get('[data-test="invite-problem"]').text()).toContain('broken@')
-    expect(wrapper.get('[data-test="invite-send"]').attributes('disabled')).toBeDefined()
+    expect(wrapper.get('[data-test="invite-send"]').attributes('disabled')).toBeUndefined()
     await wrapper.get('form').trigger('submit')
-    expect(members.inviteMembers).not.toHaveBeenCalled()
+    await flushPromises()
+    expect(members.inviteMembers).toHaveBeenCalledWith('ws-1', ['ok@x.com'], 'member')
+    expect(wrapper.get('[data-test="failed"]').text()).toContain(
+      'broken@ — Not a valid email address.',
+    )
   })
 
   it('allows exactly as many addresses as the edge function takes per call', async () => {

@@ -1,0 +1,116 @@
+// invitation-link: mails an invitee a new link for an invitation that is still valid, from the
+// page their old link led to. Auth's links live `otp_expiry` (1 hour locally), far less than an
+// invitation (days), and a link works once; this gives the invitee a working one again.
+//
+// POST { workspaceId: uuid, tokenHash?: string, email?: string }   (no sign-in needed)
+//   200 { sent: true }   whatever the outcome for an unknown address (no account probing)
+//   400 invalid_input   429 rate_limited   405   500
+// POST { action: "state", workspaceId: uuid, tokenHash: string }
+//   200 { state: pending|expired|withdrawn|unknown, workspace_name, role, invited_by_name,
+//         invite_expires_at, email }   what the link leads to, read without spending it (the
+//   token hash is the proof of holding the mail; public.invitation_link_state, service role)
+// The invitation is found by the old link's token hash (kept by Auth even once expired) or by
+// the invitee's address; only a pending, unexpired invitation gets a mail, sent by Auth exactly
+// as invite-members sends it (the invite template for a never-used account, else a magic link).
+// deno-lint-ignore no-import-prefix -- npm: specifiers, as Supabase's edge runtime resolves them
+import { createClient } from 'npm:@supabase/supabase-js@2'
+import { appOrigin } from '../_shared/app-origin.ts'
+import { createAuthDelivery } from '../_shared/auth-delivery.ts'
+import { errorReply, json, preflight } from '../_shared/cors.ts'
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+const HASH_RE = /^[0-9a-f]{40,64}$/
+const clientOptions = {
+  auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
+}
+
+interface Recipient {
+  membership_id: string
+  user_id: string
+  email: string
+  role: string
+  workspace_name: string
+  invited_by_name: string | null
+  expired: boolean
+}
+
+Deno.serve(async (req: Request): Promise<Response> => {
+  if (req.method === 'OPTIONS') return preflight()
+  if (req.method !== 'POST') {
+    return errorReply(405, 'method_not_allowed', 'Use POST.', { Allow: 'POST, OPTIONS' })
+  }
+  const supabaseUrl = Deno.env.get('SUPABASE_URL')
+  const anonKey = Deno.env.get('SUPABASE_ANON_KEY')
+  const serviceRoleKey = Deno.env.get('SUPABASE_SERVICE_ROLE_KEY')
+  const siteUrl = Deno.env.get('SITE_URL')
+  if (!supabaseUrl || !anonKey || !serviceRoleKey || !siteUrl) {
+    console.error('invitation-link: SUPABASE_URL, keys and SITE_URL must be set')
+    return errorReply(500, 'misconfigured', 'Invitations are not configured on this server.')
+  }
+
+  let body: { action?: unknown; workspaceId?: unknown; tokenHash?: unknown; email?: unknown }
+  try {
+    const text = await req.text()
+    if (text.length > 4096) return errorReply(400, 'invalid_input', 'The request is too large.')
+    body = JSON.parse(text)
+  } catch {
+    return errorReply(
+      400,
+      'invalid_input',
+      'Send a JSON object: { workspaceId, tokenHash | email }.',
+    )
+  }
+  const { workspaceId, tokenHash, email } = body ?? {}
+  const hash = typeof tokenHash === 'string' && HASH_RE.test(tokenHash) ? tokenHash : null
+  const address = typeof email === 'string' && email.trim().length <= 320 ? email.trim() : null
+  if (typeof workspaceId !== 'string' || !UUID_RE.test(workspaceId) || (!hash && !address)) {
+    return errorReply(
+      400,
+      'invalid_input',
+      'Give the workspace and the old link or your email address.',
+    )
+  }
+
+  const service = createClient(supabaseUrl, serviceRoleKey, clientOptions)
+  if (body.action === 'state') {
+    const unknown = { state: 'unknown' }
+    if (!hash) return json(unknown)
+    const state = await service.rpc('invitation_link_state', {
+      p_workspace_id: workspaceId,
+      p_token_hash: hash,
+    })
+    if (state.error) {
+      console.error('invitation-link: invitation_link_state failed', state.error)
+      return errorReply(500, 'lookup_failed', 'The invitation could not be looked up. Try again.')
+    }
+    return json(((state.data ?? []) as unknown[])[0] ?? unknown)
+  }
+  const { data, error } = await service.rpc('invitation_recipient', {
+    p_workspace_id: workspaceId,
+    p_email: address,
+    p_token_hash: hash,
+  })
+  if (error) {
+    console.error('invitation-link: invitation_recipient failed', error)
+    return errorReply(500, 'lookup_failed', 'The invitation could not be looked up. Try again.')
+  }
+  const r = ((data ?? []) as Recipient[])[0]
+  if (!r || r.expired) return json({ sent: true })
+
+  const deliver = createAuthDelivery({
+    supabaseUrl,
+    anonKey,
+    serviceRoleKey,
+    siteUrl: appOrigin(req.headers.get('Origin'), siteUrl),
+    workspaceId,
+    role: r.role,
+    templateData: {
+      workspace: r.workspace_name,
+      ...(r.invited_by_name ? { invited_by: r.invited_by_name } : {}),
+    },
+  })
+  const d = await deliver(r.email)
+  if (!d.ok && d.code === 'rate_limited') return errorReply(429, 'rate_limited', d.reason)
+  if (!d.ok) console.error('invitation-link: delivery failed', d)
+  return json({ sent: true })
+})
