@@ -14,12 +14,14 @@ export function effectiveStatus(
 
 /** Why the signed-in person cannot use the current workspace. */
 export interface Lockout {
-  kind: 'inactive' | 'suspended' | 'pending' | 'removed'
+  kind: 'inactive' | 'suspended' | 'pending' | 'removed' | 'two_factor'
   workspaceId: string
   /** Empty when unknown (RLS hides the workspace row from members who are not active). */
   workspaceName: string
   suspendedUntil?: string | null
   reason?: string | null
+  /** For two_factor: whom the workspace requires it of. */
+  requirement?: 'admins' | 'everyone'
 }
 
 export interface LockoutText {
@@ -59,6 +61,16 @@ export function describeLockout(lockout: Lockout): LockoutText {
         lines: [
           `You have been invited to ${name} but have not accepted yet.`,
           'Open the link in the invitation email, or review the invitation here.',
+        ],
+      }
+    case 'two_factor':
+      return {
+        title: 'Set up two-factor authentication to continue',
+        lines: [
+          lockout.requirement === 'admins'
+            ? `${name} requires two-factor authentication for the Owner and Admins.`
+            : `${name} requires two-factor authentication for everyone.`,
+          'Add an authenticator app below (or enter its code if you already have one); the workspace opens as soon as it is verified.',
         ],
       }
     case 'removed':

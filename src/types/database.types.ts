@@ -921,6 +921,15 @@ export type Database = {
         }[]
       }
       my_permissions: { Args: { p_workspace_id: string }; Returns: string[] }
+      my_two_factor_gates: {
+        Args: Record<PropertyKey, never>
+        Returns: {
+          require_2fa: string
+          role: Database["public"]["Enums"]["workspace_role"]
+          workspace_id: string
+          workspace_name: string
+        }[]
+      }
       offboarding_summary: {
         Args: { p_membership_id: string }
         Returns: {
