@@ -44,13 +44,22 @@ describe('InviteDialog', () => {
     expect(wrapper.emitted('invited')).toHaveLength(1)
   })
 
-  it('refuses to send while an address is malformed', async () => {
+  it('lists each entry that will not be invited with its reason before sending (bug 2)', async () => {
+    vi.mocked(members.inviteMembers).mockResolvedValue({
+      invited: ['a@x.test', 'b@x.test'],
+      failed: [],
+    })
     const { wrapper } = await mountDialog()
-    await wrapper.get('textarea').setValue('ok@x.com, broken@')
-    expect(wrapper.get('[data-test="invite-problem"]').text()).toContain('broken@')
-    expect(wrapper.get('[data-test="invite-send"]').attributes('disabled')).toBeDefined()
+    await wrapper.get('textarea').setValue('a@x.test, not-an-email, b@x.test, broken@')
+    expect(wrapper.get('[data-test="invite-ready"]').text()).toBe('2 addresses')
+    const skipped = wrapper.get('[data-test="invite-skipped"]').text()
+    expect(skipped).toContain('2 entries will not be invited')
+    expect(skipped).toContain('not-an-email — not an email address')
+    expect(skipped).toContain('broken@ — not a complete email address')
+    expect(wrapper.text()).not.toContain('address(es)')
     await wrapper.get('form').trigger('submit')
-    expect(members.inviteMembers).not.toHaveBeenCalled()
+    await flushPromises()
+    expect(members.inviteMembers).toHaveBeenCalledWith('ws-1', ['a@x.test', 'b@x.test'], 'member')
   })
 
   it('allows exactly as many addresses as the edge function takes per call', async () => {
