@@ -145,4 +145,24 @@ describe('workspace store: the starting workspace (bug 5)', () => {
       requirement: 'admins',
     })
   })
+
+  it('explains a suspension on first sign-in instead of offering a new workspace (bug 4)', async () => {
+    vi.mocked(api.listMyMemberships).mockResolvedValueOnce([
+      {
+        ...acme,
+        status: 'suspended',
+        suspended_until: '2999-01-01T00:00:00Z',
+        status_reason: 'Audit',
+      },
+    ])
+    const store = useWorkspaceStore()
+    await store.load('u1')
+    expect(store.current).toBeNull()
+    expect(store.lockout).toMatchObject({
+      kind: 'suspended',
+      workspaceName: 'Acme Corp',
+      suspendedUntil: '2999-01-01T00:00:00Z',
+      reason: 'Audit',
+    })
+  })
 })

@@ -119,7 +119,12 @@ export const useWorkspaceStore = defineStore('workspace', () => {
     }
     memberships.value = rows
     // No remembered choice: the first by name, never whichever row the database returned first.
-    if (!currentId.value) currentId.value = firstByName(available.value)?.workspace_id ?? null
+    // With nothing open, the first blocked membership (suspended, pending, …) becomes current, so
+    // the layout says why instead of offering to create a workspace.
+    if (!currentId.value) {
+      currentId.value =
+        (firstByName(available.value) ?? firstByName(memberships.value))?.workspace_id ?? null
+    }
     persist(userId)
     await loadPermissions()
     loadedFor.value = userId
