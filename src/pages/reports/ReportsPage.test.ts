@@ -1,3 +1,4 @@
+import { flushPromises } from '@vue/test-utils'
 import { describe, expect, it, vi } from 'vitest'
 import { defineComponent, h } from 'vue'
 import * as activity from '@/api/activity'
@@ -28,6 +29,10 @@ describe('ReportsPage', () => {
     const doughnut = JSON.parse(wrapper.get('[data-chart="doughnut"]').text())
     expect(doughnut.labels).toEqual(['Owner', 'Admin', 'Member', 'Viewer'])
     expect(doughnut.datasets[0].data).toEqual([1, 1, 2, 0])
+    // The figures are written out, not only drawn.
+    expect(wrapper.get('[data-test="figures"]').text()).toBe(
+      'Owner: 1 · Admin: 1 · Member: 2 · Viewer: 0',
+    )
     expect(activity.recentActions).not.toHaveBeenCalled()
     expect(wrapper.text()).not.toContain('Changes per day')
     expect(activity.activityAlerts).not.toHaveBeenCalled()
@@ -53,5 +58,22 @@ describe('ReportsPage', () => {
     expect(wrapper.get('[data-test="alert-role_change_burst"]').text()).toContain(
       'ana@x.com changed 6 roles',
     )
+  })
+
+  it('reads the chosen date range and labels days in the locale', async () => {
+    vi.mocked(members.listAllMembers).mockResolvedValue(TEAM)
+    vi.mocked(assets.listAssets).mockResolvedValue([])
+    vi.mocked(activity.recentActions).mockResolvedValue([
+      { action: 'asset.created', occurred_at: new Date().toISOString() },
+    ])
+    vi.mocked(activity.activityAlerts).mockResolvedValue([])
+    const { wrapper } = await mountWithApp(ReportsPage, { role: 'admin' })
+    wrapper.findComponent('[data-test="report-range"]').vm.$emit('update:modelValue', 7)
+    await flushPromises()
+    const since = vi.mocked(activity.recentActions).mock.lastCall![1]
+    expect(Math.round((Date.now() - since.getTime()) / 86_400_000)).toBe(7)
+    const line = JSON.parse(wrapper.get('[data-chart="line"]').text())
+    expect(line.labels).toHaveLength(7)
+    expect(line.labels[6]).not.toMatch(/^\d{4}-/)
   })
 })
