@@ -68,7 +68,7 @@ describe('ReportsPage', () => {
     ])
     vi.mocked(activity.activityAlerts).mockResolvedValue([])
     const { wrapper } = await mountWithApp(ReportsPage, { role: 'admin' })
-    wrapper.findComponent('[data-test="report-range"]').vm.$emit('update:modelValue', 7)
+    wrapper.findComponent({ name: 'Select' }).vm.$emit('update:modelValue', 7)
     await flushPromises()
     const since = vi.mocked(activity.recentActions).mock.lastCall![1]
     expect(Math.round((Date.now() - since.getTime()) / 86_400_000)).toBe(7)
