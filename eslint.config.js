@@ -2,7 +2,7 @@ import { defineConfigWithVueTs, vueTsConfigs } from '@vue/eslint-config-typescri
 import pluginVue from 'eslint-plugin-vue'
 
 export default defineConfigWithVueTs(
-  { name: 'app/files-to-lint', files: ['**/*.{ts,mts,tsx,vue}'] },
+  { name: 'app/files-to-lint', files: ['**/*.{ts,mts,tsx,vue,js,mjs}'] },
   {
     name: 'app/files-to-ignore',
     ignores: [

@@ -1,8 +1,9 @@
 import { defineConfig, mergeConfig } from 'vitest/config'
 import viteConfig from './vite.config.ts'
 
-// Three projects, run by `npm test` in this order after the pgTAP suite:
+// Four projects, run by `npm test` in this order after the pgTAP suite:
 //   unit        src/**/*.test.ts beside the code, in happy-dom, no network
+//   auth        tests/auth: Auth's contract (the local stand-in, or Supabase Auth with SUPABASE_AUTH_BIN)
 //   integration tests/integration: supabase-js against the running local stack
 //   e2e         tests/e2e: Debian's Chromium through playwright-core against the running app
 export default mergeConfig(
@@ -13,6 +14,16 @@ export default mergeConfig(
         {
           extends: true,
           test: { name: 'unit', environment: 'happy-dom', include: ['src/**/*.test.ts', 'tests/unit/**/*.test.ts'] },
+        },
+        {
+          test: {
+            name: 'auth',
+            environment: 'node',
+            include: ['tests/auth/**/*.test.ts'],
+            fileParallelism: false,
+            testTimeout: 30_000,
+            hookTimeout: 60_000,
+          },
         },
         {
           test: {

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// The local Supabase stack without Docker: PostgreSQL 15, PostgREST 12, Deno functions, Mailpit
-// and a gateway on 127.0.0.1:54321, wired like `supabase start`.
+// The local Supabase stack without Docker: PostgreSQL 15, PostgREST 12, Auth (the project's
+// GoTrue-compatible stand-in, or Supabase Auth itself with SUPABASE_AUTH_BIN), Deno functions,
+// Mailpit and a gateway on 127.0.0.1:54321, wired like `supabase start`.
 //
 //   node scripts/stack.mjs start     start what is not running; apply pending migrations
 //   node scripts/stack.mjs stop      stop everything
@@ -9,74 +10,69 @@
 //   node scripts/stack.mjs migrate   apply pending migrations to the running database
 //   node scripts/stack.mjs test-db   run the pgTAP suite (supabase/tests/database) with pg_prove
 import { spawnSync } from 'node:child_process'
-import { createHash } from 'node:crypto'
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { anonKey, apiUrl, dbUrl, mailUrl, paths, ports, root, serviceRoleKey, stateDir } from './stack/config.mjs'
-import { StackError, services } from './stack/services.mjs'
+import { StackError, realAuthBin, realAuthMigrate, services } from './stack/services.mjs'
 import { psql } from './stack/pg.mjs'
 
 const bold = (s) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s)
 
-function migrationFiles() {
-  const dir = join(root, 'supabase', 'migrations')
-  if (!existsSync(dir)) return []
-  return readdirSync(dir)
-    .filter((f) => /^\d+_.+\.sql$/.test(f))
-    .sort()
-    .map((f) => ({ file: join(dir, f), version: f.split('_')[0], name: f.replace(/^\d+_/, '').replace(/\.sql$/, '') }))
-}
+const supabaseCli = join(root, 'node_modules', '.bin', 'supabase')
 
-/** Applies migrations not yet recorded in supabase_migrations.schema_migrations, each in one transaction. */
-export function migrate({ quiet = false } = {}) {
-  psql([
-    '-c',
-    `create schema if not exists supabase_migrations;
-     create table if not exists supabase_migrations.schema_migrations (version text primary key, statements text[], name text);
-     alter table supabase_migrations.schema_migrations add column if not exists checksum text;`,
-  ])
-  const applied = new Map(
-    psql(['-At', '-F', '\t', '-c', 'select version, checksum from supabase_migrations.schema_migrations'])
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => l.split('\t')),
-  )
-  let count = 0
-  for (const m of migrationFiles()) {
-    const checksum = createHash('sha256').update(readFileSync(m.file)).digest('hex')
-    if (applied.has(m.version)) {
-      if (checksum !== applied.get(m.version) && !quiet) {
-        console.warn(`! migration ${m.version}_${m.name} changed after it was applied; run \`npm run db:reset\``)
-      }
-      continue
-    }
-    try {
-      psql([
-        '--single-transaction',
-        '-f',
-        m.file,
-        '-c',
-        `insert into supabase_migrations.schema_migrations (version, name, checksum) values ('${m.version}', '${m.name}', '${checksum}')`,
-      ])
-    } catch (err) {
-      throw new StackError('migrations', `migration ${m.version}_${m.name}.sql failed: ${err.message}`, m.file)
-    }
-    count++
-    if (!quiet) console.log(`  applied ${m.version}_${m.name}`)
+/**
+ * Applies pending supabase/migrations with the Supabase CLI (`supabase db push --db-url`), the same
+ * command that deploys them to a hosted project; with `seed`, supabase/seed.sql follows (new
+ * databases only). The CLI records both in supabase_migrations and runs each file in a transaction.
+ */
+export function migrate({ quiet = false, seed = false } = {}) {
+  if (!existsSync(supabaseCli)) throw new StackError('migrations', `the Supabase CLI is not installed (${supabaseCli}); run npm install`)
+  const args = ['db', 'push', '--yes', '--db-url', dbUrl, ...(seed ? ['--include-seed'] : [])]
+  const r = spawnSync(supabaseCli, args, {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, SUPABASE_TELEMETRY_DISABLED: '1', DO_NOT_TRACK: '1' },
+  })
+  const out = `${r.stdout ?? ''}${r.stderr ?? ''}`
+  if (r.error) throw new StackError('migrations', `could not run the Supabase CLI: ${r.error.message}`)
+  if (r.status !== 0) {
+    const why = out.trim().split('\n').filter((l) => !/^(Connecting|Applying|Do you want|Initialising| \u2022|\s*\[Y\/n\])/.test(l))
+    throw new StackError('migrations', `supabase db push failed:\n    ${why.slice(-6).join('\n    ')}`)
   }
-  if (count > 0) psql(['-c', `notify pgrst, 'reload schema'`])
-  return count
+  const applied = [...out.matchAll(/Applying migration (\S+)\.sql/g)].map((m) => m[1])
+  if (!quiet) for (const name of applied) console.log(`  applied ${name}`)
+  if (seed && /Seeding data from/.test(out)) console.log('  seeded demo data')
+  if (applied.length > 0 || seed) psql(['-c', `notify pgrst, 'reload schema'`])
+  return applied.length
 }
 
-function seed() {
-  const file = join(root, 'supabase', 'seed.sql')
-  if (!existsSync(file)) return
+/**
+ * The auth schema's tables and functions, before the project's migrations: Supabase Auth's own
+ * migrations when SUPABASE_AUTH_BIN is set, else the local stand-in's scripts/stack/auth/schema.sql.
+ */
+async function authSchema() {
+  const has = (table) => psql(['-At', '-c', `select to_regclass('auth.${table}') is not null`]).trim() === 't'
+  if (realAuthBin) {
+    // Auth records its migrations in auth.schema_migrations (the stand-in leaves that table empty).
+    const done = has('schema_migrations') && psql(['-At', '-c', 'select count(*) from auth.schema_migrations']).trim() !== '0'
+    if (has('users') && !done) {
+      throw new StackError('auth', 'this database was made for the local Auth stand-in; run `npm run db:reset` with SUPABASE_AUTH_BIN set')
+    }
+    if (done) return
+    await realAuthMigrate()
+    console.log(`  applied Supabase Auth's migrations (${realAuthBin} migrate)`)
+    return
+  }
+  if (has('users') && has('one_time_tokens')) return
+  if (has('users')) {
+    throw new StackError('auth', 'this database has the old bootstrap auth tables; run `npm run db:reset` to rebuild it with the local Auth schema')
+  }
   try {
-    psql(['--single-transaction', '-f', file])
+    psql(['--single-transaction', '-f', join(root, 'scripts', 'stack', 'auth', 'schema.sql')], { user: 'supabase_auth_admin' })
   } catch (err) {
-    throw new StackError('seed', `supabase/seed.sql failed: ${err.message}`, file)
+    throw new StackError('auth', `scripts/stack/auth/schema.sql failed: ${err.message}`)
   }
-  console.log('  seeded demo data')
+  console.log('  applied the local Auth schema')
 }
 
 export async function start() {
@@ -95,8 +91,8 @@ export async function start() {
           psql(['-f', join(root, 'scripts', 'stack', 'bootstrap.sql')])
           console.log('  applied the Supabase bootstrap')
         }
-        migrate()
-        if (fresh) seed()
+        await authSchema()
+        migrate({ seed: fresh })
       }
     }
   } catch (err) {
@@ -108,7 +104,16 @@ export async function start() {
     }
     throw err
   }
-  if (started.length === 0) migrate({ quiet: false })
+  if (started.length === 0) {
+    try {
+      migrate()
+    } catch (err) {
+      if (!(err instanceof StackError)) throw err
+      console.error(`✖ ${err.component}: ${err.message}`)
+      process.exitCode = 1
+      return false
+    }
+  }
   const secs = ((performance.now() - t0) / 1000).toFixed(1)
   console.log(`${bold('Local Supabase stack ready')} in ${secs}s`)
   printStatus()

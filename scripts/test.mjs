@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
-import { root, stateDir } from './stack/config.mjs'
+import { dbUrl, root, stateDir } from './stack/config.mjs'
 import { start, stop } from './stack.mjs'
 import { services } from './stack/services.mjs'
 
@@ -54,10 +54,12 @@ if (!wasRunning && !(await start())) process.exit(1)
 const node = process.execPath
 try {
   run('types', node, ['scripts/db-types.mjs', '--check'])
-  run('typecheck', 'npx', ['--no-install', 'vue-tsc', '--noEmit', '-p', 'tsconfig.app.json'])
+  run('typecheck', 'npm', ['run', '--silent', 'typecheck'])
   run('lint', 'npx', ['--no-install', 'eslint', '.'])
   vitest('unit')
   run('database', node, ['scripts/stack.mjs', 'test-db'], proveCount)
+  run('db-lint', 'npx', ['--no-install', 'supabase', 'db', 'lint', '--db-url', dbUrl, '-s', 'public,private,reporting', '--level', 'warning', '--fail-on', 'error'])
+  vitest('auth')
   vitest('integration')
   vitest('e2e')
 } finally {

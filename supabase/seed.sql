@@ -14,7 +14,7 @@ insert into auth.users (
 )
 select
   '00000000-0000-0000-0000-000000000000', u.id, 'authenticated', 'authenticated', u.email,
-  extensions.crypt('Fluxera-demo-2026!', extensions.gen_salt('bf')), now(),
+  extensions.crypt('Fluxera-demo-2026!', extensions.gen_salt('bf', 10)), now(),
   '{"provider": "email", "providers": ["email"]}'::jsonb,
   jsonb_build_object('full_name', u.full_name),
   now() - u.age, now() - u.age,

@@ -1,16 +1,23 @@
 // The API gateway on 127.0.0.1:54321, routing as Supabase's Kong does:
 //   /rest/v1/*      -> PostgREST        (prefix stripped)
-//   /auth/v1/*      -> Supabase Auth    (not runnable on this machine: a clear 503, see README)
+//   /auth/v1/*      -> Auth             (prefix stripped; the local stand-in or Supabase Auth)
 //   /functions/v1/* -> Deno functions   (prefix stripped)
-// It checks the `apikey` header like Kong's key-auth, copies it into Authorization when that is
-// absent, adds X-Forwarded-For, and answers CORS for the SPA.
+//   /_templates/*   -> supabase/templates (mail templates, fetched by a real Supabase Auth)
+// It checks the `apikey` header like Kong's key-auth (Auth's /verify, /callback and /authorize are
+// open: mail links are plain GETs), copies the key into Authorization for PostgREST and the
+// functions when that is absent, adds X-Forwarded-For, and answers CORS for the SPA.
+import { readFile } from 'node:fs/promises'
 import http from 'node:http'
-import { anonKey, ports, serviceRoleKey } from './config.mjs'
+import { join } from 'node:path'
+import { anonKey, ports, root, serviceRoleKey } from './config.mjs'
 
 const upstreams = {
-  '/rest/v1': { port: ports.rest, keyRequired: true },
-  '/functions/v1': { port: ports.functions, keyRequired: false },
+  '/rest/v1': { port: ports.rest, keyRequired: true, copyKey: true },
+  '/auth/v1': { port: ports.auth, keyRequired: true, copyKey: false },
+  '/functions/v1': { port: ports.functions, keyRequired: false, copyKey: true },
 }
+// Kong's "auth-v1-open" routes in `supabase start`: no API key needed.
+const openAuthPaths = ['/verify', '/callback', '/authorize']
 const knownKeys = new Set([anonKey, serviceRoleKey])
 
 const corsHeaders = {
@@ -18,7 +25,10 @@ const corsHeaders = {
   'access-control-allow-methods': 'GET,HEAD,POST,PUT,PATCH,DELETE,OPTIONS',
   'access-control-allow-headers':
     'authorization,x-client-info,apikey,content-type,prefer,range,accept-profile,content-profile,x-supabase-api-version,x-upsert',
-  'access-control-expose-headers': 'content-range,content-location,range-unit,preference-applied',
+  // PostgREST's paging headers, and Auth's: supabase-js reads error codes only when it can see
+  // X-Supabase-Api-Version; the admin API pages with Link and X-Total-Count.
+  'access-control-expose-headers':
+    'content-range,content-location,range-unit,preference-applied,x-supabase-api-version,x-sb-error-code,link,x-total-count',
   'access-control-max-age': '3600',
 }
 
@@ -36,6 +46,18 @@ function route(url) {
   return null
 }
 
+/** Serves supabase/templates/<name>.html (what GOTRUE_MAILER_TEMPLATES_* point a real Auth at). */
+async function template(name, res) {
+  if (!/^[\w.-]+\.html$/.test(name)) return reply(res, 404, { message: 'no route matched with those values' })
+  try {
+    const body = await readFile(join(root, 'supabase', 'templates', name))
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+    res.end(body)
+  } catch {
+    reply(res, 404, { message: 'template not found' })
+  }
+}
+
 const server = http.createServer((req, res) => {
   if (req.method === 'OPTIONS') {
     res.writeHead(204, corsHeaders)
@@ -43,22 +65,17 @@ const server = http.createServer((req, res) => {
   }
   const url = req.url ?? '/'
   if (url === '/health') return reply(res, 200, { status: 'ok' })
-  if (url.startsWith('/auth/v1')) {
-    return reply(res, 503, {
-      code: 503,
-      error_code: 'auth_unavailable',
-      msg: 'Supabase Auth is not running in this local stack: it cannot be installed on this machine. See README, "Supabase Auth locally".',
-    })
-  }
+  if (url.startsWith('/_templates/')) return template(url.slice('/_templates/'.length), res)
   const target = route(url)
   if (!target) return reply(res, 404, { message: 'no route matched with those values' })
 
   const apikey = req.headers.apikey
-  if (target.keyRequired && !apikey) return reply(res, 401, { message: 'No API key found in request' })
-  if (apikey && !knownKeys.has(String(apikey))) return reply(res, 401, { message: 'Invalid API key' })
+  const open = target.port === ports.auth && openAuthPaths.some((p) => target.path === p || target.path.startsWith(p + '?') || target.path.startsWith(p + '/'))
+  if (target.keyRequired && !open && !apikey) return reply(res, 401, { message: 'No API key found in request' })
+  if (apikey && !open && !knownKeys.has(String(apikey))) return reply(res, 401, { message: 'Invalid API key' })
 
   const headers = { ...req.headers, host: `127.0.0.1:${target.port}` }
-  if (!headers.authorization && apikey) headers.authorization = `Bearer ${apikey}`
+  if (!headers.authorization && apikey && target.copyKey) headers.authorization = `Bearer ${apikey}`
   const client = req.socket.remoteAddress ?? '127.0.0.1'
   headers['x-forwarded-for'] = headers['x-forwarded-for'] ? `${headers['x-forwarded-for']}, ${client}` : client
 

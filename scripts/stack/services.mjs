@@ -88,6 +88,7 @@ function processService({ name, port, where, command, args, env, ready, prepare 
   return {
     name,
     where,
+    env,
     async running() {
       return readPid(name) !== null && (await portOpen(port))
     },
@@ -97,10 +98,10 @@ function processService({ name, port, where, command, args, env, ready, prepare 
       }
     },
     async start() {
-      const [cmd, argv] = prepare ? await prepare() : [command, args]
+      const [cmd, argv] = prepare ? await prepare.call(this) : [command, args]
       const log = logFile(name)
       const out = openSync(log, 'w')
-      const child = spawn(cmd, argv, { cwd: root, env: { ...process.env, ...env }, detached: true, stdio: ['ignore', out, out] })
+      const child = spawn(cmd, argv, { cwd: root, env: { ...process.env, ...this.env }, detached: true, stdio: ['ignore', out, out] })
       const spawnError = new Promise((resolve) => child.once('error', resolve))
       child.unref()
       writeFileSync(pidFile(name), String(child.pid ?? ''))
@@ -253,6 +254,100 @@ const functions = processService({
   ready: () => httpOk(`http://127.0.0.1:${ports.functions}/_health`, () => true),
 })
 
+// ---------- Auth -----------------------------------------------------------------------
+// The project's GoTrue-compatible local Auth (scripts/stack/auth), or the real Supabase Auth when
+// SUPABASE_AUTH_BIN names a binary (v2.189.0): then `serve` with an environment derived from
+// supabase/config.toml (realAuthEnv).
+export const realAuthBin = process.env.SUPABASE_AUTH_BIN || null
+
+/** The environment the real Supabase Auth gets, derived from supabase/config.toml like `supabase start` does. */
+export async function realAuthEnv() {
+  const { loadConfig } = await import('./auth/config.ts')
+  const cfg = loadConfig()
+  // Character classes are separated by ':'; a ':' inside a class is escaped as '\\:'.
+  const classes = cfg.passwordRequired.map((set) => set.replaceAll(':', '\\:')).join(':')
+  const env = {
+    GOTRUE_API_HOST: '127.0.0.1',
+    PORT: String(ports.auth),
+    API_EXTERNAL_URL: `${apiUrl}/auth/v1`,
+    GOTRUE_DB_DRIVER: 'postgres',
+    DATABASE_URL: `postgres://supabase_auth_admin:postgres@127.0.0.1:${ports.db}/postgres`,
+    DB_NAMESPACE: 'auth',
+    GOTRUE_SITE_URL: cfg.siteUrl,
+    GOTRUE_URI_ALLOW_LIST: cfg.redirectAllowList.join(','),
+    GOTRUE_DISABLE_SIGNUP: String(!cfg.enableSignup),
+    GOTRUE_JWT_SECRET: jwtSecret,
+    GOTRUE_JWT_EXP: String(cfg.jwtExp),
+    GOTRUE_JWT_AUD: 'authenticated',
+    GOTRUE_JWT_DEFAULT_GROUP_NAME: 'authenticated',
+    GOTRUE_JWT_ADMIN_ROLES: 'service_role',
+    GOTRUE_JWT_ISSUER: `${apiUrl}/auth/v1`,
+    GOTRUE_SECURITY_REFRESH_TOKEN_ROTATION_ENABLED: String(cfg.refreshTokenRotation),
+    GOTRUE_SECURITY_REFRESH_TOKEN_REUSE_INTERVAL: String(cfg.refreshTokenReuseInterval),
+    GOTRUE_EXTERNAL_EMAIL_ENABLED: 'true',
+    GOTRUE_EXTERNAL_PHONE_ENABLED: 'false',
+    GOTRUE_EXTERNAL_ANONYMOUS_USERS_ENABLED: 'false',
+    GOTRUE_MAILER_AUTOCONFIRM: String(!cfg.enableConfirmations),
+    GOTRUE_MAILER_SECURE_EMAIL_CHANGE_ENABLED: String(cfg.doubleConfirmChanges),
+    GOTRUE_MAILER_OTP_EXP: String(cfg.otpExpiry),
+    GOTRUE_MAILER_OTP_LENGTH: String(cfg.otpLength),
+    GOTRUE_SMTP_HOST: '127.0.0.1',
+    GOTRUE_SMTP_PORT: String(ports.smtp),
+    GOTRUE_SMTP_ADMIN_EMAIL: cfg.smtp.adminEmail,
+    GOTRUE_SMTP_SENDER_NAME: cfg.smtp.senderName,
+    GOTRUE_SMTP_MAX_FREQUENCY: `${cfg.maxFrequency}s`,
+    GOTRUE_RATE_LIMIT_EMAIL_SENT: String(cfg.emailSentPerHour),
+    GOTRUE_PASSWORD_MIN_LENGTH: String(cfg.passwordMinLength),
+    GOTRUE_PASSWORD_REQUIRED_CHARACTERS: classes,
+    GOTRUE_MFA_MAX_ENROLLED_FACTORS: String(cfg.mfaMaxFactors),
+    GOTRUE_MFA_TOTP_ENROLL_ENABLED: String(cfg.totpEnroll),
+    GOTRUE_MFA_TOTP_VERIFY_ENABLED: String(cfg.totpVerify),
+  }
+  for (const [kind, name] of [['invite', 'INVITE'], ['confirmation', 'CONFIRMATION'], ['recovery', 'RECOVERY'], ['email_change', 'EMAIL_CHANGE']]) {
+    env[`GOTRUE_MAILER_URLPATHS_${name}`] = `${apiUrl}/auth/v1/verify`
+    void kind
+  }
+  for (const [kind, name] of [['invite', 'INVITE'], ['confirmation', 'CONFIRMATION'], ['recovery', 'RECOVERY'], ['magic_link', 'MAGIC_LINK'], ['email_change', 'EMAIL_CHANGE']]) {
+    const t = cfg.templates[kind]
+    env[`GOTRUE_MAILER_SUBJECTS_${name}`] = t.subject
+    if (t.contentPath) env[`GOTRUE_MAILER_TEMPLATES_${name}`] = `${apiUrl}/_templates/${t.contentPath.split('/').pop()}`
+  }
+  for (const [key, hook] of [['CUSTOM_ACCESS_TOKEN', cfg.hooks.customAccessToken], ['PASSWORD_VERIFICATION_ATTEMPT', cfg.hooks.passwordVerificationAttempt]]) {
+    if (!hook) continue
+    env[`GOTRUE_HOOK_${key}_ENABLED`] = 'true'
+    env[`GOTRUE_HOOK_${key}_URI`] = hook.uri
+  }
+  return env
+}
+
+/** Runs `$SUPABASE_AUTH_BIN migrate` (Auth's own migrations) against the stack's database. */
+export async function realAuthMigrate() {
+  const r = spawnSync(realAuthBin, ['migrate'], { env: { ...process.env, ...(await realAuthEnv()) }, encoding: 'utf8' })
+  if (r.error) throw new StackError('auth', `could not run ${realAuthBin} migrate: ${r.error.message}`)
+  if (r.status !== 0) throw new StackError('auth', `${realAuthBin} migrate failed: ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' | ')}`)
+}
+
+const auth = processService({
+  name: 'auth',
+  port: ports.auth,
+  where: `${apiUrl}/auth/v1 (internal :${ports.auth}, ${realAuthBin ? `Supabase Auth ${realAuthBin}` : 'local GoTrue-compatible stand-in'})`,
+  async prepare() {
+    if (realAuthBin) {
+      if (!existsSync(realAuthBin)) throw new StackError('auth', `SUPABASE_AUTH_BIN=${realAuthBin} does not exist`)
+      Object.assign(this.env, await realAuthEnv())
+      return [realAuthBin, ['serve']]
+    }
+    // The stand-in is TypeScript run by Node's type stripping (Node 24; npm scripts use the
+    // node@24 dev dependency). A plain `node` older than that uses the project's Node 24.
+    const major = Number(process.versions.node.split('.')[0])
+    const node24 = join(root, 'node_modules', '.bin', 'node')
+    const node = major >= 24 || !existsSync(node24) ? process.execPath : node24
+    return [node, [join(root, 'scripts', 'stack', 'auth', 'server.ts')]]
+  },
+  env: {},
+  ready: () => httpOk(`http://127.0.0.1:${ports.auth}/health`, (s) => s === 200),
+})
+
 // ---------- Gateway -------------------------------------------------------------------
 const gateway = processService({
   name: 'gateway',
@@ -264,4 +359,4 @@ const gateway = processService({
   ready: () => httpOk(`${apiUrl}/health`, (s) => s === 200),
 })
 
-export const services = [postgres, postgrest, mailpit, functions, gateway]
+export const services = [postgres, postgrest, mailpit, auth, functions, gateway]

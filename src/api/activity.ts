@@ -1,7 +1,7 @@
 import { unwrap, unwrapWithCount } from '@/lib/errors'
 import { escapeLike } from '@/lib/postgrest'
 import { supabase } from '@/lib/supabase'
-import type { Database, Tables } from '@/types/database.types'
+import type { Database, Json, Tables } from '@/types/database.types'
 
 export type ActivityRow = Tables<'activity_log'>
 export type ActivityAlert = Database['public']['Functions']['activity_alerts']['Returns'][number]
@@ -81,6 +81,35 @@ export interface IntegrityResult {
   ok: boolean
   rows_checked: number
   first_bad_id: number | null
+  /** Only when checked against a checkpoint: whether it still holds, and what is wrong. */
+  checkpoint_ok?: boolean
+  problem?: string | null
+}
+
+/**
+ * A checkpoint of the workspace's chain head (last id, its hash, rows up to it, time). Kept
+ * outside the database (every export carries one), it later shows a rewritten or truncated log.
+ */
+export type ActivityCheckpoint =
+  Database['public']['Functions']['activity_checkpoint']['Returns'][number]
+
+export async function activityCheckpoint(workspaceId: string): Promise<ActivityCheckpoint | null> {
+  const rows = await unwrap(supabase.rpc('activity_checkpoint', { p_workspace_id: workspaceId }))
+  return rows?.[0] ?? null
+}
+
+/** Recomputes the chain and checks it against a checkpoint kept earlier. */
+export async function verifyAgainstCheckpoint(
+  workspaceId: string,
+  checkpoint: ActivityCheckpoint,
+): Promise<IntegrityResult> {
+  const rows = await unwrap(
+    supabase.rpc('verify_activity_log', {
+      p_workspace_id: workspaceId,
+      p_checkpoint: checkpoint as unknown as Json,
+    }),
+  )
+  return rows?.[0] ?? { ok: false, rows_checked: 0, first_bad_id: null, problem: 'unknown' }
 }
 
 export async function verifyActivityLog(workspaceId: string): Promise<IntegrityResult> {

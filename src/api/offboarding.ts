@@ -12,19 +12,32 @@ export async function offboardingSummary(membershipId: string): Promise<Holding[
   )
 }
 
+/** The offboarding step, as the database takes it: what happens to the holdings, then the status. */
+export interface OffboardRequest {
+  membershipIds: string[]
+  action: 'deactivate' | 'suspend'
+  /** reassign (to `toUserId`, an active member), checkin (assets back in stock, seats freed), keep. */
+  holdings: 'reassign' | 'checkin' | 'keep'
+  toUserId?: string | null
+  /** Suspension only: its end (null = until lifted) and reason. */
+  until?: Date | null
+  reason?: string | null
+}
+
 /**
- * Takes back everything a member holds, atomically (needs assets.assign): to `toUserId` (an
- * active member) or, with null, assets checked in and seats freed. Returns how many were taken.
+ * Offboards members in one database call, all or nothing (offboard_members): their holdings
+ * are handed over or checked in, then they are deactivated or suspended. A refusal changes
+ * nothing and names the first member it concerns.
  */
-export async function reassignHoldings(
-  membershipId: string,
-  toUserId: string | null,
-): Promise<{ assets: number; seats: number }> {
-  const rows = await unwrap(
-    supabase.rpc('reassign_member_holdings', {
-      p_membership_id: membershipId,
-      ...(toUserId ? { p_to_user_id: toUserId } : {}),
+export async function offboardMembers(req: OffboardRequest): Promise<void> {
+  await unwrap(
+    supabase.rpc('offboard_members', {
+      p_membership_ids: req.membershipIds,
+      p_action: req.action,
+      p_holdings: req.holdings,
+      ...(req.holdings === 'reassign' && req.toUserId ? { p_to_user_id: req.toUserId } : {}),
+      ...(req.action === 'suspend' && req.until ? { p_until: req.until.toISOString() } : {}),
+      ...(req.action === 'suspend' && req.reason ? { p_reason: req.reason } : {}),
     }),
   )
-  return rows?.[0] ?? { assets: 0, seats: 0 }
 }

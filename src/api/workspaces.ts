@@ -42,6 +42,11 @@ export async function listMyMemberships(userId: string): Promise<MyMembership[]>
   }))
 }
 
+/** Whether the access token's Auth session still exists (false once it was revoked). */
+export async function sessionAlive(): Promise<boolean> {
+  return (await unwrap(supabase.rpc('session_alive'))) === true
+}
+
 export async function myPermissions(workspaceId: string): Promise<string[]> {
   return (await unwrap(supabase.rpc('my_permissions', { p_workspace_id: workspaceId }))) ?? []
 }

@@ -17,6 +17,31 @@ describe('toAppError', () => {
     expect(toAppError({ message: 'dup', code: '23505', hint: null }).code).toBe('duplicate')
   })
 
+  it('knows the PostgREST status codes the database raises (PTxyz -> HTTP xyz)', () => {
+    expect(toAppError({ message: 'Member not found.', code: 'PT404', hint: null }).code).toBe(
+      'not_found',
+    )
+    expect(toAppError({ message: 'Slow down.', code: 'PT429', hint: null }).code).toBe(
+      'rate_limited',
+    )
+    const limited = toAppError({ message: 'Too many', code: 'PT429', hint: 'invite_rate_limited' })
+    expect(limited.code).toBe('invite_rate_limited')
+  })
+
+  it('says "try again" when the gateway, PostgREST or Postgres is down', async () => {
+    const down = toAppError({ message: 'upstream unavailable: connect ECONNREFUSED', status: 502 })
+    expect([down.code, down.message]).toEqual([
+      'unavailable',
+      'The server is briefly unavailable. Nothing was changed; try again in a moment.',
+    ])
+    expect(toAppError({ message: 'Database client error.', code: 'PGRST001' }).code).toBe(
+      'unavailable',
+    )
+    await expect(
+      unwrap(Promise.resolve({ data: null, error: { message: 'x', code: '' }, status: 503 })),
+    ).rejects.toMatchObject({ code: 'unavailable', status: 503 })
+  })
+
   it('explains Auth errors in plain words', () => {
     const e = toAppError({
       name: 'AuthApiError',

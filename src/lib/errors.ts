@@ -23,6 +23,11 @@ const SQLSTATE_CODES: Record<string, string> = {
   '23505': 'duplicate',
   '23514': 'invalid_input',
   PGRST116: 'not_found',
+  // PostgREST answers SQLSTATE PTxyz with HTTP xyz (the database raises these on purpose).
+  PT401: 'session_revoked',
+  PT404: 'not_found',
+  PT405: 'read_only',
+  PT429: 'rate_limited',
 }
 
 /** Friendlier text for Supabase Auth error codes that people meet on the sign-in screens. */
@@ -63,6 +68,16 @@ export function toAppError(error: unknown): AppError {
   if (hint) return new AppError(message, hint, status, { cause: error })
 
   const code = str(e.code)
+  // The gateway, PostgREST or Postgres is down or restarting (502/503/504, PGRST000-002): the
+  // request changed nothing (each call is one transaction), so it is safe to try again.
+  if ((status && status >= 502 && status <= 504) || (code && /^PGRST00[0-2]$/.test(code))) {
+    return new AppError(
+      'The server is briefly unavailable. Nothing was changed; try again in a moment.',
+      'unavailable',
+      status,
+      { cause: error },
+    )
+  }
   const isAuth = typeof e.name === 'string' && e.name.startsWith('Auth')
   if (isAuth) {
     const authCode = code ?? 'auth_error'
@@ -79,12 +94,25 @@ export function toAppError(error: unknown): AppError {
   return new AppError(message, code ?? 'unknown', status, { cause: error })
 }
 
+/** PostgREST errors carry no HTTP status; supabase-js gives it beside them. */
+function withStatus(error: unknown, status: number | undefined): unknown {
+  if (typeof error !== 'object' || error === null || typeof status !== 'number') return error
+  if (typeof (error as ErrorLike).status === 'number') return error
+  return Object.assign(Object.create(Object.getPrototypeOf(error) as object) as object, error, {
+    status,
+  })
+}
+
 /** Awaits a supabase-js builder and returns its data, throwing an AppError on failure. */
 export async function unwrap<T>(
   query: PromiseLike<{ data: T | null; error: unknown }>,
 ): Promise<T> {
-  const { data, error } = await query
-  if (error) throw toAppError(error)
+  const { data, error, status } = (await query) as {
+    data: T | null
+    error: unknown
+    status?: number
+  }
+  if (error) throw toAppError(withStatus(error, status))
   return data as T
 }
 
@@ -92,7 +120,12 @@ export async function unwrap<T>(
 export async function unwrapWithCount<T>(
   query: PromiseLike<{ data: T[] | null; error: unknown; count: number | null }>,
 ): Promise<{ rows: T[]; total: number }> {
-  const { data, error, count } = await query
-  if (error) throw toAppError(error)
+  const { data, error, count, status } = (await query) as {
+    data: T[] | null
+    error: unknown
+    count: number | null
+    status?: number
+  }
+  if (error) throw toAppError(withStatus(error, status))
   return { rows: data ?? [], total: count ?? data?.length ?? 0 }
 }

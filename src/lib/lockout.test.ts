@@ -40,6 +40,14 @@ describe('describeLockout', () => {
     )
   })
 
+  it('tells someone whose session was revoked to sign in again', () => {
+    const text = describeLockout({ kind: 'signed_out', workspaceId: 'w', workspaceName: 'Acme' })
+    expect(text.title).toBe('You have been signed out')
+    expect(text.lines[1]).toBe(
+      'Sign in again. If your account is disabled, ask an admin of Acme to reactivate you.',
+    )
+  })
+
   it('falls back to "this workspace" when the name is unknown', () => {
     const text = describeLockout({ kind: 'removed', workspaceId: 'w', workspaceName: '' })
     expect(text.lines[0]).toBe('You are no longer a member of this workspace.')

@@ -14,7 +14,7 @@ export function effectiveStatus(
 
 /** Why the signed-in person cannot use the current workspace. */
 export interface Lockout {
-  kind: 'inactive' | 'suspended' | 'pending' | 'removed' | 'two_factor'
+  kind: 'inactive' | 'suspended' | 'pending' | 'removed' | 'signed_out' | 'two_factor'
   workspaceId: string
   /** Empty when unknown (RLS hides the workspace row from members who are not active). */
   workspaceName: string
@@ -84,6 +84,14 @@ function words(
             ? `${name} requires two-factor authentication for the Owner and Admins.`
             : `${name} requires two-factor authentication for everyone.`,
           'Add an authenticator app below (or enter its code if you already have one); the workspace opens as soon as it is verified.',
+        ],
+      }
+    case 'signed_out':
+      return {
+        title: 'You have been signed out',
+        lines: [
+          `Your session has ended, for example because your access to ${name} was deactivated or suspended.`,
+          `Sign in again. If your account is disabled, ask an admin of ${name} to reactivate you.`,
         ],
       }
     case 'removed':

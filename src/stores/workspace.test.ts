@@ -74,7 +74,33 @@ describe('workspace store: locked out', () => {
     expect(store.current?.workspace_id).toBe('ws-acme')
   })
 
+  it('says the person was signed out when their session was revoked (everything vanishes)', async () => {
+    vi.mocked(api.listMyMemberships).mockResolvedValueOnce([acme])
+    const store = useWorkspaceStore()
+    await store.load('u1')
+    vi.mocked(api.listMyMemberships).mockResolvedValueOnce([])
+    vi.mocked(api.sessionAlive).mockResolvedValueOnce(false)
+    await store.refresh()
+    expect(store.lockout).toEqual({
+      kind: 'signed_out',
+      workspaceId: 'ws-acme',
+      workspaceName: 'Acme Corp',
+    })
+  })
+
+  it('says so after a reload too, by the remembered name', async () => {
+    vi.mocked(api.listMyMemberships).mockResolvedValueOnce([acme])
+    await useWorkspaceStore().load('u1')
+    setActivePinia(createPinia()) // a reload: a fresh store, localStorage kept
+    vi.mocked(api.listMyMemberships).mockResolvedValueOnce([])
+    vi.mocked(api.sessionAlive).mockResolvedValueOnce(false)
+    const store = useWorkspaceStore()
+    await store.load('u1')
+    expect(store.lockout).toMatchObject({ kind: 'signed_out', workspaceName: 'Acme Corp' })
+  })
+
   it('says so when the membership disappears mid-session', async () => {
+    vi.mocked(api.sessionAlive).mockResolvedValue(true)
     vi.mocked(api.listMyMemberships).mockResolvedValueOnce([acme])
     const store = useWorkspaceStore()
     await store.load('u1')

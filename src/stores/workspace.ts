@@ -48,8 +48,15 @@ export const useWorkspaceStore = defineStore('workspace', () => {
   const gates = ref<TwoFactorGate[]>([])
   const permissions = ref<string[]>([])
   const loadedFor = ref<string | null>(null)
-  /** The current workspace's membership vanished mid-session (removed, invitation revoked). */
-  const lost = ref<{ workspaceId: string; workspaceName: string } | null>(null)
+  /**
+   * The current workspace's membership vanished mid-session: removed (invitation revoked), or
+   * the session itself was revoked (offboarding signs people out), when the database hides all.
+   */
+  const lost = ref<{
+    kind: 'removed' | 'signed_out'
+    workspaceId: string
+    workspaceName: string
+  } | null>(null)
   let inFlight: Promise<void> | null = null
 
   const isActive = (m: MyMembership) => effectiveStatus(m.status, m.suspended_until) === 'active'
@@ -66,7 +73,7 @@ export const useWorkspaceStore = defineStore('workspace', () => {
   const lockout = computed<Lockout | null>(() => {
     const id = currentId.value
     if (!id || loadedFor.value === null) return null
-    if (lost.value?.workspaceId === id) return { kind: 'removed', ...lost.value }
+    if (lost.value?.workspaceId === id) return { ...lost.value }
     const row = memberships.value.find((m) => m.workspace_id === id)
     if (!row) return null
     const status = effectiveStatus(row.status, row.suspended_until)
@@ -114,8 +121,15 @@ export const useWorkspaceStore = defineStore('workspace', () => {
     const id = currentId.value
     if (id && !rows.some((m) => m.workspace_id === id)) {
       const had = previous.find((m) => m.workspace_id === id)
-      if (had) lost.value = { workspaceId: id, workspaceName: had.workspace_name }
-      else if (lost.value?.workspaceId !== id) currentId.value = null
+      // Nothing at all comes back for a revoked session (offboarding signs people out), also
+      // right after a reload: then say so, by the workspace's remembered name.
+      const revoked = rows.length === 0 && (await api.sessionAlive().catch(() => true)) === false
+      if (revoked) {
+        const workspaceName = had?.workspace_name ?? rememberedNames()[id] ?? ''
+        lost.value = { kind: 'signed_out', workspaceId: id, workspaceName }
+      } else if (had) {
+        lost.value = { kind: 'removed', workspaceId: id, workspaceName: had.workspace_name }
+      } else if (lost.value?.workspaceId !== id) currentId.value = null
     }
     memberships.value = rows
     // No remembered choice: the first by name, never whichever row the database returned first.

@@ -616,6 +616,46 @@ export type Database = {
           user_id: string | null
           workspace_id: string | null
         }
+        Insert: {
+          created_at?: string | null
+          effective_status?: Database["public"]["Enums"]["member_status"] | null
+          email?: string | null
+          full_name?: string | null
+          id?: string | null
+          invitation_expired?: boolean | null
+          invite_expires_at?: string | null
+          invited_at?: string | null
+          invited_by?: string | null
+          invited_by_email?: string | null
+          joined_at?: string | null
+          last_active_at?: string | null
+          role?: Database["public"]["Enums"]["workspace_role"] | null
+          status?: Database["public"]["Enums"]["member_status"] | null
+          status_reason?: string | null
+          suspended_until?: string | null
+          user_id?: string | null
+          workspace_id?: string | null
+        }
+        Update: {
+          created_at?: string | null
+          effective_status?: Database["public"]["Enums"]["member_status"] | null
+          email?: string | null
+          full_name?: string | null
+          id?: string | null
+          invitation_expired?: boolean | null
+          invite_expires_at?: string | null
+          invited_at?: string | null
+          invited_by?: string | null
+          invited_by_email?: string | null
+          joined_at?: string | null
+          last_active_at?: string | null
+          role?: Database["public"]["Enums"]["workspace_role"] | null
+          status?: Database["public"]["Enums"]["member_status"] | null
+          status_reason?: string | null
+          suspended_until?: string | null
+          user_id?: string | null
+          workspace_id?: string | null
+        }
         Relationships: [
           {
             foreignKeyName: "memberships_invited_by_fkey"
@@ -667,6 +707,20 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      access_review_flags: {
+        Args: { p_workspace_id: string }
+        Returns: {
+          flagged: boolean
+          idle_since: string
+          membership_id: string
+        }[]
+      }
+      access_review_rule: {
+        Args: Record<PropertyKey, never>
+        Returns: {
+          idle_days: number
+        }[]
+      }
       activity_alerts: {
         Args: { p_since?: string; p_workspace_id: string }
         Returns: {
@@ -677,6 +731,16 @@ export type Database = {
           threshold: number
           window_end: string
           window_start: string
+        }[]
+      }
+      activity_checkpoint: {
+        Args: { p_workspace_id: string }
+        Returns: {
+          hash: string
+          last_id: number
+          row_count: number
+          taken_at: string
+          workspace_id: string
         }[]
       }
       change_member_role: {
@@ -913,6 +977,10 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      log_invite_rate_limited: {
+        Args: { p_emails?: string[]; p_workspace_id: string }
+        Returns: boolean
+      }
       member_mfa_status: {
         Args: { p_workspace_id: string }
         Returns: {
@@ -929,6 +997,38 @@ export type Database = {
           workspace_id: string
           workspace_name: string
         }[]
+      }
+      offboard_members: {
+        Args: {
+          p_action: string
+          p_holdings?: string
+          p_membership_ids: string[]
+          p_reason?: string
+          p_to_user_id?: string
+          p_until?: string
+        }
+        Returns: {
+          created_at: string
+          id: string
+          invite_expires_at: string | null
+          invited_at: string | null
+          invited_by: string | null
+          joined_at: string | null
+          last_active_at: string | null
+          role: Database["public"]["Enums"]["workspace_role"]
+          status: Database["public"]["Enums"]["member_status"]
+          status_reason: string | null
+          suspended_until: string | null
+          updated_at: string
+          user_id: string
+          workspace_id: string
+        }[]
+        SetofOptions: {
+          from: "*"
+          to: "memberships"
+          isOneToOne: false
+          isSetofReturn: true
+        }
       }
       offboarding_summary: {
         Args: { p_membership_id: string }
@@ -1032,6 +1132,7 @@ export type Database = {
         Args: { p_membership_id: string }
         Returns: undefined
       }
+      session_alive: { Args: Record<PropertyKey, never>; Returns: boolean }
       set_role_permission: {
         Args: {
           p_granted: boolean
@@ -1070,15 +1171,31 @@ export type Database = {
         Args: { p_new_owner_membership_id: string; p_workspace_id: string }
         Returns: undefined
       }
-      verify_activity_log: {
-        Args: { p_after_id?: number; p_limit?: number; p_workspace_id: string }
-        Returns: {
-          first_bad_id: number
-          last_id: number
-          ok: boolean
-          rows_checked: number
-        }[]
-      }
+      verify_activity_log:
+        | {
+            Args: {
+              p_after_id?: number
+              p_limit?: number
+              p_workspace_id: string
+            }
+            Returns: {
+              first_bad_id: number
+              last_id: number
+              ok: boolean
+              rows_checked: number
+            }[]
+          }
+        | {
+            Args: { p_checkpoint: Json; p_workspace_id: string }
+            Returns: {
+              checkpoint_ok: boolean
+              first_bad_id: number
+              last_id: number
+              ok: boolean
+              problem: string
+              rows_checked: number
+            }[]
+          }
     }
     Enums: {
       member_status: "pending" | "active" | "inactive" | "suspended"

@@ -150,7 +150,7 @@ begin
 end;
 $$;
 comment on function public.check_invitees(uuid, text[]) is
-  'Pre-flight for a batch of invitations (members.invite): per email, in input order, ok | invalid_email | duplicate_in_list | duplicate_invite | already_member. Changes nothing; the SPA shows the problems, the invite edge function refuses the batch unless all are ok.';
+  'Pre-flight for a batch of invitations (members.invite): per email, in input order, ok | invalid_email | duplicate_in_list | duplicate_invite | already_member. Changes nothing; the SPA lists the problems before sending; the invite edge function invites the ok addresses and reports every other one with its reason.';
 
 -- ---------- Admin side: resend and revoke --------------------------------------------
 create or replace function public.resend_invitation(p_membership_id uuid)

@@ -77,14 +77,15 @@ describe('Users: role and status changes', () => {
     await expect.poll(() => page.getByText('Inactive').count(), { timeout: 10_000 }).toBeGreaterThan(0)
     await screenshot(page, 'flow-deactivated')
 
-    // Their still-valid token now reaches nothing: the same page reloads into an explanation
-    // (not a blank page), naming the workspace and who can reactivate them.
+    // Their still-valid token now reaches nothing: deactivation revoked their sessions, so the
+    // same page reloads into an explanation (not a blank page) that they were signed out,
+    // naming the workspace and who can reactivate them.
     await own.reload()
     const lockedOut = own.locator('[data-test="locked-out"]')
     await expect
-      .poll(() => lockedOut.getByText('Your access to Acme Corp has been deactivated.').count(), { timeout: 15_000 })
+      .poll(() => lockedOut.getByText('You have been signed out').count(), { timeout: 15_000 })
       .toBe(1)
-    expect(await lockedOut.getByText('Ask an admin of Acme Corp to reactivate you.').count()).toBe(1)
+    expect(await lockedOut.getByText(/ask an admin of Acme Corp to reactivate you/).count()).toBe(1)
     expect(await lockedOut.getByRole('button', { name: 'Sign out' }).count()).toBe(1)
     expect(await own.locator('table').count(), 'no workspace data is shown').toBe(0)
     await screenshot(own, 'flow-deactivated-member-view')
@@ -108,7 +109,8 @@ describe('Activity: filter and export', () => {
     const download = page.waitForEvent('download', { timeout: 30_000 })
     await page.getByRole('button', { name: 'Export CSV' }).click()
     const file = await (await download).path()
-    const lines = readFileSync(file!, 'utf8').trim().split(/\r?\n/)
+    const [checkpoint, ...lines] = readFileSync(file!, 'utf8').trim().split(/\r?\n/)
+    expect(checkpoint, 'the export starts with a checkpoint of the chain').toMatch(/^# fluxera-activity-checkpoint \{/)
     expect(lines[0]).toMatch(/action/)
     expect(lines.length - 1, 'one CSV line per filtered activity row').toBe(Number(n))
     expect(lines.slice(1).every((l) => l.includes(admin.email))).toBe(true)

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { anonKey, apiUrl, serviceRoleKey } from '../helpers/stack'
 
 // The gateway must behave like Supabase's Kong for what the SPA and supabase-js rely on.
-describe('gateway on :54321', () => {
+describe('gateway (Kong in `supabase start`)', () => {
   it('refuses REST calls without an API key, like Kong key-auth', async () => {
     const res = await fetch(`${apiUrl}/rest/v1/`)
     expect(res.status).toBe(401)
@@ -37,9 +37,26 @@ describe('gateway on :54321', () => {
     expect(await res.json()).toEqual({ msg: 'function no-such-function not found' })
   })
 
-  it('says plainly that Supabase Auth is not part of this local stack', async () => {
-    const res = await fetch(`${apiUrl}/auth/v1/health`)
-    expect(res.status).toBe(503)
-    expect((await res.json()) as { error_code: string }).toMatchObject({ error_code: 'auth_unavailable' })
+  it('routes /auth/v1 to Auth (prefix stripped), with the API key checked like Kong', async () => {
+    const res = await fetch(`${apiUrl}/auth/v1/health`, { headers: { apikey: anonKey } })
+    expect(res.status).toBe(200)
+    expect((await fetch(`${apiUrl}/auth/v1/settings`)).status).toBe(401)
+  })
+
+  it('lets mail links (/auth/v1/verify) through without an API key', async () => {
+    const res = await fetch(`${apiUrl}/auth/v1/verify?type=magiclink&token=nope`, { redirect: 'manual' })
+    expect(res.status).toBe(303)
+  })
+
+  it('exposes Auth’s X-Supabase-Api-Version to the browser', async () => {
+    const res = await fetch(`${apiUrl}/auth/v1/health`, { headers: { apikey: anonKey, origin: 'http://127.0.0.1:5173' } })
+    expect(res.headers.get('access-control-expose-headers')).toContain('x-supabase-api-version')
+  })
+
+  it('serves the mail templates a real Supabase Auth fetches, without an API key', async () => {
+    const res = await fetch(`${apiUrl}/_templates/invite.html`)
+    expect(res.status).toBe(200)
+    expect(await res.text()).toContain('{{ .TokenHash }}')
+    expect((await fetch(`${apiUrl}/_templates/../config.toml`)).status).toBe(404)
   })
 })

@@ -168,7 +168,7 @@ describe('bad input gets a specific message and changes nothing', () => {
   it('a role change on a member that does not exist', async () => {
     const owner = as.get(world.ownerA.id)!
     const { error } = await owner.rpc('change_member_role', { p_membership_id: randomUUID(), p_role: 'viewer' })
-    expect(error?.code).toBe('P0002')
+    expect(error?.code).toBe('PT404')
     expect(error?.message).toMatch(/member/i)
   })
 

@@ -128,6 +128,31 @@ describe('ActivityPage', () => {
     expect(wrapper.get('[data-test="integrity"]').text()).toContain('entry #12')
   })
 
+  it('verifies against the checkpoint in a file kept earlier and says what is wrong', async () => {
+    vi.mocked(activity.verifyAgainstCheckpoint).mockResolvedValue({
+      ok: false,
+      rows_checked: 40,
+      first_bad_id: null,
+      checkpoint_ok: false,
+      problem: 'checkpoint_hash_mismatch',
+    })
+    const { wrapper } = await mountWithApp(ActivityPage, { role: 'admin' })
+    const cp = {
+      workspace_id: 'ws-1',
+      last_id: 7,
+      hash: 'a'.repeat(64),
+      row_count: 7,
+      taken_at: 'x',
+    }
+    const input = wrapper.get('[data-test="checkpoint-file"]')
+    const file = new File([JSON.stringify({ checkpoint: cp, rows: [] })], 'export.json')
+    Object.defineProperty(input.element, 'files', { value: [file] })
+    await input.trigger('change')
+    await flushPromises()
+    expect(activity.verifyAgainstCheckpoint).toHaveBeenCalledWith('ws-1', cp)
+    expect(wrapper.get('[data-test="integrity"]').text()).toContain('rewritten')
+  })
+
   it('offers export only with activity.export', async () => {
     const withExport = await mountWithApp(ActivityPage, { role: 'admin' })
     expect(withExport.wrapper.text()).toContain('Export CSV')

@@ -1,5 +1,6 @@
-import type { ActivityRow } from '@/api/activity'
+import type { ActivityCheckpoint, ActivityRow } from '@/api/activity'
 import { csvLine } from '@/lib/csv'
+import { checkpointLine } from './checkpoint'
 
 export const EXPORT_PAGE_SIZE = 5000
 
@@ -27,6 +28,8 @@ export interface ExportOptions {
   onProgress?: (done: number) => void
   signal?: AbortSignal
   pageSize?: number
+  /** The chain head when the export started: written into the file (see checkpoint.ts). */
+  checkpoint?: ActivityCheckpoint | null
 }
 
 function pick(row: ActivityRow) {
@@ -35,11 +38,17 @@ function pick(row: ActivityRow) {
 
 /**
  * Pulls the whole filtered set page by page (keyset on id, so rows appended meanwhile do not
- * shift pages) and returns it as file parts: CSV with a header line, or a JSON array.
+ * shift pages) and returns it as file parts: CSV with a header line, or a JSON array. With a
+ * checkpoint, the CSV starts with a `# fluxera-activity-checkpoint {...}` line and the JSON is
+ * `{ "checkpoint": {...}, "rows": [...] }`.
  */
 export async function exportActivity(options: ExportOptions): Promise<BlobPart[]> {
   const size = options.pageSize ?? EXPORT_PAGE_SIZE
-  const parts: BlobPart[] = [options.format === 'csv' ? csvLine(EXPORT_COLUMNS) : '[\n']
+  const cp = options.checkpoint
+  const parts: BlobPart[] =
+    options.format === 'csv'
+      ? [...(cp ? [checkpointLine(cp)] : []), csvLine(EXPORT_COLUMNS)]
+      : [cp ? `{"checkpoint": ${JSON.stringify(cp)},\n"rows": [\n` : '[\n']
   let beforeId: number | null = null
   let done = 0
   for (;;) {
@@ -54,6 +63,6 @@ export async function exportActivity(options: ExportOptions): Promise<BlobPart[]
     beforeId = page[page.length - 1]!.id
     options.onProgress?.(done)
   }
-  if (options.format === 'json') parts.push('\n]\n')
+  if (options.format === 'json') parts.push(cp ? '\n]}\n' : '\n]\n')
   return parts
 }

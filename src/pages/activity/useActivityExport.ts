@@ -1,5 +1,10 @@
 import { ref } from 'vue'
-import { activityChunk, countActivity, type ActivityFilter } from '@/api/activity'
+import {
+  activityCheckpoint,
+  activityChunk,
+  countActivity,
+  type ActivityFilter,
+} from '@/api/activity'
 import { useNotify } from '@/composables/useNotify'
 import { saveFile } from '@/lib/download'
 import { exportActivity, type ExportFormat } from './exportActivity'
@@ -17,9 +22,15 @@ export function useActivityExport() {
     running.value = true
     done.value = 0
     try {
-      total.value = await countActivity(filter)
+      // The chain head as the export starts; the file carries it (rows up to its last_id).
+      const [checkpoint, count] = await Promise.all([
+        activityCheckpoint(filter.workspaceId),
+        countActivity(filter),
+      ])
+      total.value = count
       const parts = await exportActivity({
         format,
+        checkpoint,
         fetchPage: (beforeId, size) => activityChunk(filter, beforeId, size),
         onProgress: (n) => (done.value = n),
         signal: controller.signal,

@@ -31,7 +31,12 @@ beforeEach(() => {
     memberRow({ id: 'm-own', role: 'owner', email: 'boss@x.com', last_active_at: longAgo }),
   ])
   vi.mocked(reviews.lastReview).mockResolvedValue(null)
-  vi.mocked(members.deactivateMember).mockResolvedValue()
+  // The database's idle rule flags the two long-idle members (the Owner can still not be selected).
+  vi.mocked(reviews.reviewRule).mockResolvedValue({
+    idleDays: 90,
+    flagged: new Set(['m-old', 'm-own']),
+  })
+  vi.mocked(offboarding.offboardMembers).mockResolvedValue()
   vi.mocked(members.listActiveMembers).mockResolvedValue([])
   vi.mocked(offboarding.offboardingSummary).mockResolvedValue([])
 })
@@ -52,6 +57,8 @@ describe('AccessReviewPage', () => {
   it('flags idle members and says no review was recorded yet', async () => {
     const { wrapper } = await mountWithApp(AccessReviewPage, { role: 'admin' })
     expect(wrapper.text()).toContain('2 flagged of 3 members')
+    expect(wrapper.text()).toContain('idle for 90 days or more')
+    expect(reviews.reviewRule).toHaveBeenCalledWith('ws-1')
     expect(wrapper.get('[data-test="last-review"]').text()).toContain('No access review')
   })
 
@@ -83,15 +90,18 @@ describe('AccessReviewPage', () => {
     await flushPromises()
     expect(offboarding.offboardingSummary).toHaveBeenCalledWith('m-old')
     expect(wrapper.find('[data-test="holds-nothing"]').exists()).toBe(true)
-    expect(members.deactivateMember).not.toHaveBeenCalled()
+    expect(offboarding.offboardMembers).not.toHaveBeenCalled()
     await wrapper.get('[data-test="offboard-confirm"]').trigger('click')
     await flushPromises()
-    expect(members.deactivateMember).toHaveBeenCalledTimes(1)
-    expect(members.deactivateMember).toHaveBeenCalledWith('m-old')
+    expect(offboarding.offboardMembers).toHaveBeenCalledTimes(1)
+    expect(offboarding.offboardMembers).toHaveBeenCalledWith(
+      expect.objectContaining({ membershipIds: ['m-old'], action: 'deactivate', holdings: 'keep' }),
+    )
 
     await wrapper.get('form').trigger('submit')
     await flushPromises()
-    expect(reviews.completeAccessReview).toHaveBeenCalledWith('ws-1', null, 1)
+    // The database counts the deactivations itself.
+    expect(reviews.completeAccessReview).toHaveBeenCalledWith('ws-1', null)
     expect(wrapper.get('[data-test="last-review"]').text()).toContain('1 deactivated')
     expect(wrapper.get('[data-test="last-reviewer"]').text()).toBe('me@example.com')
   })

@@ -6,7 +6,7 @@ const NOW = new Date('2026-11-28T00:00:00Z').getTime()
 const daysAgo = (n: number) => new Date(NOW - n * 86_400_000).toISOString()
 
 describe('reviewRows', () => {
-  it('flags members idle for 90 days or more, most idle first', () => {
+  it('flags the members the database flags, most idle first', () => {
     const rows = reviewRows(
       [
         memberRow({ id: 'a', last_active_at: daysAgo(10) }),
@@ -14,6 +14,7 @@ describe('reviewRows', () => {
         memberRow({ id: 'c', last_active_at: daysAgo(200) }),
       ],
       'me',
+      new Set(['b', 'c']),
       NOW,
     )
     expect(rows.map((r) => [r.member.id, r.flagged])).toEqual([
@@ -23,13 +24,24 @@ describe('reviewRows', () => {
     ])
   })
 
-  it('counts from joining when someone was never active', () => {
+  it('counts idle days from joining when someone was never active', () => {
     const [row] = reviewRows(
-      [memberRow({ last_active_at: null, joined_at: daysAgo(120) })],
+      [memberRow({ id: 'n', last_active_at: null, joined_at: daysAgo(120) })],
       'me',
+      new Set(['n']),
       NOW,
     )
-    expect(row!.flagged).toBe(true)
+    expect([row!.idleDays, row!.flagged]).toEqual([120, true])
+  })
+
+  it('flags nobody the database does not flag, however idle', () => {
+    const [row] = reviewRows(
+      [memberRow({ id: 'x', last_active_at: daysAgo(400) })],
+      'me',
+      new Set(),
+      NOW,
+    )
+    expect(row!.flagged).toBe(false)
   })
 
   it('never offers the Owner, yourself or inactive members for deactivation', () => {
@@ -46,6 +58,7 @@ describe('reviewRows', () => {
         memberRow({ id: 'p', status: 'pending', effective_status: 'pending' }),
       ],
       'me',
+      new Set(['o', 'me', 'i']),
       NOW,
     )
     expect(rows.map((r) => r.member.id)).toEqual(['o', 'me', 'i'])

@@ -1,8 +1,6 @@
 import type { MemberRow } from '@/api/members'
 import { daysSince } from '@/lib/format'
 
-export const IDLE_DAYS = 90
-
 export interface ReviewRow {
   member: MemberRow
   /** Days since last activity (or since joining, for someone never active). */
@@ -13,10 +11,15 @@ export interface ReviewRow {
   reason?: string
 }
 
-/** The access-review view of the team: who has been idle for IDLE_DAYS or more. */
+/**
+ * The access-review view of the team. Who is flagged comes from the database's idle rule
+ * (`flagged`: membership ids, from access_review_flags); here only the display: days idle,
+ * order, and who may be selected for deactivation.
+ */
 export function reviewRows(
   members: readonly MemberRow[],
   myUserId: string | null,
+  flagged: ReadonlySet<string>,
   now = Date.now(),
 ): ReviewRow[] {
   return members
@@ -34,7 +37,7 @@ export function reviewRows(
       return {
         member,
         idleDays,
-        flagged: live && idleDays >= IDLE_DAYS,
+        flagged: live && flagged.has(member.id ?? ''),
         selectable: !reason,
         reason,
       }

@@ -33,7 +33,7 @@ beforeEach(() => {
   confirmRequire.mockReset()
   toastAdd.mockReset()
   vi.mocked(offboarding.offboardingSummary).mockReset().mockResolvedValue([])
-  vi.mocked(offboarding.reassignHoldings).mockReset().mockResolvedValue({ assets: 1, seats: 0 })
+  vi.mocked(offboarding.offboardMembers).mockReset().mockResolvedValue()
   vi.mocked(members.listActiveMembers).mockResolvedValue(TEAM)
   vi.mocked(members.deactivateMember).mockReset().mockResolvedValue()
 })
@@ -159,14 +159,20 @@ describe('UsersPage', () => {
     const dialog = wrapper.get('[data-test="offboard-dialog"]')
     expect(dialog.text()).toContain('Ben Member will be suspended until lifted')
     expect(dialog.text()).toContain('They hold no assets or licence seats.')
-    expect(members.suspendMember).not.toHaveBeenCalled()
+    expect(offboarding.offboardMembers).not.toHaveBeenCalled()
     await wrapper.get('[data-test="offboard-confirm"]').trigger('click')
     await flushPromises()
-    expect(members.suspendMember).toHaveBeenCalledWith('m-ben', null, 'Laptop lost')
-    expect(offboarding.reassignHoldings).not.toHaveBeenCalled()
+    expect(offboarding.offboardMembers).toHaveBeenCalledWith({
+      membershipIds: ['m-ben'],
+      action: 'suspend',
+      holdings: 'keep',
+      toUserId: null,
+      until: null,
+      reason: 'Laptop lost',
+    })
   })
 
-  it('deactivating lists what the member holds and checks it in first when asked', async () => {
+  it('deactivating lists what the member holds and checks it in, in the same call', async () => {
     vi.mocked(offboarding.offboardingSummary).mockResolvedValue([LAPTOP])
     const { wrapper } = await mountWithApp(UsersPage, { role: 'admin' })
     await openMenuFor(wrapper, 'Ben Member')
@@ -178,11 +184,15 @@ describe('UsersPage', () => {
     await wrapper.get('#offboard-checkin').setValue(true)
     await confirmButton.trigger('click')
     await flushPromises()
-    expect(offboarding.reassignHoldings).toHaveBeenCalledWith('m-ben', null)
-    expect(members.deactivateMember).toHaveBeenCalledWith('m-ben')
-    expect(vi.mocked(offboarding.reassignHoldings).mock.invocationCallOrder[0]).toBeLessThan(
-      vi.mocked(members.deactivateMember).mock.invocationCallOrder[0]!,
+    expect(offboarding.offboardMembers).toHaveBeenCalledTimes(1)
+    expect(offboarding.offboardMembers).toHaveBeenCalledWith(
+      expect.objectContaining({
+        membershipIds: ['m-ben'],
+        action: 'deactivate',
+        holdings: 'checkin',
+      }),
     )
+    expect(members.deactivateMember).not.toHaveBeenCalled()
   })
 
   it('hands the holdings to another active member, offering only others', async () => {
@@ -201,8 +211,14 @@ describe('UsersPage', () => {
     await flushPromises()
     await wrapper.get('[data-test="offboard-confirm"]').trigger('click')
     await flushPromises()
-    expect(offboarding.reassignHoldings).toHaveBeenCalledWith('m-ben', 'user-sue')
-    expect(members.deactivateMember).toHaveBeenCalledWith('m-ben')
+    expect(offboarding.offboardMembers).toHaveBeenCalledWith(
+      expect.objectContaining({
+        membershipIds: ['m-ben'],
+        action: 'deactivate',
+        holdings: 'reassign',
+        toUserId: 'user-sue',
+      }),
+    )
   })
 
   it('leaves the holdings alone when asked', async () => {
@@ -214,8 +230,9 @@ describe('UsersPage', () => {
     await wrapper.get('#offboard-keep').setValue(true)
     await wrapper.get('[data-test="offboard-confirm"]').trigger('click')
     await flushPromises()
-    expect(offboarding.reassignHoldings).not.toHaveBeenCalled()
-    expect(members.deactivateMember).toHaveBeenCalledWith('m-ben')
+    expect(offboarding.offboardMembers).toHaveBeenCalledWith(
+      expect.objectContaining({ membershipIds: ['m-ben'], action: 'deactivate', holdings: 'keep' }),
+    )
   })
 
   it('changes the role of the selected members in one call, after confirmation', async () => {
@@ -274,8 +291,7 @@ describe('UsersPage', () => {
     )
   })
 
-  it('bulk-deactivates through the offboarding step with deactivate_members', async () => {
-    vi.mocked(members.deactivateMembers).mockResolvedValue()
+  it('bulk-deactivates through the offboarding step in one call', async () => {
     const { wrapper } = await mountWithApp(UsersPage, { role: 'admin' })
     wrapper.findComponent(MembersTable).vm.$emit('update:selection', [BEN, SUE])
     await flushPromises()
@@ -284,8 +300,10 @@ describe('UsersPage', () => {
     expect(offboarding.offboardingSummary).toHaveBeenCalledTimes(2)
     await wrapper.get('[data-test="offboard-confirm"]').trigger('click')
     await flushPromises()
-    expect(members.deactivateMembers).toHaveBeenCalledWith(['m-ben', 'm-sue'])
-    expect(members.deactivateMember).not.toHaveBeenCalled()
+    expect(offboarding.offboardMembers).toHaveBeenCalledWith(
+      expect.objectContaining({ membershipIds: ['m-ben', 'm-sue'], action: 'deactivate' }),
+    )
+    expect(members.deactivateMembers).not.toHaveBeenCalled()
   })
 
   it('offers no row selection to a Viewer', async () => {

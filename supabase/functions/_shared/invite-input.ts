@@ -2,7 +2,7 @@
 // unchanged in Deno (the edge function) and in Node (vitest). Identity never comes from the body:
 // the caller is whoever the Authorization bearer says, checked by the database.
 
-/** Most addresses accepted in one call; the SPA sends larger lists in several calls. */
+/** Most addresses accepted in one call; a longer list is refused whole (the SPA says so before sending). */
 export const MAX_INVITES_PER_REQUEST = 100
 /** Longest accepted address (the database's `private.is_valid_email` limit). */
 export const MAX_EMAIL_LENGTH = 320

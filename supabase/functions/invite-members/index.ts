@@ -43,7 +43,14 @@ function refusalReply(db: DbError & { status?: number }): Response {
         'You do not have permission to invite people to this workspace.',
       )
     case 'P0002':
+    case 'PT404':
       return errorReply(404, db.hint || 'not_found', db.message || 'Workspace not found.')
+    case 'PT429':
+      return errorReply(
+        429,
+        db.hint || 'rate_limited',
+        db.message || 'Too many invitations. Try again later.',
+      )
     case '22023':
     case '22P02':
       return errorReply(400, db.hint || 'invalid_input', db.message || 'Invalid input.')
@@ -151,7 +158,18 @@ Deno.serve(async (req: Request): Promise<Response> => {
     })
     return json(result)
   } catch (err) {
-    if (err instanceof CallerRefused) return refusalReply(err.db)
+    if (err instanceof CallerRefused) {
+      // A refused transaction rolls back, so the limit refusal is logged by a second call.
+      if (err.db.code === 'PT429') {
+        await asCaller
+          .rpc('log_invite_rate_limited', { p_workspace_id: workspaceId, p_emails: emails })
+          .then(
+            ({ error }) =>
+              error && console.error('invite-members: logging the refusal failed', error),
+          )
+      }
+      return refusalReply(err.db)
+    }
     console.error('invite-members: unexpected failure', err)
     return errorReply(500, 'invite_failed', 'The invitations could not be sent. Try again.')
   }

@@ -11,8 +11,9 @@ select tables_are('public',
         'licenses', 'license_seats', 'activity_log', 'access_reviews'],
   'public has exactly the contract tables');
 select views_are('public', array['member_directory'], 'public has the member_directory view');
-select views_are('reporting', array['activity', 'role_changes', 'member_roster', 'daily_activity_counts', 'alerts'],
-  'reporting has the five views');
+select views_are('reporting', array['activity', 'role_changes', 'member_roster', 'daily_activity_counts', 'alerts',
+                                    'activity_checkpoints'],
+  'reporting has the six views');
 select enum_has_labels('public', 'workspace_role', array['owner', 'admin', 'member', 'viewer'], 'workspace_role labels');
 select enum_has_labels('public', 'member_status', array['pending', 'active', 'inactive', 'suspended'], 'member_status labels');
 
@@ -77,7 +78,7 @@ select is(
         'invitation_details(uuid)', 'leave_workspace(uuid)', 'lift_suspension(uuid)', 'my_permissions(uuid)',
         'reactivate_member(uuid)', 'remove_member(uuid)', 'resend_invitation(uuid)', 'revoke_invitation(uuid)',
         'set_role_permission(uuid,workspace_role,text,boolean)', 'suspend_member(uuid,timestamp with time zone,text)',
-        'transfer_ownership(uuid,uuid)', 'verify_activity_log(uuid,bigint,integer)'],
+        'transfer_ownership(uuid,uuid)', 'verify_activity_log(uuid,bigint,integer)', 'verify_activity_log(uuid,jsonb)'],
   'every contract RPC exists and is executable by authenticated but not anon');
 
 select is(

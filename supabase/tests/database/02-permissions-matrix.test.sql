@@ -70,7 +70,7 @@ select is(tests.error_of($$select public.set_role_permission('f0000000-0000-4000
   '42501:not_allowed', 'member (no settings.manage) may not edit the matrix');
 select tests.act_as('e0000000-0000-4000-a000-000000000005');  -- owner of the other workspace
 select is(tests.error_of($$select public.set_role_permission('f0000000-0000-4000-a000-000000000001', 'viewer', 'assets.create', true)$$),
-  'P0002:not_found', 'an outsider gets not_found');
+  'PT404:not_found', 'an outsider gets not_found');
 
 select tests.act_as_system();
 select set_eq(

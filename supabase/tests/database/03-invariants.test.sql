@@ -87,7 +87,7 @@ select is(tests.error_of($$select public.transfer_ownership('f0000000-0000-4000-
 select is(tests.error_of($$select public.transfer_ownership('f0000000-0000-4000-a000-000000000001', 'd0000000-0000-4000-a000-000000000004')$$),
   '22023:target_not_active', 'ownership cannot go to a suspended member');
 select is(tests.error_of($$select public.transfer_ownership('f0000000-0000-4000-a000-000000000001', 'd0000000-0000-4000-a000-000000000005')$$),
-  'P0002:not_found', 'ownership cannot go to a member of another workspace');
+  'PT404:not_found', 'ownership cannot go to a member of another workspace');
 select is(tests.error_of($$select public.transfer_ownership('f0000000-0000-4000-a000-000000000001', 'd0000000-0000-4000-a000-000000000001')$$),
   '42501:self_change', 'transfer to oneself is refused');
 

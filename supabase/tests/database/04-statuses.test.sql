@@ -28,7 +28,7 @@ select results_eq($$select id from public.memberships$$, $$values ('d0000000-000
   'inactive: only their own membership row (to show why)');
 select is((select count(*) from public.my_permissions('f0000000-0000-4000-a000-000000000001')), 0::bigint, 'inactive: no permissions');
 select is(tests.error_of($$select public.deactivate_member('d0000000-0000-4000-a000-000000000003')$$),
-  'P0002:not_found', 'inactive admin cannot manage members');
+  'PT404:not_found', 'inactive admin cannot manage members');
 
 select tests.act_as('e0000000-0000-4000-a000-000000000012');
 select is((select count(*) from public.workspaces), 0::bigint, 'suspended: no workspace');

@@ -30,8 +30,8 @@ select results_eq(
   $$values ('e0000000-0000-4000-a000-000000000002'::uuid, 'fx-admin@example.test'::text, 'asset'::text,
             'c0000000-0000-4000-a000-000000000001'::text,
             '{"name": "Fixture laptop", "notes": null}'::jsonb, '{"name": "Fixture laptop 2", "notes": "New battery"}'::jsonb,
-            '203.0.113.7'::text, 'pgTAP/1.0'::text)$$,
-  'actor, email snapshot, entity, only the changed columns, first x-forwarded-for address and user agent');
+            '10.0.0.1'::text, 'pgTAP/1.0'::text)$$,
+  'actor, email snapshot, entity, only the changed columns, the address the trusted proxy appended (right-most x-forwarded-for) and user agent');
 
 select pg_temp.reset_mark();
 select tests.act_as('e0000000-0000-4000-a000-000000000002');

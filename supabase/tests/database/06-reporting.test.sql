@@ -28,8 +28,9 @@ select is(
            and has_schema_privilege('fluxera_analyst', n.oid, 'usage')
            and has_table_privilege('fluxera_analyst', c.oid, 'select')
          order by 1),
-  array['reporting.activity', 'reporting.alerts', 'reporting.daily_activity_counts', 'reporting.member_roster', 'reporting.role_changes'],
-  'the only relations fluxera_analyst can select from are the five reporting views');
+  array['reporting.activity', 'reporting.activity_checkpoints', 'reporting.alerts', 'reporting.daily_activity_counts',
+        'reporting.member_roster', 'reporting.role_changes'],
+  'the only relations fluxera_analyst can select from are the six reporting views');
 select is(
   array(select n.nspname || '.' || c.relname || ':' || p.priv
           from pg_class c join pg_namespace n on n.oid = c.relnamespace

@@ -64,9 +64,9 @@ select is((select outcome from invite_outcomes where k = 'owner'), '42501:owner_
 select is((select outcome from invite_outcomes where k = 'null role'), '22023:unknown_role', 'a missing role: unknown_role');
 select is((select outcome from invite_outcomes where k = 'unknown role'), '22P02:', 'an unknown role name is refused by the enum (22P02)');
 select is((select outcome from invite_outcomes where k = 'empty'), '22023:no_invitees', 'nobody to invite: no_invitees');
-select is((select outcome from invite_outcomes where k = 'unknown user'), 'P0002:not_found', 'an unknown user: not_found');
+select is((select outcome from invite_outcomes where k = 'unknown user'), 'PT404:not_found', 'an unknown user: not_found');
 select is((select outcome from invite_outcomes where k = 'not allowed'), '42501:not_allowed', 'a viewer cannot invite');
-select is((select outcome from invite_outcomes where k = 'no workspace'), 'P0002:not_found', 'an unknown workspace: not_found');
+select is((select outcome from invite_outcomes where k = 'no workspace'), 'PT404:not_found', 'an unknown workspace: not_found');
 select results_eq($$select count(*) from public.memberships$$, $$select memberships from before_counts$$,
   'no refused batch created any membership (all or nothing)');
 
@@ -85,9 +85,9 @@ select is(tests.error_of($$select public.change_member_role('d0000000-0000-4000-
 select is(tests.error_of($$select public.change_member_role('d0000000-0000-4000-a000-000000000003', 'superuser')$$),
   '22P02:', 'change_member_role with an unknown role name is refused');
 select is(tests.error_of($$select public.change_member_role('d0000000-0000-4000-a000-0000000000ff', 'viewer')$$),
-  'P0002:not_found', 'a membership that does not exist: not_found');
+  'PT404:not_found', 'a membership that does not exist: not_found');
 select is(tests.error_of($$select public.change_member_role('d0000000-0000-4000-a000-000000000005', 'viewer')$$),
-  'P0002:not_found', 'a membership of another workspace: not_found (no leak)');
+  'PT404:not_found', 'a membership of another workspace: not_found (no leak)');
 select is(tests.error_of(format('select public.suspend_member(%L, now() + interval ''1 day'', %L)', 'd0000000-0000-4000-a000-000000000003', repeat('x', 2001))),
   '22023:too_long', 'a suspension reason over 2000 characters: too_long');
 select is(tests.error_of($$select public.suspend_member('d0000000-0000-4000-a000-000000000003', now() - interval '1 hour')$$),
@@ -106,7 +106,7 @@ select is(tests.error_of($$select public.set_role_permission('f0000000-0000-4000
 -- ---------- Invitee side -------------------------------------------------------------
 select tests.act_as('e0000000-0000-4000-a000-000000000031');  -- not invited
 select is(tests.error_of($$select public.accept_invitation('f0000000-0000-4000-a000-000000000001')$$),
-  'P0002:not_found', 'accepting without an invitation: not_found');
+  'PT404:not_found', 'accepting without an invitation: not_found');
 select tests.act_as_system();
 update public.memberships set invite_expires_at = now() - interval '1 minute' where id = 'd0000000-0000-4000-a000-000000000033';
 select tests.act_as('e0000000-0000-4000-a000-000000000033');

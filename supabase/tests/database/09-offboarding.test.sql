@@ -5,7 +5,7 @@
 -- =====================================================================================
 begin;
 set local client_min_messages = warning;
-select plan(52);
+select plan(53);
 select tests.seed_fixture();
 
 -- The viewer (e...04) is also an active member of Other Co.
@@ -166,9 +166,9 @@ select is(tests.error_of($$select * from public.offboarding_summary('d0000000-00
   '42501:not_allowed', 'offboarding_summary needs members.manage');
 select tests.act_as('e0000000-0000-4000-a000-000000000005');
 select is(tests.error_of($$select * from public.offboarding_summary('d0000000-0000-4000-a000-000000000003')$$),
-  'P0002:not_found', 'another workspace''s member is not found');
+  'PT404:not_found', 'another workspace''s member is not found');
 select is(tests.error_of($$select * from public.offboarding_summary('d0000000-0000-4000-a000-0000000000ff')$$),
-  'P0002:not_found', 'an unknown membership is not found');
+  'PT404:not_found', 'an unknown membership is not found');
 
 -- ---------- reassign_member_holdings: refusals change nothing ------------------------
 select tests.act_as_system();
@@ -179,7 +179,7 @@ select tests.act_as('e0000000-0000-4000-a000-000000000002');
 select is(tests.error_of($$select * from public.reassign_member_holdings('d0000000-0000-4000-a000-000000000003', 'e0000000-0000-4000-a000-000000000003')$$),
   '22023:invalid_input', 'reassigning to the member themselves is refused');
 select is(tests.error_of($$select * from public.reassign_member_holdings('d0000000-0000-4000-a000-000000000003', 'e0000000-0000-4000-a000-000000000099')$$),
-  'P0002:not_found', 'reassigning to a non-member is refused');
+  'PT404:not_found', 'reassigning to a non-member is refused');
 select is(tests.error_of($$select * from public.reassign_member_holdings('d0000000-0000-4000-a000-000000000003', 'e0000000-0000-4000-a000-000000000005')$$),
   '22023:target_not_active', 'reassigning to an inactive member is refused');
 select tests.act_as('e0000000-0000-4000-a000-000000000003');
@@ -187,7 +187,7 @@ select is(tests.error_of($$select * from public.reassign_member_holdings('d00000
   '42501:not_allowed', 'reassigning needs assets.assign');
 select tests.act_as('e0000000-0000-4000-a000-000000000005');
 select is(tests.error_of($$select * from public.reassign_member_holdings('d0000000-0000-4000-a000-000000000003')$$),
-  'P0002:not_found', 'another workspace''s member is not found');
+  'PT404:not_found', 'another workspace''s member is not found');
 select tests.act_as_system();
 select ok((select assigned_to = 'e0000000-0000-4000-a000-000000000003' from public.assets where id = 'c0000000-0000-4000-a000-000000000002')
           and exists (select 1 from public.license_seats where user_id = 'e0000000-0000-4000-a000-000000000003'),
@@ -228,6 +228,9 @@ update public.assets set assigned_to = 'e0000000-0000-4000-a000-000000000001', s
  where id = 'c0000000-0000-4000-a000-000000000001';
 select pg_temp.reset_mark();
 select tests.act_as('e0000000-0000-4000-a000-000000000002');
+select is(tests.error_of($$select * from public.reassign_member_holdings('d0000000-0000-4000-a000-000000000001')$$),
+  '42501:higher_rank_member', 'rank: an Admin cannot take back what the Owner holds');
+select tests.act_as('e0000000-0000-4000-a000-000000000001');
 select results_eq(
   $$select assets, seats from public.reassign_member_holdings('d0000000-0000-4000-a000-000000000001')$$,
   $$values (2, 1)$$, 'checking in takes back both assets and the seat');

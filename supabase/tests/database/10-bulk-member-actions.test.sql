@@ -78,7 +78,7 @@ select is(tests.error_of($$select public.deactivate_members(array['d0000000-0000
   '22023:invalid_status', 'a pending member in the batch refuses it (revoke invitations instead)');
 select is(tests.error_of($$select public.deactivate_members(array['d0000000-0000-4000-a000-000000000021',
   'd0000000-0000-4000-a000-000000000005']::uuid[])$$),
-  'P0002:not_found', 'a member of another workspace refuses it as not found');
+  'PT404:not_found', 'a member of another workspace refuses it as not found');
 select is(pg_temp.error_text($$select public.deactivate_members(array['d0000000-0000-4000-a000-000000000005']::uuid[])$$),
   'Member d0000000-0000-4000-a000-000000000005: Member not found.', '... without revealing who it is');
 select is(tests.error_of($$select public.deactivate_members('{}'::uuid[])$$), '22023:no_members', 'an empty batch is refused');

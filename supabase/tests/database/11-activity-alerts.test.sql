@@ -100,7 +100,7 @@ select is(tests.error_of($$select * from public.activity_alerts('f0000000-0000-4
   '42501:not_allowed', 'activity_alerts needs activity.view');
 select tests.act_as('e0000000-0000-4000-a000-000000000005');
 select is(tests.error_of($$select * from public.activity_alerts('f0000000-0000-4000-a000-000000000001')$$),
-  'P0002:not_found', 'another workspace is not found');
+  'PT404:not_found', 'another workspace is not found');
 select tests.act_as('e0000000-0000-4000-a000-000000000001');
 select is(tests.error_of($$select * from public.activity_alerts('f0000000-0000-4000-a000-000000000001', now() + interval '1 hour')$$),
   '22023:invalid_date', 'a start in the future is refused');

@@ -34,7 +34,7 @@ select throws_ok($$select * from public.member_mfa_status('f0000000-0000-4000-a0
   '42501', null, 'a Viewer is refused (members.manage)');
 select tests.act_as('e0000000-0000-4000-a000-000000000005');  -- owner of Other Co only
 select throws_ok($$select * from public.member_mfa_status('f0000000-0000-4000-a000-000000000001')$$,
-  'P0002', null, 'someone outside the workspace gets not_found');
+  'PT404', null, 'someone outside the workspace gets not_found');
 select tests.act_as_system();
 select set_config('role', 'anon', true);
 select throws_ok($$select * from public.member_mfa_status('f0000000-0000-4000-a000-000000000001')$$,
@@ -67,7 +67,7 @@ select tests.act_as_system();
 update public.memberships set status = 'inactive' where id = 'd0000000-0000-4000-a000-000000000002';
 select tests.act_as('e0000000-0000-4000-a000-000000000002');
 select throws_ok($$select * from public.member_mfa_status('f0000000-0000-4000-a000-000000000001')$$,
-  'P0002', null, 'a deactivated Admin is refused');
+  'PT404', null, 'a deactivated Admin is refused');
 
 select * from finish();
 rollback;

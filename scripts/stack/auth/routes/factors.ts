@@ -1,0 +1,262 @@
+// TOTP multi-factor authentication: POST /factors (enroll), /factors/{id}/challenge,
+// /factors/{id}/verify (session steps up to aal2) and DELETE /factors/{id} (unenroll).
+import { randomUUID } from 'node:crypto'
+import * as OTPAuth from 'otpauth'
+import QRCode from 'qrcode'
+import { db, toIso, tx, type Row } from '../db.ts'
+import { ApiError, badRequest, forbidden, notFound, unprocessable } from '../errors.ts'
+import { route, str, type Ctx, type Route } from '../http.ts'
+import {
+  addAmrClaim,
+  generateAccessToken,
+  requireUser,
+  swapRefreshToken,
+  tokenResponse,
+  type AuthContext,
+} from '../tokens.ts'
+import { audit, clientIp, findUserById } from '../users.ts'
+
+function requireSession(auth: AuthContext): Row {
+  if (!auth.session)
+    throw new ApiError(
+      500,
+      'unexpected_failure',
+      'A valid session and a registered user are required to enroll a factor',
+    )
+  return auth.session
+}
+
+async function enroll(ctx: Ctx) {
+  const { cfg, req } = ctx
+  const auth = await requireUser(cfg, db(), req)
+  const body = await ctx.body()
+  const type = str(body, 'factor_type')
+  const friendlyName = str(body, 'friendly_name')
+  const issuerParam = str(body, 'issuer')
+  if (type === 'phone')
+    throw unprocessable('mfa_phone_enroll_not_enabled', 'MFA enroll is disabled for Phone')
+  if (type === 'webauthn')
+    throw unprocessable('mfa_webauthn_enroll_not_enabled', 'MFA enroll is disabled for WebAuthn')
+  if (type !== 'totp')
+    throw badRequest('validation_failed', 'factor_type needs to be totp, phone, or webauthn')
+  if (!cfg.totpEnroll)
+    throw unprocessable('mfa_totp_enroll_not_enabled', 'MFA enroll is disabled for TOTP')
+  const session = requireSession(auth)
+  const user = auth.user
+  const issuer = issuerParam || new URL(cfg.siteUrl).host
+  const out = await tx(async (c) => {
+    // Unverified factors older than a day expire, as Auth's DeleteExpiredFactors.
+    await c.query(
+      `delete from auth.mfa_factors where user_id = $1 and status = 'unverified' and created_at < now() - interval '1 day'`,
+      [user.id],
+    )
+    const factors = (
+      await c.query(`select * from auth.mfa_factors where user_id = $1 for update`, [user.id])
+    ).rows
+    if (factors.some((f) => (f.friendly_name ?? '') === friendlyName)) {
+      throw unprocessable(
+        'mfa_factor_name_conflict',
+        `A factor with the friendly name ${JSON.stringify(friendlyName)} for this user already exists`,
+      )
+    }
+    const verified = factors.filter((f) => f.status === 'verified').length
+    if (factors.length >= cfg.mfaMaxFactors)
+      throw unprocessable(
+        'too_many_enrolled_mfa_factors',
+        'Maximum number of verified factors reached, unenroll to continue',
+      )
+    if (verified > 0 && session.aal !== 'aal2')
+      throw forbidden('insufficient_aal', 'AAL2 required to enroll a new factor')
+    const secret = new OTPAuth.Secret({ size: 20 })
+    const totp = new OTPAuth.TOTP({
+      issuer,
+      label: user.email ?? '',
+      algorithm: 'SHA1',
+      digits: 6,
+      period: 30,
+      secret,
+    })
+    const uri = totp.toString()
+    const svg = await QRCode.toString(uri, { type: 'svg', errorCorrectionLevel: 'H' })
+    const id = randomUUID()
+    await c.query(
+      `insert into auth.mfa_factors (id, user_id, friendly_name, factor_type, status, created_at, updated_at, secret)
+       values ($1, $2, $3, 'totp', 'unverified', now(), now(), $4)`,
+      [id, user.id, friendlyName, secret.base32],
+    )
+    await audit(c, req, user, 'factor_in_progress', { factor_id: id }, 'factor')
+    const resp: Row = { id, type: 'totp' }
+    if (friendlyName) resp.friendly_name = friendlyName
+    resp.totp = { qr_code: svg, secret: secret.base32, uri }
+    return resp
+  })
+  ctx.json(200, out)
+}
+
+async function loadFactor(ctx: Ctx, auth: AuthContext): Promise<Row> {
+  const id = ctx.params.factor_id ?? ''
+  const r = /^[0-9a-f-]{36}$/i.test(id)
+    ? await db().query(`select * from auth.mfa_factors where id = $1`, [id])
+    : { rows: [] }
+  const factor = r.rows[0]
+  if (!factor) throw notFound('mfa_factor_not_found', 'Factor not found')
+  if (factor.user_id !== auth.user.id) throw forbidden('mfa_factor_not_found', 'Factor not found')
+  return factor
+}
+
+async function challenge(ctx: Ctx) {
+  const { cfg, req } = ctx
+  const auth = await requireUser(cfg, db(), req)
+  await ctx.body()
+  const factor = await loadFactor(ctx, auth)
+  if (factor.factor_type !== 'totp')
+    throw unprocessable('mfa_phone_verify_not_enabled', 'MFA verification is disabled for Phone')
+  if (!cfg.totpVerify)
+    throw unprocessable('mfa_totp_verify_not_enabled', 'MFA verification is disabled for TOTP')
+  const out = await tx(async (c) => {
+    const id = randomUUID()
+    const r = await c.query(
+      `insert into auth.mfa_challenges (id, factor_id, created_at, ip_address) values ($1, $2, now(), coalesce(nullif($3, '')::inet, '0.0.0.0'::inet)) returning created_at`,
+      [id, factor.id, clientIp(req)],
+    )
+    await c.query(`update auth.mfa_factors set last_challenged_at = now() where id = $1`, [
+      factor.id,
+    ])
+    await audit(
+      c,
+      req,
+      auth.user,
+      'challenge_created',
+      { factor_id: factor.id, factor_status: factor.status },
+      'factor',
+    )
+    const created = Date.parse(toIso(r.rows[0].created_at)!)
+    return { id, type: 'totp', expires_at: Math.floor(created / 1000) + cfg.mfaChallengeExpiry }
+  })
+  ctx.json(200, out)
+}
+
+async function verify(ctx: Ctx) {
+  const { cfg, req } = ctx
+  const auth = await requireUser(cfg, db(), req)
+  const body = await ctx.body()
+  const challengeId = str(body, 'challenge_id')
+  const code = str(body, 'code')
+  const factor = await loadFactor(ctx, auth)
+  if (!code) throw badRequest('validation_failed', 'Code needs to be non-empty')
+  if (!cfg.totpVerify)
+    throw unprocessable('mfa_totp_verify_not_enabled', 'MFA verification is disabled for TOTP')
+  const session = requireSession(auth)
+  const ch = /^[0-9a-f-]{36}$/i.test(challengeId)
+    ? (
+        await db().query(`select * from auth.mfa_challenges where id = $1 and factor_id = $2`, [
+          challengeId,
+          factor.id,
+        ])
+      ).rows[0]
+    : null
+  if (!ch)
+    throw unprocessable(
+      'mfa_factor_not_found',
+      'MFA factor with the provided challenge ID not found',
+    )
+  if (Date.now() > Date.parse(toIso(ch.created_at)!) + cfg.mfaChallengeExpiry * 1000) {
+    await db().query(`delete from auth.mfa_challenges where id = $1`, [ch.id])
+    throw unprocessable(
+      'mfa_challenge_expired',
+      `MFA challenge ${ch.id} has expired, verify against another challenge or create a new challenge.`,
+    )
+  }
+  const totp = new OTPAuth.TOTP({
+    algorithm: 'SHA1',
+    digits: 6,
+    period: 30,
+    secret: OTPAuth.Secret.fromBase32(factor.secret),
+  })
+  const valid = totp.validate({ token: code, window: 1 }) !== null
+  if (!valid) throw unprocessable('mfa_verification_failed', 'Invalid TOTP code entered')
+  const out = await tx(async (c) => {
+    await audit(
+      c,
+      req,
+      auth.user,
+      'verification_attempted',
+      { factor_id: factor.id, challenge_id: ch.id, factor_type: 'totp' },
+      'factor',
+    )
+    await c.query(`update auth.mfa_challenges set verified_at = now() where id = $1`, [ch.id])
+    if (factor.status !== 'verified')
+      await c.query(
+        `update auth.mfa_factors set status = 'verified', updated_at = now() where id = $1`,
+        [factor.id],
+      )
+    await addAmrClaim(c, session.id, 'totp')
+    // Rotate the session's refresh token, as Auth's updateMFASessionAndClaims.
+    const current = (
+      await c.query(
+        `select * from auth.refresh_tokens where session_id = $1 and revoked = false order by id desc limit 1 for update`,
+        [session.id],
+      )
+    ).rows[0]
+    const user = (await findUserById(c, auth.user.id))!
+    const refresh = current ? await swapRefreshToken(c, user, current) : ''
+    await c.query(
+      `update auth.sessions set aal = 'aal2', factor_id = $2, updated_at = now() where id = $1`,
+      [session.id, factor.id],
+    )
+    const { token, exp } = await generateAccessToken(cfg, c, user, session.id, 'totp')
+    // Other sessions below aal2 end, and other unverified TOTP factors go, as in Auth.
+    await c.query(
+      `delete from auth.sessions where user_id = $1 and id <> $2 and (aal is null or aal < 'aal2')`,
+      [user.id, session.id],
+    )
+    await c.query(
+      `delete from auth.mfa_factors where user_id = $1 and status = 'unverified' and factor_type = 'totp' and id <> $2`,
+      [user.id, factor.id],
+    )
+    return tokenResponse(cfg, c, user, token, exp, refresh)
+  })
+  ctx.json(200, out)
+}
+
+async function unenroll(ctx: Ctx) {
+  const { cfg, req } = ctx
+  const auth = await requireUser(cfg, db(), req)
+  const factor = await loadFactor(ctx, auth)
+  const session = auth.session
+  if (!session)
+    throw new ApiError(
+      500,
+      'unexpected_failure',
+      'A valid session and factor are required to unenroll a factor',
+    )
+  if (factor.status === 'verified' && session.aal !== 'aal2')
+    throw unprocessable('insufficient_aal', 'AAL2 required to unenroll verified factor')
+  await tx(async (c) => {
+    await c.query(`delete from auth.mfa_factors where id = $1`, [factor.id])
+    await audit(
+      c,
+      req,
+      auth.user,
+      'factor_unenrolled',
+      { factor_id: factor.id, factor_status: factor.status },
+      'factor',
+    )
+    // Sessions that stepped up with this factor drop back to aal1.
+    await c.query(`update auth.sessions set aal = 'aal1', factor_id = null where factor_id = $1`, [
+      factor.id,
+    ])
+    await c.query(
+      `delete from auth.mfa_amr_claims where session_id = $1 and authentication_method = 'totp'`,
+      [session.id],
+    )
+  })
+  ctx.json(200, { id: factor.id })
+}
+
+export const factorRoutes: Route[] = [
+  route('POST', '/factors', enroll),
+  route('POST', '/factors/{factor_id}/challenge', challenge),
+  route('POST', '/factors/{factor_id}/verify', verify),
+  route('DELETE', '/factors/{factor_id}', unenroll),
+]

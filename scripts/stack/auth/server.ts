@@ -1,0 +1,58 @@
+// Fluxera's local Auth: a GoTrue-compatible (Supabase Auth v2.189.0) server for development and
+// tests, run by the local stack (scripts/stack/services.mjs) behind the gateway at /auth/v1.
+//   node scripts/stack/auth/server.ts
+import http from 'node:http'
+import { loadConfig } from './config.ts'
+import { connect } from './db.ts'
+import { badRequest, notFound, sendError } from './errors.ts'
+import { makeCtx, type Route } from './http.ts'
+import { adminRoutes } from './routes/admin.ts'
+import { emailRoutes } from './routes/email.ts'
+import { factorRoutes } from './routes/factors.ts'
+import { miscRoutes } from './routes/misc.ts'
+import { sessionRoutes } from './routes/session.ts'
+
+const cfg = loadConfig()
+connect(cfg.dbUrl)
+
+const routes: Route[] = [
+  ...miscRoutes,
+  ...sessionRoutes,
+  ...emailRoutes,
+  ...adminRoutes,
+  ...factorRoutes,
+]
+
+const server = http.createServer(async (req, res) => {
+  const ctx = makeCtx(cfg, req, res)
+  try {
+    // Signup with a phone, anonymous sign-in and the like come in on known paths; everything unknown is a 404.
+    let methodMismatch = false
+    for (const r of routes) {
+      const m = r.pattern.exec(ctx.path)
+      if (!m) continue
+      if (r.method !== ctx.method && !(r.method === 'GET' && ctx.method === 'HEAD')) {
+        methodMismatch = true
+        continue
+      }
+      r.keys.forEach((k, i) => (ctx.params[k] = decodeURIComponent(m[i + 1] ?? '')))
+      await r.handler(ctx)
+      return
+    }
+    if (methodMismatch) {
+      res.writeHead(405, { 'content-type': 'text/plain' })
+      return res.end('')
+    }
+    throw notFound('unknown', 'Not Found')
+  } catch (err) {
+    if (res.headersSent) return res.end()
+    if (err instanceof SyntaxError) return sendError(req, res, badRequest('bad_json', err.message))
+    sendError(req, res, err)
+  }
+})
+
+server.keepAliveTimeout = 65_000
+server.listen(cfg.port, '127.0.0.1', () =>
+  console.log(`local Auth (GoTrue-compatible) listening on 127.0.0.1:${cfg.port}`),
+)
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => server.close(() => process.exit(0)))
