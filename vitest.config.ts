@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url'
 import { defineConfig, mergeConfig } from 'vitest/config'
 import viteConfig from './vite.config.ts'
 
@@ -26,6 +27,8 @@ export default mergeConfig(
           },
         },
         {
+          // '@/…' as in the app, so a test can drive src/api with a user's client
+          resolve: { alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) } },
           test: {
             name: 'integration',
             environment: 'node',

@@ -200,3 +200,9 @@ select '10000000-0000-4000-a000-000000000001', now() - s.ago, s.actor,
   ) as s(ago, actor, action, entity_type, entity_id, subject, before, after, ip, agent)
  order by s.ago desc;
 -- ---------- End of the demo story --------------------------------------------------------
+
+-- ---------- Local login for the vendor-wide analyst ----------------------------------
+-- Migrations create fluxera_analyst NOLOGIN with no password (no secret is ever shipped to
+-- production in a migration). This local-only password lets psql, Metabase or the tests in
+-- tests/integration/sql-credentials.test.ts connect to the local stack as the analyst.
+alter role fluxera_analyst login password 'analyst-local-only';

@@ -65,8 +65,9 @@ export async function loadContext(db) {
   // The same positions as (occurred_at, id) pairs, for keyset pagination in time order.
   const at = async (id) =>
     one(
-      `select to_json(occurred_at) #>> '{}' as ts, id::text as id from public.activity_log
-      where workspace_id = ${WS_SQL} and id <= $1 order by id desc limit 1`,
+      // order by the bigint column, not the text alias (which sorted '99999' above '455285')
+      `select to_json(a.occurred_at) #>> '{}' as ts, a.id::text as id from public.activity_log a
+      where a.workspace_id = ${WS_SQL} and a.id <= $1 order by a.id desc limit 1`,
       [id],
     )
   const deepTimeCursors = []
@@ -78,8 +79,24 @@ export async function loadContext(db) {
   const assets = await db.query(
     `select id from public.assets where workspace_id = ${WS_SQL} order by asset_tag limit 200`,
   )
+  // user ids of the workspace (name lookups of a page of rows) and 50 members who did things
+  // (an actor box that matched many people)
+  const userIds = (
+    await db.query(
+      `select user_id from public.memberships where workspace_id = ${WS_SQL} order by id`,
+    )
+  ).rows.map((r) => r.user_id)
+  const manyActorIds = (
+    await db.query(
+      `select m.user_id from public.memberships m where m.workspace_id = ${WS_SQL}
+        and m.user_id in (select p.id from public.profiles p where p.full_name ilike '%schmidt%')
+        order by m.user_id limit 50`,
+    )
+  ).rows.map((r) => r.user_id)
   return {
     workspaceId: ws.rows[0].id,
+    userIds,
+    manyActorIds,
     admin: adminUser,
     owner: byEmail['owner@bench.fluxera.test'],
     dataset: { ...dataset, rowsInRange: inRange.n },

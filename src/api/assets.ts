@@ -1,4 +1,5 @@
-import { unwrap } from '@/lib/errors'
+import { toAppError, unwrap } from '@/lib/errors'
+import { orIlike } from '@/lib/postgrest'
 import { supabase } from '@/lib/supabase'
 import type { Tables, TablesInsert, TablesUpdate } from '@/types/database.types'
 
@@ -6,10 +7,51 @@ export type Asset = Tables<'assets'>
 export type AssetDraft = Omit<TablesInsert<'assets'>, 'workspace_id' | 'assigned_to'>
 export const ASSET_STATUSES = ['in_stock', 'assigned', 'in_repair', 'retired'] as const
 
-export async function listAssets(workspaceId: string): Promise<Asset[]> {
+export const ASSET_SORT_FIELDS = ['asset_tag', 'name', 'category', 'status'] as const
+export type AssetSortField = (typeof ASSET_SORT_FIELDS)[number]
+
+export interface AssetQuery {
+  workspaceId: string
+  first: number
+  rows: number
+  sortField?: AssetSortField | null
+  /** 1 ascending, -1 descending. */
+  sortOrder?: 1 | -1 | 0 | null
+  search?: string | null
+  status?: string | null
+}
+
+function assetFilter(q: Omit<AssetQuery, 'first' | 'rows'>, count?: 'exact') {
+  let query = supabase
+    .from('assets')
+    .select('*', count ? { count } : undefined)
+    .eq('workspace_id', q.workspaceId)
+  if (q.status) query = query.eq('status', q.status)
+  if (q.search?.trim())
+    query = query.or(orIlike(['name', 'asset_tag', 'serial_number', 'category'], q.search))
+  return query
+}
+
+/**
+ * One page of the workspace's assets, sorted, filtered and searched in the database (every
+ * asset reachable, whatever PostgREST's max_rows). Ties are broken by id, so pages never overlap.
+ */
+export async function listAssets(q: AssetQuery): Promise<Asset[]> {
+  const field = q.sortField && q.sortOrder ? q.sortField : 'asset_tag'
+  const ascending = !(q.sortField && q.sortOrder === -1)
   return unwrap(
-    supabase.from('assets').select('*').eq('workspace_id', workspaceId).order('asset_tag'),
+    assetFilter(q)
+      .order(field, { ascending })
+      .order('id', { ascending })
+      .range(q.first, q.first + q.rows - 1),
   )
+}
+
+/** How many assets match (ask when the search or filter changes, not per page). */
+export async function countAssets(q: Omit<AssetQuery, 'first' | 'rows'>): Promise<number> {
+  const { count, error } = await assetFilter(q, 'exact').limit(0)
+  if (error) throw toAppError(error)
+  return count ?? 0
 }
 
 export async function createAsset(workspaceId: string, draft: AssetDraft): Promise<Asset> {

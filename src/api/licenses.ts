@@ -1,4 +1,5 @@
-import { unwrap } from '@/lib/errors'
+import { toAppError, unwrap } from '@/lib/errors'
+import { orIlike } from '@/lib/postgrest'
 import { supabase } from '@/lib/supabase'
 import type { Tables, TablesInsert, TablesUpdate } from '@/types/database.types'
 
@@ -6,10 +7,57 @@ export type License = Tables<'licenses'>
 export type LicenseSeat = Tables<'license_seats'>
 export type LicenseDraft = Omit<TablesInsert<'licenses'>, 'workspace_id'>
 
-export async function listLicenses(workspaceId: string): Promise<License[]> {
-  return unwrap(
-    supabase.from('licenses').select('*').eq('workspace_id', workspaceId).order('product'),
+/** A licence with the number of its seats in use (counted by PostgREST, per row of the page). */
+export type LicenseWithUsage = License & { seats_used: number }
+
+export const LICENSE_SORT_FIELDS = ['product', 'vendor', 'seats', 'expires_on'] as const
+export type LicenseSortField = (typeof LICENSE_SORT_FIELDS)[number]
+
+export interface LicenseQuery {
+  workspaceId: string
+  first: number
+  rows: number
+  sortField?: LicenseSortField | null
+  sortOrder?: 1 | -1 | 0 | null
+  search?: string | null
+}
+
+function licenseFilter(q: Omit<LicenseQuery, 'first' | 'rows'>, count?: 'exact') {
+  let query = supabase
+    .from('licenses')
+    .select('*, license_seats(count)', count ? { count } : undefined)
+    .eq('workspace_id', q.workspaceId)
+  if (q.search?.trim()) query = query.or(orIlike(['product', 'vendor'], q.search))
+  return query
+}
+
+type Embedded = License & { license_seats: { count: number }[] | null }
+const withUsage = (rows: Embedded[]): LicenseWithUsage[] =>
+  rows.map(({ license_seats, ...l }) => ({ ...l, seats_used: license_seats?.[0]?.count ?? 0 }))
+
+/** One page of licences with their seats in use, sorted and searched in the database. */
+export async function listLicenses(q: LicenseQuery): Promise<LicenseWithUsage[]> {
+  const field = q.sortField && q.sortOrder ? q.sortField : 'product'
+  const ascending = !(q.sortField && q.sortOrder === -1)
+  const rows = await unwrap(
+    licenseFilter(q)
+      .order(field, { ascending })
+      .order('id', { ascending })
+      .range(q.first, q.first + q.rows - 1),
   )
+  return withUsage(rows as unknown as Embedded[])
+}
+
+/** How many licences match (ask when the search changes, not per page). */
+export async function countLicenses(q: Omit<LicenseQuery, 'first' | 'rows'>): Promise<number> {
+  let query = supabase
+    .from('licenses')
+    .select('id', { count: 'exact', head: true })
+    .eq('workspace_id', q.workspaceId)
+  if (q.search?.trim()) query = query.or(orIlike(['product', 'vendor'], q.search))
+  const { count, error } = await query
+  if (error) throw toAppError(error)
+  return count ?? 0
 }
 
 export async function createLicense(workspaceId: string, draft: LicenseDraft): Promise<License> {
@@ -30,8 +78,17 @@ export async function deleteLicense(id: string): Promise<void> {
   await unwrap(supabase.from('licenses').delete().eq('id', id))
 }
 
-export async function listSeats(workspaceId: string): Promise<LicenseSeat[]> {
-  return unwrap(supabase.from('license_seats').select('*').eq('workspace_id', workspaceId))
+/** Seats of one licence (the seats dialog), in the order they were given; at most `limit`. */
+export async function listSeats(licenseId: string, limit = 1000): Promise<LicenseSeat[]> {
+  return unwrap(
+    supabase
+      .from('license_seats')
+      .select('*')
+      .eq('license_id', licenseId)
+      .order('assigned_at')
+      .order('id')
+      .limit(limit),
+  )
 }
 
 export async function assignSeat(

@@ -8,15 +8,15 @@ vi.mock('@/lib/supabase', () => ({
   },
 }))
 
-const { changeMemberRole, listMembers } = await import('./members')
+const { changeMemberRole, countMembers, listMembers, memberMfaStatus } = await import('./members')
 
 beforeEach(() => {
-  fake.current = fakeSupabase({ data: [{ id: 'm1' }], error: null, count: 41 })
+  fake.current = fakeSupabase({ data: [{ id: 'm1' }], error: null })
 })
 
 describe('listMembers', () => {
-  it('pages, sorts and filters in the database with an exact count', async () => {
-    const page = await listMembers({
+  it('asks the database for one page, sorted and filtered (member_directory_page)', async () => {
+    const rows = await listMembers({
       workspaceId: 'ws-1',
       first: 20,
       rows: 20,
@@ -24,30 +24,56 @@ describe('listMembers', () => {
       sortOrder: -1,
       role: 'admin',
       status: 'suspended',
-      search: 'ana',
+      search: ' ana ',
     })
-    expect(page).toEqual({ rows: [{ id: 'm1' }], total: 41 })
+    expect(rows).toEqual([{ id: 'm1' }])
     expect(fake.current!.calls).toEqual([
-      ['from', 'member_directory'],
-      ['select', '*', { count: 'exact' }],
-      ['eq', 'workspace_id', 'ws-1'],
-      ['eq', 'role', 'admin'],
-      ['eq', 'effective_status', 'suspended'],
-      ['or', 'full_name.ilike."%ana%",email.ilike."%ana%"'],
-      ['order', 'last_active_at', { ascending: false, nullsFirst: false }],
-      ['order', 'id', { ascending: true }],
-      ['range', 20, 39],
+      [
+        'rpc',
+        'member_directory_page',
+        {
+          p_workspace_id: 'ws-1',
+          p_sort: 'last_active_at',
+          p_descending: true,
+          p_offset: 20,
+          p_limit: 20,
+          p_role: 'admin',
+          p_status: 'suspended',
+          p_search: 'ana',
+        },
+      ],
     ])
   })
 
-  it('leaves out filters that are not set', async () => {
+  it('uses the default order (last activity, newest first) and leaves out unset filters', async () => {
     await listMembers({ workspaceId: 'ws-1', first: 0, rows: 10, search: '  ' })
-    const names = fake.current!.calls.map((c) => c[0])
-    expect(names).not.toContain('or')
-    expect(fake.current!.calls).toContainEqual([
-      'order',
-      'created_at',
-      { ascending: false, nullsFirst: false },
+    const [, , args] = fake.current!.calls[0]!
+    expect(args).toEqual({
+      p_workspace_id: 'ws-1',
+      p_sort: 'last_active_at',
+      p_descending: true,
+      p_offset: 0,
+      p_limit: 10,
+    })
+  })
+
+  it('counts with the same filters in a separate call', async () => {
+    fake.current = fakeSupabase({ data: 41, error: null })
+    expect(await countMembers({ workspaceId: 'ws-1', role: 'viewer', search: 'x' })).toBe(41)
+    expect(fake.current.calls[0]).toEqual([
+      'rpc',
+      'member_directory_count',
+      { p_workspace_id: 'ws-1', p_role: 'viewer', p_search: 'x' },
+    ])
+  })
+
+  it('asks 2FA status for one member only', async () => {
+    fake.current = fakeSupabase({ data: [{ user_id: 'u-1', totp_enrolled: true }], error: null })
+    expect(await memberMfaStatus('ws-1', 'u-1')).toBe(true)
+    expect(fake.current.calls[0]).toEqual([
+      'rpc',
+      'member_mfa_status',
+      { p_workspace_id: 'ws-1', p_user_id: 'u-1' },
     ])
   })
 })

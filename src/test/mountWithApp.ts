@@ -18,7 +18,13 @@ import { useWorkspaceStore } from '@/stores/workspace'
 export const ROLE_PERMISSIONS: Record<WorkspaceRole, readonly PermissionKey[]> = {
   owner: PERMISSION_KEYS,
   admin: PERMISSION_KEYS.filter(
-    (p) => !['billing.manage', 'workspace.delete', 'ownership.transfer'].includes(p),
+    (p) =>
+      ![
+        'billing.manage',
+        'workspace.delete',
+        'ownership.transfer',
+        'reporting.credentials',
+      ].includes(p),
   ),
   member: [
     'assets.view',

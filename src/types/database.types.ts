@@ -658,13 +658,6 @@ export type Database = {
         }
         Relationships: [
           {
-            foreignKeyName: "memberships_invited_by_fkey"
-            columns: ["invited_by"]
-            isOneToOne: false
-            referencedRelation: "profiles"
-            referencedColumns: ["id"]
-          },
-          {
             foreignKeyName: "memberships_user_id_fkey"
             columns: ["user_id"]
             isOneToOne: false
@@ -742,6 +735,61 @@ export type Database = {
           taken_at: string
           workspace_id: string
         }[]
+      }
+      activity_count: {
+        Args: {
+          p_action?: string
+          p_actor_email?: string
+          p_cap?: number
+          p_entity_id?: string
+          p_entity_type?: string
+          p_from?: string
+          p_include_subject?: boolean
+          p_to?: string
+          p_user_ids?: string[]
+          p_workspace_id: string
+        }
+        Returns: {
+          capped: boolean
+          total: number
+        }[]
+      }
+      activity_of_people: {
+        Args: {
+          p_action?: string
+          p_before_at?: string
+          p_before_id?: number
+          p_entity_type?: string
+          p_from?: string
+          p_include_subject?: boolean
+          p_limit?: number
+          p_to?: string
+          p_user_ids: string[]
+          p_workspace_id: string
+        }
+        Returns: {
+          action: string
+          actor_email: string | null
+          actor_id: string | null
+          after: Json | null
+          before: Json | null
+          entity_id: string | null
+          entity_type: string
+          hash: string
+          id: number
+          ip: unknown
+          occurred_at: string
+          prev_hash: string | null
+          subject_user_id: string | null
+          user_agent: string | null
+          workspace_id: string
+        }[]
+        SetofOptions: {
+          from: "*"
+          to: "activity_log"
+          isOneToOne: false
+          isSetofReturn: true
+        }
       }
       change_member_role: {
         Args: {
@@ -858,6 +906,16 @@ export type Database = {
           isOneToOne: false
           isSetofReturn: true
         }
+      }
+      create_sql_credential: {
+        Args: { p_expires_at?: string; p_name: string; p_workspace_id: string }
+        Returns: {
+          expires_at: string
+          id: string
+          name: string
+          password: string
+          role_name: string
+        }[]
       }
       create_workspace: {
         Args: { p_name: string }
@@ -977,12 +1035,74 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      list_sql_credentials: {
+        Args: { p_workspace_id: string }
+        Returns: {
+          created_at: string
+          created_by: string
+          created_by_email: string
+          expires_at: string
+          id: string
+          last_used_at: string
+          name: string
+          open_sessions: number
+          role_name: string
+          rotated_at: string
+        }[]
+      }
       log_invite_rate_limited: {
         Args: { p_emails?: string[]; p_workspace_id: string }
         Returns: boolean
       }
+      member_directory_count: {
+        Args: {
+          p_role?: Database["public"]["Enums"]["workspace_role"]
+          p_search?: string
+          p_status?: Database["public"]["Enums"]["member_status"]
+          p_workspace_id: string
+        }
+        Returns: number
+      }
+      member_directory_page: {
+        Args: {
+          p_descending?: boolean
+          p_limit?: number
+          p_offset?: number
+          p_role?: Database["public"]["Enums"]["workspace_role"]
+          p_search?: string
+          p_sort?: string
+          p_status?: Database["public"]["Enums"]["member_status"]
+          p_workspace_id: string
+        }
+        Returns: {
+          created_at: string | null
+          effective_status: Database["public"]["Enums"]["member_status"] | null
+          email: string | null
+          full_name: string | null
+          id: string | null
+          invitation_expired: boolean | null
+          invite_expires_at: string | null
+          invited_at: string | null
+          invited_by: string | null
+          invited_by_email: string | null
+          joined_at: string | null
+          last_active_at: string | null
+          role: Database["public"]["Enums"]["workspace_role"] | null
+          status: Database["public"]["Enums"]["member_status"] | null
+          status_reason: string | null
+          suspended_until: string | null
+          user_id: string | null
+          workspace_id: string | null
+        }[]
+        SetofOptions: {
+          from: "*"
+          to: "member_directory"
+          isOneToOne: false
+          isSetofReturn: true
+        }
+      }
       member_mfa_status: {
-        Args: { p_workspace_id: string }
+        Args: { p_user_id?: string; p_workspace_id: string }
         Returns: {
           totp_enrolled: boolean
           user_id: string
@@ -1132,6 +1252,20 @@ export type Database = {
         Args: { p_membership_id: string }
         Returns: undefined
       }
+      revoke_sql_credential: {
+        Args: { p_credential_id: string }
+        Returns: undefined
+      }
+      rotate_sql_credential: {
+        Args: { p_credential_id: string }
+        Returns: {
+          expires_at: string
+          id: string
+          name: string
+          password: string
+          role_name: string
+        }[]
+      }
       session_alive: { Args: Record<PropertyKey, never>; Returns: boolean }
       set_role_permission: {
         Args: {
@@ -1196,6 +1330,15 @@ export type Database = {
               rows_checked: number
             }[]
           }
+      workspace_report: {
+        Args: {
+          p_from: string
+          p_time_zone?: string
+          p_to: string
+          p_workspace_id: string
+        }
+        Returns: Json
+      }
     }
     Enums: {
       member_status: "pending" | "active" | "inactive" | "suspended"
@@ -1216,6 +1359,7 @@ export type Database = {
         | "activity.view"
         | "activity.export"
         | "settings.manage"
+        | "reporting.credentials"
         | "billing.manage"
         | "workspace.delete"
         | "ownership.transfer"
@@ -1365,6 +1509,7 @@ export const Constants = {
         "activity.view",
         "activity.export",
         "settings.manage",
+        "reporting.credentials",
         "billing.manage",
         "workspace.delete",
         "ownership.transfer",

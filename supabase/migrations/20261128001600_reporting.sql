@@ -1,8 +1,9 @@
 -- =====================================================================================
--- Reporting: stable views for analysts (Metabase, Grafana, psql) and the read-only login
+-- Reporting: stable views for analysts (Metabase, Grafana, psql) and the read-only
 -- role fluxera_analyst, which can read these views and nothing else. The views run with
 -- their owner's rights (not security_invoker) precisely so the analyst needs no access to
--- the base tables. They span all workspaces. Column meanings: docs/reporting.md.
+-- the base tables. They span all workspaces (20261201000310 scopes them per SQL credential).
+-- Column meanings: docs/reporting.md.
 -- Renaming or dropping a column here is a breaking change for dashboards: add, don't change.
 -- =====================================================================================
 
@@ -107,17 +108,20 @@ group by 1, 2, 3, 4;
 comment on view reporting.daily_activity_counts is
   'Events per UTC day, workspace and action, with the number of distinct actors.';
 
--- ---------- The analyst login role ---------------------------------------------------
--- Local password only; on hosted projects set a real one: alter role fluxera_analyst password '...'.
+-- ---------- The vendor-wide analyst role ----------------------------------------------
+-- Created NOLOGIN and without a password: a migration is what `supabase db push` runs
+-- against production, so no secret may live here. The local stack gives it a local login in
+-- supabase/seed.sql; on a hosted project the operator enables it with a secret of their own
+-- (README, "Analysts"). Workspace-scoped credentials: 20261201000310_sql_credentials.sql.
 do $$
 begin
   if not exists (select 1 from pg_roles where rolname = 'fluxera_analyst') then
-    create role fluxera_analyst login password 'analyst-local-only'
+    create role fluxera_analyst nologin
       nosuperuser nocreatedb nocreaterole noinherit connection limit 10;
   end if;
 end
 $$;
-comment on role fluxera_analyst is 'Read-only login for dashboards: SELECT on the reporting views, nothing else.';
+comment on role fluxera_analyst is 'Vendor-wide read-only role for the operator''s dashboards: SELECT on the reporting views (all workspaces), nothing else. NOLOGIN until an operator enables it with their own password.';
 
 alter role fluxera_analyst set search_path = reporting;
 alter role fluxera_analyst set default_transaction_read_only = on;

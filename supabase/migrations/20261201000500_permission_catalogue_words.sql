@@ -29,6 +29,7 @@ insert into public.permission_areas (resource, label, description, sort_order) v
   ('members',   'People',          'The team directory, invitations, roles and member statuses.',       40),
   ('activity',  'Activity log',    'The record of who changed what, and when.',                         50),
   ('settings',  'Settings',        'Workspace settings and what each role may do.',                     60),
+  ('reporting', 'SQL access',      'Read-only SQL credentials for analysts and BI tools.',              65),
   ('billing',   'Billing',         'The plan, seats and invoices. Owner only.',                         70),
   ('workspace', 'Workspace',       'Deleting the whole workspace. Owner only.',                         80),
   ('ownership', 'Ownership',       'Handing the workspace to another member. Owner only.',              90);
@@ -50,7 +51,7 @@ comment on policy "Signed-in users can read the permission areas" on public.perm
 -- ---------- Permission keys as a type ------------------------------------------------
 -- Built from the rows above, so the keys are typed once (in 20261128000400_permissions.sql).
 -- A later migration that adds a permission also runs `alter type public.permission_key add
--- value '<key>'`; supabase/tests/database/13-catalogues.test.sql fails until it does.
+-- value '<key>'`; supabase/tests/database/16-catalogues.test.sql fails until it does.
 do $$
 begin
   execute format(
@@ -59,4 +60,4 @@ begin
 end;
 $$;
 comment on type public.permission_key is
-  'The keys of public.permissions, as an enum so that generated types name them (PermissionKey in the SPA). Kept equal to the table by 13-catalogues.test.sql.';
+  'The keys of public.permissions, as an enum so that generated types name them (PermissionKey in the SPA). Kept equal to the table by 16-catalogues.test.sql.';

@@ -3,7 +3,7 @@
 -- public.activity_log, with a label for people, a one-line meaning and a sentence template
 -- the SPA fills from the row ("{actor} changed {subject}'s role from {before.role} to
 -- {after.role}"). The SPA reads these tables at run time; it keeps no hand copy.
--- supabase/tests/database/13-catalogues.test.sql fails when a function, trigger or row names
+-- supabase/tests/database/16-catalogues.test.sql fails when a function, trigger or row names
 -- an action or entity type missing here.
 -- =====================================================================================
 

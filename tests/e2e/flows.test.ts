@@ -123,10 +123,10 @@ describe('Activity: filter and export', () => {
       [acme, admin.email],
     )) as [{ n: string }]
     await page.locator('#f-actor').fill(admin.email)
-    // Filters apply as you type: wait until the table reports the filtered total.
+    // Filters apply as you type: wait until the pager reports the filtered total.
     await expect
-      .poll(() => page.locator('.p-paginator-current').innerText(), { timeout: 20_000 })
-      .toMatch(new RegExp(`of ${n}$`))
+      .poll(() => page.locator('[data-test="activity-range"]').innerText(), { timeout: 20_000 })
+      .toMatch(new RegExp(`of ${Number(n).toLocaleString('en-US')}$`))
     await page.waitForLoadState('networkidle')
     await screenshot(page, 'flow-activity-filtered')
     const download = page.waitForEvent('download', { timeout: 30_000 })

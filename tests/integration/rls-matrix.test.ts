@@ -235,7 +235,7 @@ const specs: TableSpec[] = [
     // The catalogue is not workspace data: every signed-in user reads it, nobody writes it.
     table: 'permissions',
     visible: async (a) => (a.kind === 'anon' ? 0 : count(`select count(*) n from public.permissions`, [])),
-    scope: () => ({ column: 'key', values: [...new Set(Object.values(grants).flat()), 'billing.manage', 'workspace.delete', 'ownership.transfer'] }),
+    scope: () => ({ column: 'key', values: [...new Set(Object.values(grants).flat()), 'reporting.credentials', 'billing.manage', 'workspace.delete', 'ownership.transfer'] }),
     insert: { allowed: nobody, row: () => ({ key: 'backdoor.open', resource: 'backdoor', action: 'open', description: 'x', owner_only: false }) },
     update: {
       allowed: nobody,

@@ -1,7 +1,9 @@
 import { flushPromises } from '@vue/test-utils'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import * as activity from '@/api/activity'
+import * as members from '@/api/members'
 import * as people from '@/api/people'
+import { memberRow } from '@/test/fixtures'
 import { mountWithApp } from '@/test/mountWithApp'
 import ActivityPage from './ActivityPage.vue'
 import ActivityFilters from './components/ActivityFilters.vue'
@@ -44,7 +46,11 @@ const burst: activity.ActivityAlert = {
 }
 
 beforeEach(() => {
-  vi.mocked(activity.listActivity).mockResolvedValue({ rows: [entry], total: 1 })
+  vi.mocked(activity.listActivity)
+    .mockReset()
+    .mockResolvedValue({ rows: [entry], next: null })
+  vi.mocked(activity.countActivityCapped).mockReset().mockResolvedValue({ total: 1, capped: false })
+  vi.mocked(members.searchMembers).mockReset().mockResolvedValue([])
   vi.mocked(activity.activityAlerts).mockReset().mockResolvedValue([])
   vi.mocked(people.memberNames).mockResolvedValue([
     { user_id: 'u1', membership_id: 'm-ana', name: 'Ana Admin' },
@@ -55,7 +61,11 @@ beforeEach(() => {
 describe('ActivityPage', () => {
   it('lists the newest entries of the current workspace', async () => {
     const { wrapper } = await mountWithApp(ActivityPage, { role: 'admin' })
-    expect(activity.listActivity).toHaveBeenCalledWith({ workspaceId: 'ws-1' }, 0, 25)
+    expect(activity.listActivity).toHaveBeenCalledWith(
+      { workspaceId: 'ws-1' },
+      { rows: 25, after: null },
+    )
+    expect(activity.countActivityCapped).toHaveBeenCalledWith({ workspaceId: 'ws-1' })
     await flushPromises()
     const sentence = wrapper.get('[data-test="sentence"]')
     expect(sentence.text()).toBe("Ana Admin changed Mia Member's role from Member to Admin")
@@ -82,8 +92,7 @@ describe('ActivityPage', () => {
     await flushPromises()
     expect(activity.listActivity).toHaveBeenCalledWith(
       expect.objectContaining({ action: 'member.suspended' }),
-      0,
-      25,
+      { rows: 25, after: null },
     )
   })
 
@@ -101,18 +110,58 @@ describe('ActivityPage', () => {
     expect(wrapper.find('[data-test="activity-alerts"]').exists()).toBe(false)
   })
 
-  it('applies filters on the server from the first page', async () => {
+  it('applies filters on the server from the first page, the actor resolved to members', async () => {
+    vi.mocked(members.searchMembers).mockResolvedValue([
+      memberRow({ user_id: 'u-ana', full_name: 'Ana Admin' }),
+      memberRow({ user_id: 'u-anatole', full_name: 'Anatole' }),
+    ])
     const { wrapper } = await mountWithApp(ActivityPage, { role: 'admin' })
     vi.mocked(activity.listActivity).mockClear()
     wrapper
       .findComponent(ActivityFilters)
       .vm.$emit('apply', { action: 'member.removed', actor: 'ana' })
     await flushPromises()
-    expect(activity.listActivity).toHaveBeenCalledWith(
-      { workspaceId: 'ws-1', action: 'member.removed', actor: 'ana' },
-      0,
-      25,
+    expect(members.searchMembers).toHaveBeenCalledWith('ws-1', 'ana', { limit: 50 })
+    const want = {
+      workspaceId: 'ws-1',
+      action: 'member.removed',
+      actor: null,
+      actorIds: ['u-ana', 'u-anatole'],
+    }
+    expect(activity.listActivity).toHaveBeenCalledWith(want, { rows: 25, after: null })
+    expect(activity.countActivityCapped).toHaveBeenLastCalledWith(want)
+  })
+
+  it('matches an actor who is not in the directory by exact email', async () => {
+    const { wrapper } = await mountWithApp(ActivityPage, { role: 'admin' })
+    wrapper.findComponent(ActivityFilters).vm.$emit('apply', { actor: 'gone@x.com' })
+    await flushPromises()
+    expect(activity.listActivity).toHaveBeenLastCalledWith(
+      { workspaceId: 'ws-1', actor: 'gone@x.com' },
+      { rows: 25, after: null },
     )
+  })
+
+  it('pages by keyset, older and newer, counting only once', async () => {
+    const cursor = { at: '2026-11-01T10:00:00.123456+00:00', id: 7 }
+    vi.mocked(activity.listActivity).mockResolvedValue({ rows: [entry], next: cursor })
+    vi.mocked(activity.countActivityCapped).mockResolvedValue({ total: 10000, capped: true })
+    const { wrapper } = await mountWithApp(ActivityPage, { role: 'admin' })
+    expect(wrapper.get('[data-test="activity-range"]').text()).toContain('10,000+')
+    await wrapper.get('[data-test="activity-older"]').trigger('click')
+    await flushPromises()
+    expect(activity.listActivity).toHaveBeenLastCalledWith(
+      { workspaceId: 'ws-1' },
+      { rows: 25, after: cursor },
+    )
+    expect(wrapper.get('[data-test="activity-range"]').text()).toMatch(/^26/)
+    await wrapper.get('[data-test="activity-newer"]').trigger('click')
+    await flushPromises()
+    expect(activity.listActivity).toHaveBeenLastCalledWith(
+      { workspaceId: 'ws-1' },
+      { rows: 25, after: null },
+    )
+    expect(activity.countActivityCapped).toHaveBeenCalledTimes(1)
   })
 
   it('verifies the hash chain and reports tampering', async () => {
@@ -124,7 +173,10 @@ describe('ActivityPage', () => {
     const { wrapper } = await mountWithApp(ActivityPage, { role: 'admin' })
     await wrapper.get('[data-test="verify"]').trigger('click')
     await flushPromises()
-    expect(activity.verifyActivityLog).toHaveBeenCalledWith('ws-1')
+    expect(activity.verifyActivityLog).toHaveBeenCalledWith(
+      'ws-1',
+      expect.objectContaining({ onProgress: expect.any(Function) }),
+    )
     expect(wrapper.get('[data-test="integrity"]').text()).toContain('entry #12')
   })
 

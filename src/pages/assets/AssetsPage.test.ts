@@ -30,16 +30,49 @@ const laptop: assets.Asset = {
 }
 
 beforeEach(() => {
-  vi.mocked(assets.listAssets).mockResolvedValue([laptop])
-  vi.mocked(members.listAllMembers).mockResolvedValue(TEAM)
+  vi.mocked(assets.listAssets).mockReset().mockResolvedValue([laptop])
+  vi.mocked(assets.countAssets).mockReset().mockResolvedValue(50_000)
+  vi.mocked(members.membersByUserIds).mockReset().mockResolvedValue(TEAM)
+  vi.mocked(members.searchMembers).mockReset().mockResolvedValue(TEAM)
   confirmRequire.mockReset()
 })
 
 describe('AssetsPage', () => {
-  it('lists assets with the name of the member holding them', async () => {
+  it('lists assets with the name of the member holding them, looked up for the page only', async () => {
     const { wrapper } = await mountWithApp(AssetsPage, { role: 'viewer' })
     expect(wrapper.text()).toContain('LT-001')
     expect(wrapper.text()).toContain('Ben Member')
+    expect(members.membersByUserIds).toHaveBeenCalledWith('ws-1', ['user-ben'])
+    expect(members.listAllMembers).not.toHaveBeenCalled()
+  })
+
+  it('pages, sorts and searches on the server, counting once per search', async () => {
+    const { wrapper } = await mountWithApp(AssetsPage, { role: 'viewer' })
+    expect(assets.listAssets).toHaveBeenCalledWith(
+      expect.objectContaining({ workspaceId: 'ws-1', first: 0, rows: 25 }),
+    )
+    expect(assets.countAssets).toHaveBeenCalledTimes(1)
+    const table = wrapper.findComponent({ name: 'AssetsTable' })
+    table.vm.$emit('page', 49_975, 25)
+    await flushPromises()
+    expect(assets.listAssets).toHaveBeenLastCalledWith(
+      expect.objectContaining({ first: 49_975, rows: 25 }),
+    )
+    table.vm.$emit('sort', 'name', -1)
+    await flushPromises()
+    expect(assets.listAssets).toHaveBeenLastCalledWith(
+      expect.objectContaining({ first: 0, sortField: 'name', sortOrder: -1 }),
+    )
+    expect(assets.countAssets).toHaveBeenCalledTimes(1)
+    vi.useFakeTimers()
+    table.vm.$emit('search', 'mac')
+    await vi.advanceTimersByTimeAsync(400)
+    vi.useRealTimers()
+    await flushPromises()
+    expect(assets.listAssets).toHaveBeenLastCalledWith(
+      expect.objectContaining({ first: 0, search: 'mac' }),
+    )
+    expect(assets.countAssets).toHaveBeenCalledTimes(2)
   })
 
   it('gives a Viewer no way to change anything', async () => {

@@ -1,3 +1,4 @@
+import { flushPromises } from '@vue/test-utils'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import * as licenses from '@/api/licenses'
 import * as members from '@/api/members'
@@ -23,8 +24,10 @@ beforeEach(() => {
       created_by: null,
       created_at: '',
       updated_at: '',
+      seats_used: 1,
     },
   ])
+  vi.mocked(licenses.countLicenses).mockResolvedValue(1)
   vi.mocked(licenses.listSeats).mockResolvedValue([
     {
       id: 's1',
@@ -35,7 +38,8 @@ beforeEach(() => {
       assigned_at: '',
     },
   ])
-  vi.mocked(members.listAllMembers).mockResolvedValue(TEAM)
+  vi.mocked(members.membersByUserIds).mockResolvedValue(TEAM)
+  vi.mocked(members.searchMembers).mockResolvedValue(TEAM)
 })
 
 describe('LicensesPage', () => {
@@ -43,6 +47,19 @@ describe('LicensesPage', () => {
     const { wrapper } = await mountWithApp(LicensesPage, { role: 'viewer' })
     expect(wrapper.text()).toContain('1 / 5')
     expect(wrapper.text()).toContain('Expired')
+    expect(licenses.listLicenses).toHaveBeenCalledWith(
+      expect.objectContaining({ workspaceId: 'ws-1', first: 0, rows: 25 }),
+    )
+    expect(members.listAllMembers).not.toHaveBeenCalled()
+  })
+
+  it('loads the seats and holder names of one licence when its seats are opened', async () => {
+    const { wrapper } = await mountWithApp(LicensesPage, { role: 'admin' })
+    expect(licenses.listSeats).not.toHaveBeenCalled()
+    await wrapper.get('[aria-label="Seats of Figma"]').trigger('click')
+    await flushPromises()
+    expect(licenses.listSeats).toHaveBeenCalledWith('l1')
+    expect(members.membersByUserIds).toHaveBeenCalledWith('ws-1', ['user-ben'])
   })
 
   it('lets a Member add licences but not edit or delete them', async () => {

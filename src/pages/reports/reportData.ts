@@ -35,3 +35,35 @@ export function perDay(
   }
   return { labels, counts: countBy(rows, (r) => day(r.occurred_at), labels) }
 }
+
+/** Local-day labels (YYYY-MM-DD) from `from` to `to`, both included, oldest first. */
+export function daysBetween(from: Date, to: Date): string[] {
+  const pad = (n: number) => String(n).padStart(2, '0')
+  const out: string[] = []
+  const d = new Date(from.getFullYear(), from.getMonth(), from.getDate())
+  const end = new Date(to.getFullYear(), to.getMonth(), to.getDate())
+  while (d <= end && out.length < 3700) {
+    out.push(`${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`)
+    d.setDate(d.getDate() + 1)
+  }
+  return out
+}
+
+/** Counts per day (as the database returns them) laid on every day of the range, with zeros. */
+export function fillDays(
+  counts: readonly { day: string; count: number }[],
+  from: Date,
+  to: Date,
+): { labels: string[]; counts: number[] } {
+  const labels = daysBetween(from, to)
+  const byDay = new Map(counts.map((c) => [c.day, c.count]))
+  return { labels, counts: labels.map((l) => byDay.get(l) ?? 0) }
+}
+
+/** Counts in `keys` order from a key → count object (missing keys count 0). */
+export function countsOf(
+  record: Record<string, number> | null | undefined,
+  keys: readonly string[],
+): number[] {
+  return keys.map((k) => record?.[k] ?? 0)
+}

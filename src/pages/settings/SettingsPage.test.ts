@@ -1,6 +1,7 @@
 import { flushPromises } from '@vue/test-utils'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import * as members from '@/api/members'
+import * as sqlCredentials from '@/api/sqlCredentials'
 import * as workspaces from '@/api/workspaces'
 import { TEAM } from '@/test/fixtures'
 import { mountWithApp } from '@/test/mountWithApp'
@@ -9,6 +10,7 @@ import SettingsPage from './SettingsPage.vue'
 vi.mock('@/api/workspaces')
 vi.mock('@/api/members')
 vi.mock('@/api/auth')
+vi.mock('@/api/sqlCredentials')
 
 const ws: workspaces.Workspace = {
   id: 'ws-1',
@@ -26,6 +28,7 @@ beforeEach(() => {
   vi.mocked(workspaces.getWorkspace).mockResolvedValue(ws)
   vi.mocked(workspaces.listMyMemberships).mockResolvedValue([])
   vi.mocked(members.listActiveMembers).mockResolvedValue(TEAM)
+  vi.mocked(sqlCredentials.listSqlCredentials).mockResolvedValue([])
 })
 
 describe('SettingsPage', () => {
@@ -75,7 +78,7 @@ describe('SettingsPage', () => {
     it('refuses when it would shut out the Owner saving it, and names who is not enrolled, the Owner first', async () => {
       const owner = { ...TEAM[0]!, user_id: 'user-me' }
       vi.mocked(members.listActiveMembers).mockResolvedValue([TEAM[2]!, owner])
-      vi.mocked(members.memberMfaStatus).mockResolvedValue(new Map())
+      vi.mocked(members.workspaceMfaStatus).mockResolvedValue(new Map())
       const { wrapper } = await mountWithApp(SettingsPage, { role: 'owner' })
       await chooseEveryone(wrapper)
       expect(workspaces.updateWorkspace).not.toHaveBeenCalled()
@@ -91,7 +94,7 @@ describe('SettingsPage', () => {
 
     it('asks first when others are not enrolled, and saves on confirmation', async () => {
       vi.mocked(members.listActiveMembers).mockResolvedValue(TEAM)
-      vi.mocked(members.memberMfaStatus).mockResolvedValue(new Map([['user-me', true]]))
+      vi.mocked(members.workspaceMfaStatus).mockResolvedValue(new Map([['user-me', true]]))
       vi.mocked(workspaces.updateWorkspace).mockResolvedValue({ ...ws, require_2fa: 'everyone' })
       const { wrapper } = await mountWithApp(SettingsPage, { role: 'admin' })
       await chooseEveryone(wrapper)
@@ -104,5 +107,17 @@ describe('SettingsPage', () => {
         expect.objectContaining({ require_2fa: 'everyone' }),
       )
     })
+  })
+
+  it('shows SQL access only with reporting.credentials', async () => {
+    const { wrapper } = await mountWithApp(SettingsPage, {
+      role: 'admin',
+      permissions: ['settings.manage'],
+    })
+    expect(wrapper.text()).not.toContain('SQL access')
+    expect(sqlCredentials.listSqlCredentials).not.toHaveBeenCalled()
+    const owner = await mountWithApp(SettingsPage, { role: 'owner' })
+    expect(owner.wrapper.text()).toContain('SQL access')
+    expect(sqlCredentials.listSqlCredentials).toHaveBeenCalledWith('ws-1')
   })
 })

@@ -29,7 +29,8 @@ const confirmRequire = vi.hoisted(() => vi.fn())
 vi.mock('primevue/useconfirm', () => ({ useConfirm: () => ({ require: confirmRequire }) }))
 
 beforeEach(() => {
-  vi.mocked(members.listMembers).mockResolvedValue({ rows: TEAM, total: TEAM.length })
+  vi.mocked(members.listMembers).mockResolvedValue(TEAM)
+  vi.mocked(members.countMembers).mockReset().mockResolvedValue(TEAM.length)
   confirmRequire.mockReset()
   toastAdd.mockReset()
   vi.mocked(offboarding.offboardingSummary).mockReset().mockResolvedValue([])
@@ -312,28 +313,25 @@ describe('UsersPage', () => {
   })
 
   it('shows members.manage holders whether a member has TOTP enrolled', async () => {
-    vi.mocked(members.memberMfaStatus).mockResolvedValue(new Map([['user-ben', true]]))
+    vi.mocked(members.memberMfaStatus).mockResolvedValue(true)
     const { wrapper } = await mountWithApp(UsersPage, { role: 'admin' })
     const name = wrapper.findAll('.member-name').find((b) => b.text().includes('Ben Member'))!
     await name.trigger('click')
     await flushPromises()
-    expect(members.memberMfaStatus).toHaveBeenCalledWith('ws-1')
+    expect(members.memberMfaStatus).toHaveBeenCalledWith('ws-1', 'user-ben')
     expect(wrapper.get('[data-test="member-2fa"]').text()).toContain('TOTP enrolled')
   })
 
   it('revokes a pending invitation through revoke_invitation', async () => {
-    vi.mocked(members.listMembers).mockResolvedValue({
-      rows: [
-        ...TEAM,
-        memberRow({
-          id: 'm-pen',
-          full_name: 'Pat Pending',
-          status: 'pending',
-          effective_status: 'pending',
-        }),
-      ],
-      total: 5,
-    })
+    vi.mocked(members.listMembers).mockResolvedValue([
+      ...TEAM,
+      memberRow({
+        id: 'm-pen',
+        full_name: 'Pat Pending',
+        status: 'pending',
+        effective_status: 'pending',
+      }),
+    ])
     vi.mocked(members.revokeInvitation).mockResolvedValue()
     const { wrapper } = await mountWithApp(UsersPage, { role: 'admin' })
     await openMenuFor(wrapper, 'Pat Pending')
@@ -342,6 +340,26 @@ describe('UsersPage', () => {
     await confirmRequire.mock.calls[0]![0].accept()
     expect(members.revokeInvitation).toHaveBeenCalledWith('m-pen')
     expect(members.removeMember).not.toHaveBeenCalled()
+  })
+
+  it('counts the members once per filter, not on every page turn or sort', async () => {
+    const { wrapper } = await mountWithApp(UsersPage, { role: 'admin' })
+    expect(members.countMembers).toHaveBeenCalledTimes(1)
+    expect(wrapper.text()).toContain('Ben Member')
+    const table = wrapper.findComponent(MembersTable)
+    table.vm.$emit('page', 20, 20)
+    table.vm.$emit('sort', 'full_name', 1)
+    await flushPromises()
+    expect(members.listMembers).toHaveBeenLastCalledWith(
+      expect.objectContaining({ first: 0, sortField: 'full_name', sortOrder: 1 }),
+    )
+    expect(members.countMembers).toHaveBeenCalledTimes(1)
+    wrapper.findComponent({ name: 'MembersToolbar' }).vm.$emit('update:status', 'suspended')
+    await flushPromises()
+    expect(members.countMembers).toHaveBeenCalledTimes(2)
+    expect(members.countMembers).toHaveBeenLastCalledWith(
+      expect.objectContaining({ workspaceId: 'ws-1', status: 'suspended' }),
+    )
   })
 
   it('filters by role on the server, from the first page', async () => {

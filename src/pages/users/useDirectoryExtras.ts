@@ -1,6 +1,6 @@
 import { computed, ref, type Ref } from 'vue'
 import { listPendingInvitations, seatUsage, type Seats } from '@/api/directory'
-import { listAllMembers, memberMfaStatus, type MemberRow } from '@/api/members'
+import { listAllMembers, workspaceMfaStatus, type MemberRow } from '@/api/members'
 import { useNotify } from '@/composables/useNotify'
 import { saveFile } from '@/lib/download'
 import { matchesSecurity, type SignInFilter, type TwoFactorFilter } from '@/lib/memberSecurity'
@@ -37,7 +37,7 @@ export function useDirectoryExtras(workspaceId: Ref<string>, canManage: () => bo
       const [s, pending, mfa] = await Promise.all([
         seatUsage(id),
         listPendingInvitations(id),
-        canManage() ? memberMfaStatus(id) : Promise.resolve(null),
+        canManage() ? workspaceMfaStatus(id) : Promise.resolve(null),
       ])
       seats.value = s ?? null
       invitations.value = pending?.rows ?? []

@@ -56,9 +56,9 @@ select has_index('public', 'memberships', 'memberships_user_workspace_status_idx
 select has_index('public', 'memberships', 'memberships_workspace_status_role_idx', array['workspace_id', 'status', 'role'], 'memberships (workspace_id, status, role)');
 select has_index('public', 'memberships', 'memberships_workspace_last_active_idx', array['workspace_id', 'last_active_at'], 'memberships (workspace_id, last_active_at)');
 select has_index('public', 'activity_log', 'activity_log_workspace_id_idx', array['workspace_id', 'id'], 'activity_log (workspace_id, id desc)');
-select has_index('public', 'activity_log', 'activity_log_workspace_occurred_idx', array['workspace_id', 'occurred_at'], 'activity_log (workspace_id, occurred_at desc)');
-select has_index('public', 'activity_log', 'activity_log_workspace_actor_idx', array['workspace_id', 'actor_id', 'occurred_at'], 'activity_log (workspace_id, actor_id, occurred_at desc)');
-select has_index('public', 'activity_log', 'activity_log_workspace_action_idx', array['workspace_id', 'action', 'occurred_at'], 'activity_log (workspace_id, action, occurred_at desc)');
+select has_index('public', 'activity_log', 'activity_log_workspace_occurred_idx', array['workspace_id', 'occurred_at', 'id'], 'activity_log (workspace_id, occurred_at desc, id desc)');
+select has_index('public', 'activity_log', 'activity_log_workspace_actor_idx', array['workspace_id', 'actor_id', 'occurred_at', 'id'], 'activity_log (workspace_id, actor_id, occurred_at desc, id desc)');
+select has_index('public', 'activity_log', 'activity_log_workspace_action_idx', array['workspace_id', 'action', 'occurred_at', 'id'], 'activity_log (workspace_id, action, occurred_at desc, id desc)');
 select has_index('public', 'activity_log', 'activity_log_workspace_entity_idx', array['workspace_id', 'entity_type', 'entity_id'], 'activity_log (workspace_id, entity_type, entity_id)');
 
 -- ---------- API functions: who may execute -------------------------------------------

@@ -14,13 +14,14 @@ select set_eq(
            ('assets.edit', false), ('assets.delete', false), ('licenses.edit', false), ('licenses.delete', false),
            ('assets.assign', false), ('reports.view', false), ('members.view', false), ('members.invite', false),
            ('members.manage', false), ('activity.view', false), ('activity.export', false), ('settings.manage', false),
-           ('billing.manage', true), ('workspace.delete', true), ('ownership.transfer', true)$$,
-  'the catalogue holds exactly the 19 permissions, three of them owner-only');
+           ('billing.manage', true), ('workspace.delete', true), ('ownership.transfer', true),
+           ('reporting.credentials', false)$$,
+  'the catalogue holds exactly the 20 permissions, three of them owner-only');
 
 select set_eq(
   $$select permission from public.role_permissions where workspace_id = 'f0000000-0000-4000-a000-000000000001' and role = 'admin'$$,
-  $$select key from public.permissions where not owner_only$$,
-  'a new workspace: admin holds every permission except the owner-only ones');
+  $$select key from public.permissions where not owner_only and key <> 'reporting.credentials'$$,
+  'a new workspace: admin holds every permission except the owner-only ones and reporting.credentials (the Owner grants that)');
 select set_eq(
   $$select permission from public.role_permissions where workspace_id = 'f0000000-0000-4000-a000-000000000001' and role = 'member'$$,
   array['assets.view', 'licenses.view', 'assets.create', 'licenses.create', 'reports.view', 'members.view'],

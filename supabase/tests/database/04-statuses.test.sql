@@ -33,7 +33,7 @@ select is(tests.error_of($$select public.deactivate_member('d0000000-0000-4000-a
 select tests.act_as('e0000000-0000-4000-a000-000000000012');
 select is((select count(*) from public.workspaces), 0::bigint, 'suspended: no workspace');
 select is((select count(*) from public.assets), 0::bigint, 'suspended: no assets');
-select is((select count(*) from public.member_directory), 1::bigint, 'suspended: only their own directory row');
+select is((select count(*) from public.member_directory), 0::bigint, 'suspended: no directory rows (the directory needs members.view; their own membership row stays readable)');
 select is((select count(*) from public.profiles), 1::bigint, 'suspended: only their own profile');
 
 select tests.act_as('e0000000-0000-4000-a000-000000000013');

@@ -16,16 +16,16 @@ insert into auth.mfa_factors (id, user_id, friendly_name, factor_type, status, c
   (gen_random_uuid(), 'e0000000-0000-4000-a000-000000000002', 'Key', 'webauthn', 'verified', now(), now(), null);
 
 -- ---------- Contract -----------------------------------------------------------------
-select function_returns('public', 'member_mfa_status', array['uuid'], 'setof record',
-  'member_mfa_status(uuid) returns a table');
-select is_definer('public', 'member_mfa_status', array['uuid'], 'member_mfa_status is security definer');
+select function_returns('public', 'member_mfa_status', array['uuid', 'uuid'], 'setof record',
+  'member_mfa_status(uuid, uuid) returns a table');
+select is_definer('public', 'member_mfa_status', array['uuid', 'uuid'], 'member_mfa_status is security definer');
 select ok((select p.proconfig @> array['search_path=""'] from pg_proc p
-            where p.oid = 'public.member_mfa_status(uuid)'::regprocedure),
+            where p.oid = 'public.member_mfa_status(uuid, uuid)'::regprocedure),
   'member_mfa_status sets search_path to empty');
-select ok(has_function_privilege('authenticated', 'public.member_mfa_status(uuid)', 'execute')
-          and not has_function_privilege('anon', 'public.member_mfa_status(uuid)', 'execute'),
+select ok(has_function_privilege('authenticated', 'public.member_mfa_status(uuid, uuid)', 'execute')
+          and not has_function_privilege('anon', 'public.member_mfa_status(uuid, uuid)', 'execute'),
   'authenticated may execute member_mfa_status, anon may not');
-select isnt(obj_description('public.member_mfa_status(uuid)'::regprocedure, 'pg_proc'), null,
+select isnt(obj_description('public.member_mfa_status(uuid, uuid)'::regprocedure, 'pg_proc'), null,
   'member_mfa_status is documented');
 
 -- ---------- Who may ask --------------------------------------------------------------

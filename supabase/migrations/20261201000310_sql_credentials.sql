@@ -1,0 +1,640 @@
+-- =====================================================================================
+-- Workspace-scoped, read-only SQL credentials for a customer's analysts (PRODUCT.md,
+-- "Analysts"; docs/reporting.md). An Owner (or an Admin granted reporting.credentials)
+-- creates, rotates and revokes them from Settings. Each credential is a real Postgres LOGIN
+-- role, fx_ro_<10 hex>, member of the NOLOGIN group fluxera_workspace_analyst, which holds
+-- USAGE on schema reporting and SELECT on its views and nothing else. The views keep only
+-- the rows of the workspace mapped to session_user (private.sql_credentials), so the scoping
+-- is enforced in Postgres whatever the client sends. The vendor-wide fluxera_analyst (and
+-- the views' owner) still sees every workspace.
+--
+-- Works with hosted Supabase's postgres, which is not superuser but has CREATEROLE: the
+-- functions are security definer owned by postgres and use only CREATE/ALTER/DROP ROLE,
+-- GRANT and pg_terminate_backend on roles postgres is a member of.
+-- No password is ever stored or written in a statement: the function computes the SCRAM
+-- verifier itself and hands the plain password back once.
+-- =====================================================================================
+
+-- ---------- Permission ---------------------------------------------------------------
+-- Owner by default (no default_roles); the Owner may grant it to Admin. It is not owner_only
+-- (that would make it ungrantable), and a trigger below keeps it away from Member and Viewer.
+insert into public.permissions (key, resource, action, description, owner_only, default_roles, sort_order) values
+  ('reporting.credentials', 'reporting', 'credentials',
+   'Create, rotate and revoke read-only SQL credentials for the workspace''s analysts', false, '{}', 165);
+
+create or replace function private.refuse_reporting_credentials_grant()
+returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
+  if new.permission = 'reporting.credentials' and new.role in ('member', 'viewer') then
+    raise exception 'SQL credentials can be given to the Admin role only.'
+      using errcode = '42501', hint = 'not_allowed';
+  end if;
+  return new;
+end;
+$$;
+comment on function private.refuse_reporting_credentials_grant() is
+  'BEFORE INSERT/UPDATE trigger on role_permissions: reporting.credentials (SQL access to the whole workspace''s activity) may be granted to admin only, never to member or viewer (42501 not_allowed).';
+
+create trigger role_permissions_reporting_credentials_admin_only
+  before insert or update on public.role_permissions
+  for each row execute function private.refuse_reporting_credentials_grant();
+comment on trigger role_permissions_reporting_credentials_admin_only on public.role_permissions is
+  'reporting.credentials is grantable to admin only.';
+
+-- ---------- The group role -----------------------------------------------------------
+do $$
+begin
+  if not exists (select 1 from pg_roles where rolname = 'fluxera_workspace_analyst') then
+    create role fluxera_workspace_analyst nologin
+      nosuperuser nocreatedb nocreaterole nobypassrls noinherit;
+  end if;
+end
+$$;
+comment on role fluxera_workspace_analyst is
+  'NOLOGIN group of the workspace-scoped SQL credentials (fx_ro_*): USAGE on schema reporting and SELECT on its views, nothing else. The views filter rows to the credential''s workspace.';
+
+-- ---------- Credentials --------------------------------------------------------------
+create table private.sql_credentials (
+  id uuid primary key default extensions.gen_random_uuid(),
+  workspace_id uuid not null references public.workspaces (id) on delete cascade,
+  role_name text not null unique
+    constraint sql_credentials_role_name_format check (role_name ~ '^fx_ro_[0-9a-f]{10}$'),
+  name text not null
+    constraint sql_credentials_name_length check (char_length(name) between 1 and 60),
+  created_by uuid references public.profiles (id) on delete set null,
+  created_at timestamptz not null default now(),
+  rotated_at timestamptz,
+  expires_at timestamptz,
+  last_used_at timestamptz
+);
+alter table private.sql_credentials enable row level security;
+revoke all on table private.sql_credentials from public, anon, authenticated, service_role;
+create unique index sql_credentials_workspace_name_key on private.sql_credentials (workspace_id, lower(name));
+
+comment on table private.sql_credentials is
+  'Workspace-scoped read-only SQL credentials: one Postgres LOGIN role each (role_name). Read by the reporting views'' scope helper (session_user -> workspace) and the credential RPCs; no policies, no API access. Deleting a row drops its role.';
+comment on column private.sql_credentials.role_name is 'The LOGIN role (fx_ro_<10 hex>), the user name in the connection string.';
+comment on column private.sql_credentials.name is 'What the Owner called it, e.g. "Metabase" (unique per workspace, case-insensitive).';
+comment on column private.sql_credentials.created_by is 'Who created it.';
+comment on column private.sql_credentials.rotated_at is 'Last password rotation.';
+comment on column private.sql_credentials.expires_at is 'The role''s VALID UNTIL (null: never). After it, no login, and open sessions see no rows.';
+comment on column private.sql_credentials.last_used_at is
+  'Last moment a session of the role was seen in pg_stat_activity (end of its latest statement), sampled by private.sample_sql_credential_use(): on every listing and every minute where pg_cron runs. Sessions that start and end between two samples are not seen.';
+comment on index private.sql_credentials_workspace_name_key is 'One credential per name and workspace.';
+comment on index private.sql_credentials_role_name_key is 'One credential per LOGIN role.';
+
+-- ---------- Scope of the reporting views ---------------------------------------------
+-- Called from the views as the querying role (a function's EXECUTE is checked against the
+-- invoker even inside an owner's-rights view), hence the grants below; the callers still
+-- have no USAGE on schema private, so they cannot call it directly.
+create or replace function private.reporting_workspace_ids()
+returns setof uuid
+language plpgsql
+stable
+security definer
+set search_path = ''
+rows 1
+as $$
+declare
+  v_role text := session_user;
+  v_credential private.sql_credentials;
+begin
+  select * into v_credential from private.sql_credentials c where c.role_name = v_role;
+  if found then
+    -- A scoped credential: its workspace, while it has not expired (an open session outlives
+    -- VALID UNTIL, so the expiry is checked here too).
+    if v_credential.expires_at is null or v_credential.expires_at > now() then
+      return next v_credential.workspace_id;
+    end if;
+    return;
+  end if;
+  if v_role like 'fx\_ro\_%' then
+    return;  -- a credential role whose row is gone: nothing
+  end if;
+  -- The vendor-wide analyst (and anyone granted it), and the views' owner: every workspace,
+  -- including the history of deleted ones.
+  if pg_catalog.pg_has_role(v_role, 'fluxera_analyst', 'USAGE')
+     or v_role = (select n.nspowner::regrole::text from pg_catalog.pg_namespace n where n.nspname = 'reporting') then
+    return query
+      select w.id from public.workspaces w
+      union
+      select a.workspace_id from public.activity_log a where a.action = 'workspace.deleted';
+  end if;
+end;
+$$;
+comment on function private.reporting_workspace_ids() is
+  'Workspaces whose rows the reporting views show to the session_user: a scoped credential''s own workspace (none once expired), every workspace (deleted ones included) for fluxera_analyst and its members and the views'' owner, nothing for anyone else.';
+
+create index activity_log_deleted_workspaces_idx on public.activity_log (workspace_id)
+  where action = 'workspace.deleted';
+comment on index public.activity_log_deleted_workspaces_idx is
+  'Deleted workspaces whose history the vendor-wide analyst still sees (private.reporting_workspace_ids()).';
+
+revoke all on function private.reporting_workspace_ids() from public;
+grant execute on function private.reporting_workspace_ids() to fluxera_analyst, fluxera_workspace_analyst;
+
+-- ---------- The reporting views, scoped ----------------------------------------------
+-- Same columns as 20261128001600 / 20261128001900 (dashboards depend on them); each gains
+-- the filter workspace_id in (select private.reporting_workspace_ids()).
+create or replace view reporting.activity as
+select
+  a.id,
+  a.occurred_at,
+  a.workspace_id,
+  w.name as workspace_name,
+  a.actor_id,
+  coalesce(a.actor_email, case when a.actor_id is null then 'system' end) as actor_email,
+  ap.full_name as actor_name,
+  a.action,
+  split_part(a.action, '.', 1) as action_group,
+  a.entity_type,
+  a.entity_id,
+  a.subject_user_id,
+  sp.email as subject_email,
+  a.before,
+  a.after,
+  a.ip,
+  a.user_agent,
+  encode(a.hash, 'hex') as hash
+from public.activity_log a
+left join public.workspaces w on w.id = a.workspace_id
+left join public.profiles ap on ap.id = a.actor_id
+left join public.profiles sp on sp.id = a.subject_user_id
+where a.workspace_id in (select private.reporting_workspace_ids());
+comment on view reporting.activity is
+  'Every activity row with workspace, actor and subject names. actor_email = ''system'' for changes without a signed-in actor. workspace_name is null once the workspace is deleted. Rows of the session user''s scope only (private.reporting_workspace_ids()).';
+
+create or replace view reporting.role_changes as
+select
+  a.id,
+  a.occurred_at,
+  a.workspace_id,
+  w.name as workspace_name,
+  a.actor_id,
+  coalesce(a.actor_email, 'system') as actor_email,
+  a.entity_id::uuid as membership_id,
+  a.subject_user_id as member_user_id,
+  sp.email as member_email,
+  (a.before ->> 'role')::public.workspace_role as old_role,
+  (a.after ->> 'role')::public.workspace_role as new_role,
+  a.action
+from public.activity_log a
+left join public.workspaces w on w.id = a.workspace_id
+left join public.profiles sp on sp.id = a.subject_user_id
+where a.action in ('member.role_changed', 'ownership.transferred')
+  and a.workspace_id in (select private.reporting_workspace_ids());
+comment on view reporting.role_changes is
+  'Role changes and ownership transfers: who changed whose role from what to what. Rows of the session user''s scope only.';
+
+create or replace view reporting.member_roster as
+select
+  m.workspace_id,
+  w.name as workspace_name,
+  m.id as membership_id,
+  m.user_id,
+  p.email,
+  p.full_name,
+  m.role,
+  case when m.status = 'suspended' and m.suspended_until <= now()
+       then 'active'::public.member_status else m.status end as status,
+  m.status as stored_status,
+  m.suspended_until,
+  m.invited_at,
+  m.invite_expires_at,
+  m.joined_at,
+  m.last_active_at as last_sign_in_at,
+  last_activity.occurred_at as last_activity_at,
+  greatest(m.last_active_at, last_activity.occurred_at) as last_seen_at,
+  floor(extract(epoch from now() - coalesce(greatest(m.last_active_at, last_activity.occurred_at), m.joined_at, m.created_at)) / 86400)::integer as days_idle
+from public.memberships m
+join public.workspaces w on w.id = m.workspace_id
+left join public.profiles p on p.id = m.user_id
+left join lateral (
+  select a.occurred_at
+    from public.activity_log a
+   where a.workspace_id = m.workspace_id and a.actor_id = m.user_id
+   order by a.occurred_at desc
+   limit 1
+) last_activity on true
+where m.workspace_id in (select private.reporting_workspace_ids());
+comment on view reporting.member_roster is
+  'One row per membership with effective status, last sign-in, last recorded activity and days idle (access reviews: 90+). Rows of the session user''s scope only.';
+
+create or replace view reporting.daily_activity_counts as
+select
+  (a.occurred_at at time zone 'UTC')::date as day,
+  a.workspace_id,
+  w.name as workspace_name,
+  a.action,
+  count(*) as events,
+  count(distinct a.actor_id) as actors
+from public.activity_log a
+left join public.workspaces w on w.id = a.workspace_id
+where a.workspace_id in (select private.reporting_workspace_ids())
+group by 1, 2, 3, 4;
+comment on view reporting.daily_activity_counts is
+  'Events per UTC day, workspace and action, with the number of distinct actors. Rows of the session user''s scope only.';
+
+create or replace view reporting.alerts as
+with events as (
+  select w.id as workspace_id, r.kind, r.threshold, r.window_length,
+         case when r.group_by = 'actor' then a.actor_id else a.subject_user_id end as who,
+         case when r.group_by = 'actor' then a.actor_email end as who_email,
+         a.occurred_at, a.id
+    from public.workspaces w
+    cross join private.alert_rules r
+    cross join lateral unnest(r.actions) as ra(action)
+    cross join lateral (
+      select l.actor_id, l.actor_email, l.subject_user_id, l.occurred_at, l.id
+        from public.activity_log l
+       where l.workspace_id = w.id and l.action = ra.action
+      offset 0
+    ) a
+   where w.id in (select private.reporting_workspace_ids())
+), ranked as (
+  select e.*,
+         row_number() over w as rn,
+         lead(e.occurred_at, e.threshold - 1) over w as nth_at
+    from events e
+  window w as (partition by e.workspace_id, e.kind, e.who order by e.occurred_at, e.id)
+), starts as (
+  select s.*,
+         case when lag(s.rn) over w is null or lag(s.rn) over w + s.threshold - 1 < s.rn then 1 else 0 end as is_new
+    from ranked s
+   where s.nth_at <= s.occurred_at + s.window_length
+  window w as (partition by s.workspace_id, s.kind, s.who order by s.rn)
+), grouped as (
+  select s.*, sum(s.is_new) over (partition by s.workspace_id, s.kind, s.who order by s.rn) as burst
+    from starts s
+)
+select
+  g.workspace_id,
+  w.name as workspace_name,
+  g.kind,
+  g.who as actor_id,
+  coalesce(max(g.who_email), max(p.email), case when g.who is null then 'system' end) as actor_email,
+  min(g.occurred_at) as window_start,
+  max(g.nth_at) as window_end,
+  (max(g.rn) + min(g.threshold) - min(g.rn))::integer as event_count,
+  min(g.threshold) as threshold,
+  min(g.window_length) as window_length
+from grouped g
+left join public.workspaces w on w.id = g.workspace_id
+left join public.profiles p on p.id = g.who
+group by g.workspace_id, w.name, g.kind, g.who, g.burst;
+comment on view reporting.alerts is
+  'Bursts of deletions, role changes and failed sign-ins in every workspace''s history (rules: private.alert_rules; same detection as public.activity_alerts()). One row per burst: window_start/window_end = first/last event, event_count = events in between, threshold and window_length = the rule''s. actor_id/actor_email = the account signing in for failed_sign_in_burst. Deleted workspaces are left out. Rows of the session user''s scope only. Filter by workspace_id for speed.';
+
+grant usage on schema reporting to fluxera_workspace_analyst;
+grant select on reporting.activity, reporting.role_changes, reporting.member_roster,
+  reporting.daily_activity_counts, reporting.alerts to fluxera_workspace_analyst;
+
+-- ---------- Secrets ------------------------------------------------------------------
+create or replace function private.scram_sha256_verifier(p_password text)
+returns text
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  v_salt bytea := extensions.gen_random_bytes(16);
+  v_key bytea := convert_to(p_password, 'UTF8');
+  v_u bytea;
+  v_acc bit(256);
+  v_salted bytea := ''::bytea;
+begin
+  -- PBKDF2-HMAC-SHA-256, 4096 iterations (RFC 7677, Postgres' default): U1 = HMAC(P, salt ||
+  -- INT(1)), Ui = HMAC(P, Ui-1), SaltedPassword = U1 xor ... xor U4096. The password is
+  -- ASCII (generated), so SASLprep leaves it as it is.
+  v_u := extensions.hmac(v_salt || '\x00000001'::bytea, v_key, 'sha256');
+  v_acc := ('x' || encode(v_u, 'hex'))::bit(256);
+  for i in 2..4096 loop
+    v_u := extensions.hmac(v_u, v_key, 'sha256');
+    v_acc := v_acc # ('x' || encode(v_u, 'hex'))::bit(256);
+  end loop;
+  for i in 0..7 loop
+    v_salted := v_salted
+      || decode(lpad(to_hex(substring(v_acc from i * 32 + 1 for 32)::integer), 8, '0'), 'hex');
+  end loop;
+  return 'SCRAM-SHA-256$4096:' || encode(v_salt, 'base64') || '$'
+    || encode(pg_catalog.sha256(extensions.hmac('Client Key'::bytea, v_salted, 'sha256')), 'base64') || ':'
+    || encode(extensions.hmac('Server Key'::bytea, v_salted, 'sha256'), 'base64');
+end;
+$$;
+comment on function private.scram_sha256_verifier(text) is
+  'The SCRAM-SHA-256 verifier Postgres stores for a password (random salt, 4096 iterations). ALTER ROLE ... PASSWORD with the verifier sets the password without the plain text ever appearing in a statement (logs, pg_stat_statements).';
+
+create or replace function private.new_sql_password()
+returns text
+language plpgsql
+volatile
+set search_path = ''
+as $$
+begin
+  -- 192 random bits, URL-safe base64 (no escaping needed in a connection string).
+  return translate(encode(extensions.gen_random_bytes(24), 'base64'), '+/', '-_');
+end;
+$$;
+comment on function private.new_sql_password() is 'A new random password: 32 URL-safe characters, 192 bits.';
+
+-- ---------- Sessions -----------------------------------------------------------------
+create or replace function private.sample_sql_credential_use(p_workspace_id uuid default null)
+returns integer
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_count integer;
+begin
+  -- A session whose times we may not read (not a member of the role, no pg_read_all_stats)
+  -- still shows its user: then "now" is the honest answer (it is connected now).
+  update private.sql_credentials c
+     set last_used_at = greatest(c.last_used_at, s.seen)
+    from (
+      select a.usename::text as role_name, max(coalesce(a.state_change, a.backend_start, now())) as seen
+        from pg_catalog.pg_stat_activity a
+       where a.usename::text like 'fx\_ro\_%'
+       group by 1
+    ) s
+   where s.role_name = c.role_name
+     and (p_workspace_id is null or c.workspace_id = p_workspace_id)
+     and c.last_used_at is distinct from greatest(c.last_used_at, s.seen);
+  get diagnostics v_count = row_count;
+  return v_count;
+end;
+$$;
+comment on function private.sample_sql_credential_use(uuid) is
+  'Sets last_used_at of credentials (of one workspace, or all) that have a session in pg_stat_activity to the end of that session''s latest statement (state_change). Called when credentials are listed and every minute by pg_cron where installed. Returns how many rows changed.';
+
+create or replace function private.end_sql_credential_sessions(p_role_name text)
+returns void
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  perform pg_catalog.pg_terminate_backend(a.pid)
+     from pg_catalog.pg_stat_activity a
+    where a.usename::text = p_role_name;
+exception when insufficient_privilege then
+  -- Without the right to signal, open sessions stay connected, but they see no rows: the
+  -- views' scope helper finds no credential (revoked) or an expired one.
+  null;
+end;
+$$;
+comment on function private.end_sql_credential_sessions(text) is
+  'Terminates the open sessions of a credential role (rotation, revocation). Not transactional: runs last.';
+
+-- ---------- Dropping the role with its row -------------------------------------------
+create or replace function private.drop_sql_credential_role()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  perform private.end_sql_credential_sessions(old.role_name);
+  execute format('drop role if exists %I', old.role_name);
+  return null;
+end;
+$$;
+comment on function private.drop_sql_credential_role() is
+  'AFTER DELETE trigger on private.sql_credentials: ends the role''s sessions and drops the LOGIN role, whether the credential is revoked or its workspace deleted.';
+
+create trigger sql_credentials_drop_role
+  after delete on private.sql_credentials
+  for each row execute function private.drop_sql_credential_role();
+comment on trigger sql_credentials_drop_role on private.sql_credentials is
+  'No LOGIN role outlives its credential row.';
+
+-- ---------- Checks shared by the RPCs ------------------------------------------------
+create or replace function private.require_sql_credentials_access(p_workspace_id uuid)
+returns void
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+begin
+  if not private.is_member(p_workspace_id) then
+    raise exception 'Workspace not found.' using errcode = 'PT404', hint = 'not_found';
+  end if;
+  perform private.require_permission(p_workspace_id, 'reporting.credentials');
+  -- Defence in depth: whatever the matrix says, only an Owner or an Admin.
+  if private.accessible_role(p_workspace_id) not in ('owner', 'admin') then
+    raise exception 'Only the Owner or an Admin can manage SQL credentials.'
+      using errcode = '42501', hint = 'not_allowed';
+  end if;
+end;
+$$;
+comment on function private.require_sql_credentials_access(uuid) is
+  'PT404 (HTTP 404) not_found unless an effectively active member; 42501 not_allowed unless holding reporting.credentials as Owner or Admin.';
+
+create or replace function private.sql_credential_for_change(p_credential_id uuid)
+returns private.sql_credentials
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_row private.sql_credentials;
+begin
+  select * into v_row from private.sql_credentials c where c.id = p_credential_id for update;
+  if not found or not private.is_member(v_row.workspace_id) then
+    raise exception 'SQL credential not found.' using errcode = 'PT404', hint = 'not_found';
+  end if;
+  perform private.require_sql_credentials_access(v_row.workspace_id);
+  return v_row;
+end;
+$$;
+comment on function private.sql_credential_for_change(uuid) is
+  'Locks and returns a credential the caller may manage; PT404 (HTTP 404) not_found for one of another workspace (no existence leak), 42501 not_allowed without the permission.';
+
+-- ---------- RPCs ---------------------------------------------------------------------
+create or replace function public.create_sql_credential(
+  p_workspace_id uuid, p_name text, p_expires_at timestamptz default null
+)
+returns table (id uuid, name text, role_name text, password text, expires_at timestamptz)
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_name text := btrim(p_name);
+  v_role text;
+  v_password text := private.new_sql_password();
+  v_row private.sql_credentials;
+begin
+  perform private.require_sql_credentials_access(p_workspace_id);
+  perform 1 from public.workspaces w where w.id = p_workspace_id for no key update;
+
+  if v_name is null or v_name = '' or v_name ~ '[[:cntrl:]]' then
+    raise exception 'Give the credential a name, e.g. "Metabase".' using errcode = '22023', hint = 'invalid_name';
+  end if;
+  if char_length(v_name) > 60 then
+    raise exception 'The name can be at most 60 characters.' using errcode = '22023', hint = 'too_long';
+  end if;
+  if p_expires_at is not null and p_expires_at <= now() then
+    raise exception 'The expiry must be in the future.' using errcode = '22023', hint = 'invalid_date';
+  end if;
+  if exists (select 1 from private.sql_credentials c
+              where c.workspace_id = p_workspace_id and lower(c.name) = lower(v_name)) then
+    raise exception 'A credential named "%" already exists.', v_name using errcode = '23505', hint = 'duplicate_name';
+  end if;
+  if (select count(*) from private.sql_credentials c where c.workspace_id = p_workspace_id) >= 20 then
+    raise exception 'A workspace can have at most 20 SQL credentials; revoke one first.'
+      using errcode = '22023', hint = 'too_many';
+  end if;
+
+  loop
+    v_role := 'fx_ro_' || encode(extensions.gen_random_bytes(5), 'hex');
+    exit when not exists (select 1 from pg_catalog.pg_roles r where r.rolname = v_role);
+  end loop;
+
+  -- INHERIT: the privileges come from the group. No CREATEROLE/CREATEDB/BYPASSRLS, no other
+  -- membership, so SET ROLE to anything but the group is refused.
+  execute format(
+    'create role %I login inherit nosuperuser nocreatedb nocreaterole nobypassrls noreplication connection limit 5 valid until %L password %L',
+    v_role, coalesce(p_expires_at::text, 'infinity'), private.scram_sha256_verifier(v_password));
+  if current_setting('server_version_num')::integer >= 160000 then
+    -- Postgres 16+: membership for privileges only; SET ROLE to the group refused too.
+    execute format('grant fluxera_workspace_analyst to %I with inherit true, set false', v_role);
+  else
+    execute format('grant fluxera_workspace_analyst to %I', v_role);
+  end if;
+  -- Lets this function's owner see the role's sessions and end them (hosted postgres is not
+  -- superuser); grants the credential nothing.
+  execute format('grant %I to %I', v_role, current_user);
+  execute format('alter role %I set search_path = reporting', v_role);
+  execute format('alter role %I set default_transaction_read_only = on', v_role);
+  execute format('alter role %I set statement_timeout = %L', v_role, '15s');
+  execute format('alter role %I set idle_in_transaction_session_timeout = %L', v_role, '60s');
+  execute format('comment on role %I is %L', v_role,
+    'Read-only SQL credential of workspace ' || p_workspace_id || ' (private.sql_credentials).');
+
+  insert into private.sql_credentials (workspace_id, role_name, name, created_by, expires_at)
+  values (p_workspace_id, v_role, v_name, auth.uid(), p_expires_at)
+  returning * into v_row;
+
+  perform private.log_activity(p_workspace_id, 'sql_credential.created', 'sql_credential', v_row.id::text,
+    null, jsonb_build_object('name', v_row.name, 'role_name', v_row.role_name, 'expires_at', v_row.expires_at));
+
+  return query select v_row.id, v_row.name, v_row.role_name, v_password, v_row.expires_at;
+end;
+$$;
+comment on function public.create_sql_credential(uuid, text, timestamptz) is
+  'Creates a read-only SQL credential for the workspace (reporting.credentials, Owner or Admin): a LOGIN role fx_ro_* that sees only this workspace''s rows in the reporting views; 15 s statement timeout, 5 connections, VALID UNTIL p_expires_at (null: never). Returns the generated password once; it is stored nowhere. Logs sql_credential.created. Errors: PT404 (HTTP 404) not_found, 42501 not_allowed, 22023 invalid_name/too_long/invalid_date/too_many, 23505 duplicate_name.';
+
+create or replace function public.rotate_sql_credential(p_credential_id uuid)
+returns table (id uuid, name text, role_name text, password text, expires_at timestamptz)
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_row private.sql_credentials := private.sql_credential_for_change(p_credential_id);
+  v_password text := private.new_sql_password();
+begin
+  if v_row.expires_at is not null and v_row.expires_at <= now() then
+    raise exception 'This credential has expired; revoke it and create a new one.'
+      using errcode = '22023', hint = 'invalid_date';
+  end if;
+  execute format('alter role %I password %L', v_row.role_name, private.scram_sha256_verifier(v_password));
+  update private.sql_credentials c set rotated_at = now() where c.id = v_row.id;
+  perform private.log_activity(v_row.workspace_id, 'sql_credential.rotated', 'sql_credential', v_row.id::text,
+    null, jsonb_build_object('name', v_row.name, 'role_name', v_row.role_name));
+  -- The old password may have leaked: its sessions end now.
+  perform private.end_sql_credential_sessions(v_row.role_name);
+  return query select v_row.id, v_row.name, v_row.role_name, v_password, v_row.expires_at;
+end;
+$$;
+comment on function public.rotate_sql_credential(uuid) is
+  'Gives the credential a new password (returned once) and ends its open sessions (reporting.credentials). Logs sql_credential.rotated. Errors: PT404 (HTTP 404) not_found, 42501 not_allowed, 22023 invalid_date (expired).';
+
+create or replace function public.revoke_sql_credential(p_credential_id uuid)
+returns void
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_row private.sql_credentials := private.sql_credential_for_change(p_credential_id);
+begin
+  perform private.log_activity(v_row.workspace_id, 'sql_credential.revoked', 'sql_credential', v_row.id::text,
+    jsonb_build_object('name', v_row.name, 'role_name', v_row.role_name, 'expires_at', v_row.expires_at), null);
+  delete from private.sql_credentials c where c.id = v_row.id;  -- the trigger drops the role
+end;
+$$;
+comment on function public.revoke_sql_credential(uuid) is
+  'Revokes a SQL credential (reporting.credentials): drops its LOGIN role and ends its sessions. Logs sql_credential.revoked. Errors: PT404 (HTTP 404) not_found, 42501 not_allowed.';
+
+create or replace function public.list_sql_credentials(p_workspace_id uuid)
+returns table (
+  id uuid,
+  name text,
+  role_name text,
+  created_by uuid,
+  created_by_email text,
+  created_at timestamptz,
+  rotated_at timestamptz,
+  expires_at timestamptz,
+  last_used_at timestamptz,
+  open_sessions integer
+)
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  perform private.require_sql_credentials_access(p_workspace_id);
+  perform private.sample_sql_credential_use(p_workspace_id);
+  return query
+    select c.id, c.name, c.role_name, c.created_by, p.email, c.created_at, c.rotated_at, c.expires_at,
+           c.last_used_at,
+           (select count(*)::integer from pg_catalog.pg_stat_activity a where a.usename::text = c.role_name)
+      from private.sql_credentials c
+      left join public.profiles p on p.id = c.created_by
+     where c.workspace_id = p_workspace_id
+     order by c.created_at, c.id;
+end;
+$$;
+comment on function public.list_sql_credentials(uuid) is
+  'The workspace''s SQL credentials (reporting.credentials), oldest first: name, user name, creator, dates, last use (sampled from pg_stat_activity now and every minute where pg_cron runs) and open sessions. Never a password. Errors: PT404 (HTTP 404) not_found, 42501 not_allowed.';
+
+-- ---------- Scheduling (hosted) -------------------------------------------------------
+do $$
+begin
+  if exists (select 1 from pg_extension where extname = 'pg_cron') then
+    perform cron.schedule('fluxera-sample-sql-credential-use', '* * * * *',
+                          'select private.sample_sql_credential_use()');
+  end if;
+end
+$$;
+
+-- ---------- Grants -------------------------------------------------------------------
+revoke all on function
+  public.create_sql_credential(uuid, text, timestamptz),
+  public.rotate_sql_credential(uuid),
+  public.revoke_sql_credential(uuid),
+  public.list_sql_credentials(uuid)
+from public, anon;
+grant execute on function
+  public.create_sql_credential(uuid, text, timestamptz),
+  public.rotate_sql_credential(uuid),
+  public.revoke_sql_credential(uuid),
+  public.list_sql_credentials(uuid)
+to authenticated;
+revoke all on function
+  private.refuse_reporting_credentials_grant(),
+  private.scram_sha256_verifier(text),
+  private.new_sql_password(),
+  private.sample_sql_credential_use(uuid),
+  private.end_sql_credential_sessions(text),
+  private.drop_sql_credential_role(),
+  private.require_sql_credentials_access(uuid),
+  private.sql_credential_for_change(uuid)
+from public;
