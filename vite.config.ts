@@ -1,8 +1,16 @@
+import { readFileSync } from 'node:fs'
 import { fileURLToPath, URL } from 'node:url'
 import { PrimeVueResolver } from '@primevue/auto-import-resolver'
 import vue from '@vitejs/plugin-vue'
 import Components from 'unplugin-vue-components/vite'
 import { defineConfig } from 'vite'
+import { parsePasswordPolicy } from './src/lib/passwordPolicy.ts'
+
+// Auth's password policy is written once, in supabase/config.toml; the SPA's strength meter and
+// messages read it from here (src/lib/passwordPolicy.ts).
+const passwordPolicy = parsePasswordPolicy(
+  readFileSync(fileURLToPath(new URL('./supabase/config.toml', import.meta.url)), 'utf8'),
+)
 
 // PrimeVue components are auto-imported (sakai-vue style); our own components are imported
 // explicitly (dirs: []) so that every use can be found with grep.
@@ -11,6 +19,7 @@ export default defineConfig({
     vue(),
     Components({ dirs: [], resolvers: [PrimeVueResolver()], dts: 'src/components.d.ts' }),
   ],
+  define: { __PASSWORD_POLICY__: JSON.stringify(passwordPolicy) },
   resolve: {
     alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) },
   },

@@ -115,6 +115,92 @@ insert into public.license_seats (workspace_id, license_id, user_id, assigned_by
   ('10000000-0000-4000-a000-000000000002', '30000000-0000-4000-a000-000000000004', '00000000-0000-4000-a000-000000000008', '00000000-0000-4000-a000-000000000008'),
   ('10000000-0000-4000-a000-000000000002', '30000000-0000-4000-a000-000000000004', '00000000-0000-4000-a000-000000000002', '00000000-0000-4000-a000-000000000008');
 
+-- =====================================================================================
+-- ---------- Demo story: four weeks of Acme Corp's team at work (ux, issue 13 #14) -----
+-- The rows above are logged by "System" at the moment the seed ran. This section adds the
+-- history a new admin would expect to find, consistent with the data above: who invited
+-- whom, a role change, laptops and phones handed out, a licence seat, sign-ins, and the
+-- suspension of Sara Suspended. Written straight to the activity log with past times (the
+-- chain trigger still links and hashes every row). Ends before any later section.
+-- =====================================================================================
+insert into public.activity_log
+  (workspace_id, occurred_at, actor_id, actor_email, action, entity_type, entity_id, subject_user_id,
+   before, after, ip, user_agent)
+select '10000000-0000-4000-a000-000000000001', now() - s.ago, s.actor,
+       (select u.email from auth.users u where u.id = s.actor),
+       s.action, s.entity_type, s.entity_id, s.subject, s.before, s.after, s.ip::inet, s.agent
+  from (values
+    (interval '27 days 3 hours', '00000000-0000-4000-a000-000000000001'::uuid, 'auth.sign_in', 'user',
+     '00000000-0000-4000-a000-000000000001', '00000000-0000-4000-a000-000000000001'::uuid,
+     null::jsonb, '{"method": "password", "aal": "aal2"}'::jsonb, '198.51.100.23', 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) Safari/605.1.15'),
+    (interval '27 days 2 hours', '00000000-0000-4000-a000-000000000001', 'member.role_changed', 'membership',
+     '20000000-0000-4000-a000-000000000004', '00000000-0000-4000-a000-000000000004',
+     '{"role": "member"}', '{"role": "viewer"}', '198.51.100.23', 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) Safari/605.1.15'),
+    (interval '26 days 5 hours', '00000000-0000-4000-a000-000000000002', 'auth.sign_in', 'user',
+     '00000000-0000-4000-a000-000000000002', '00000000-0000-4000-a000-000000000002',
+     null, '{"method": "password", "aal": "aal2"}', '203.0.113.41', 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/131.0'),
+    (interval '26 days 4 hours', '00000000-0000-4000-a000-000000000002', 'asset.assigned', 'asset',
+     (select a.id::text from public.assets a where a.asset_tag = 'ACME-0003'), '00000000-0000-4000-a000-000000000003',
+     '{"assigned_to": null, "status": "in_stock"}', '{"assigned_to": "00000000-0000-4000-a000-000000000003", "status": "assigned", "name": "ThinkPad X1 Carbon"}',
+     '203.0.113.41', 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/131.0'),
+    (interval '26 days 4 hours' - interval '10 minutes', '00000000-0000-4000-a000-000000000002', 'asset.assigned', 'asset',
+     (select a.id::text from public.assets a where a.asset_tag = 'ACME-0005'), '00000000-0000-4000-a000-000000000003',
+     '{"assigned_to": null, "status": "in_stock"}', '{"assigned_to": "00000000-0000-4000-a000-000000000003", "status": "assigned", "name": "Dell UltraSharp 27\""}',
+     '203.0.113.41', 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/131.0'),
+    (interval '24 days 1 hour', '00000000-0000-4000-a000-000000000003', 'auth.sign_in', 'user',
+     '00000000-0000-4000-a000-000000000003', '00000000-0000-4000-a000-000000000003',
+     null, '{"method": "password", "aal": "aal1"}', '192.0.2.77', 'Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0'),
+    (interval '24 days', '00000000-0000-4000-a000-000000000003', 'asset.created', 'asset',
+     (select a.id::text from public.assets a where a.asset_tag = 'ACME-0011'), null,
+     null, '{"name": "iPad Pro 11\"", "asset_tag": "ACME-0011", "status": "in_stock", "category": "Tablet"}', '192.0.2.77', 'Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0'),
+    (interval '20 days 6 hours', '00000000-0000-4000-a000-000000000002', 'license_seat.assigned', 'license_seat',
+     null, '00000000-0000-4000-a000-000000000003',
+     null, '{"license_id": "30000000-0000-4000-a000-000000000002", "user_id": "00000000-0000-4000-a000-000000000003"}', '203.0.113.41', 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/131.0'),
+    (interval '19 days 2 hours', '00000000-0000-4000-a000-000000000002', 'asset.assigned', 'asset',
+     (select a.id::text from public.assets a where a.asset_tag = 'ACME-0010'), '00000000-0000-4000-a000-000000000004',
+     '{"assigned_to": null, "status": "in_stock"}', '{"assigned_to": "00000000-0000-4000-a000-000000000004", "status": "assigned", "name": "Logitech MX Keys"}',
+     '203.0.113.41', 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/131.0'),
+    (interval '17 days 3 hours', '00000000-0000-4000-a000-000000000001', 'permission.granted', 'role_permission',
+     'member:assets.edit', null, null, '{"role": "member", "permission": "assets.edit"}', '198.51.100.23', 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) Safari/605.1.15'),
+    (interval '17 days 2 hours', '00000000-0000-4000-a000-000000000001', 'permission.revoked', 'role_permission',
+     'member:assets.edit', null, '{"role": "member", "permission": "assets.edit"}', null, '198.51.100.23', 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) Safari/605.1.15'),
+    (interval '14 days 4 hours', '00000000-0000-4000-a000-000000000006', 'auth.sign_in', 'user',
+     '00000000-0000-4000-a000-000000000006', '00000000-0000-4000-a000-000000000006',
+     null, '{"method": "password", "aal": "aal1"}', '192.0.2.140', 'Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) Mobile/15E148'),
+    (interval '12 days 22 hours', '00000000-0000-4000-a000-000000000006', 'auth.sign_in_failed', 'user',
+     '00000000-0000-4000-a000-000000000006', '00000000-0000-4000-a000-000000000006',
+     null, null, '185.220.101.7', 'python-requests/2.32'),
+    (interval '12 days 21 hours', '00000000-0000-4000-a000-000000000006', 'auth.sign_in_failed', 'user',
+     '00000000-0000-4000-a000-000000000006', '00000000-0000-4000-a000-000000000006',
+     null, null, '185.220.101.7', 'python-requests/2.32'),
+    (interval '10 days 1 hour', '00000000-0000-4000-a000-000000000002', 'member.suspended', 'membership',
+     '20000000-0000-4000-a000-000000000006', '00000000-0000-4000-a000-000000000006',
+     '{"status": "active", "suspended_until": null, "status_reason": null}',
+     jsonb_build_object('status', 'suspended', 'suspended_until', now() + interval '30 days',
+                        'status_reason', 'Laptop reported stolen; access paused pending investigation.'),
+     '203.0.113.41', 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/131.0'),
+    (interval '10 days 1 hour' - interval '1 second', null, 'member.sessions_revoked', 'user',
+     '00000000-0000-4000-a000-000000000006', '00000000-0000-4000-a000-000000000006',
+     null, '{"sessions": 2}', null, null),
+    (interval '6 days 3 hours', '00000000-0000-4000-a000-000000000001', 'workspace.settings_changed', 'workspace',
+     '10000000-0000-4000-a000-000000000001', null, '{"invite_expiry_days": 14}', '{"invite_expiry_days": 7}',
+     '198.51.100.23', 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) Safari/605.1.15'),
+    (interval '3 days 2 hours', '00000000-0000-4000-a000-000000000003', 'auth.sign_in', 'user',
+     '00000000-0000-4000-a000-000000000003', '00000000-0000-4000-a000-000000000003',
+     null, '{"method": "password", "aal": "aal1"}', '192.0.2.77', 'Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0'),
+    (interval '2 days', '00000000-0000-4000-a000-000000000002', 'member.invited', 'membership',
+     '20000000-0000-4000-a000-000000000007', '00000000-0000-4000-a000-000000000007',
+     null, '{"role": "member", "status": "pending"}', '203.0.113.41', 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/131.0'),
+    (interval '2 hours', '00000000-0000-4000-a000-000000000002', 'auth.sign_in', 'user',
+     '00000000-0000-4000-a000-000000000002', '00000000-0000-4000-a000-000000000002',
+     null, '{"method": "password", "aal": "aal2"}', '203.0.113.41', 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/131.0'),
+    (interval '1 hour', '00000000-0000-4000-a000-000000000001', 'auth.sign_in', 'user',
+     '00000000-0000-4000-a000-000000000001', '00000000-0000-4000-a000-000000000001',
+     null, '{"method": "password", "aal": "aal2"}', '198.51.100.23', 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) Safari/605.1.15')
+  ) as s(ago, actor, action, entity_type, entity_id, subject, before, after, ip, agent)
+ order by s.ago desc;
+-- ---------- End of the demo story --------------------------------------------------------
+
 -- ---------- Local login for the vendor-wide analyst ----------------------------------
 -- Migrations create fluxera_analyst NOLOGIN with no password (no secret is ever shipped to
 -- production in a migration). This local-only password lets psql, Metabase or the tests in

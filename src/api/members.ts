@@ -228,6 +228,15 @@ export async function memberMfaStatus(workspaceId: string, userId: string): Prom
   return rows?.some((r) => r.user_id === userId && r.totp_enrolled) ?? false
 }
 
+/**
+ * Every member's TOTP enrolment in the workspace (member_mfa_status without a user id), for the
+ * 2FA filter of the Users page and the "require two-factor" check in Settings.
+ */
+export async function workspaceMfaStatus(workspaceId: string): Promise<Map<string, boolean>> {
+  const rows = await unwrap(supabase.rpc('member_mfa_status', { p_workspace_id: workspaceId }))
+  return new Map((rows ?? []).map((r) => [r.user_id, r.totp_enrolled]))
+}
+
 export interface InviteResult {
   invited: string[]
   failed: { email: string; reason: string; code?: string }[]

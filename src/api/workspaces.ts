@@ -1,7 +1,7 @@
 import { unwrap } from '@/lib/errors'
 import type { MemberStatus, WorkspaceRole } from '@/lib/roles'
 import { supabase } from '@/lib/supabase'
-import type { Tables, TablesUpdate } from '@/types/database.types'
+import type { Database, Tables, TablesUpdate } from '@/types/database.types'
 
 export type Workspace = Tables<'workspaces'>
 export type WorkspaceSettings = Pick<
@@ -85,4 +85,12 @@ export async function deleteWorkspace(workspaceId: string, confirmName: string):
 
 export async function leaveWorkspace(workspaceId: string): Promise<void> {
   await unwrap(supabase.rpc('leave_workspace', { p_workspace_id: workspaceId }))
+}
+
+export type TwoFactorGate =
+  Database['public']['Functions']['my_two_factor_gates']['Returns'][number]
+
+/** My active workspaces that stay closed until I use two-factor authentication. */
+export async function myTwoFactorGates(): Promise<TwoFactorGate[]> {
+  return (await unwrap(supabase.rpc('my_two_factor_gates'))) ?? []
 }

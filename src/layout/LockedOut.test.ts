@@ -6,6 +6,7 @@ import LockedOut from './LockedOut.vue'
 
 vi.mock('@/api/auth')
 vi.mock('@/api/workspaces')
+vi.mock('@/api/invitations')
 
 const lockout = {
   kind: 'inactive' as const,
@@ -39,5 +40,36 @@ describe('LockedOut', () => {
     const { wrapper } = await mountWithApp(LockedOut, { props: { lockout } })
     // mountWithApp's member is active in "Acme" (ws-1): offered as a way out.
     expect(wrapper.get('[data-test="other-workspaces"]').text()).toContain('Acme')
+  })
+})
+
+describe('LockedOut: answering an invitation in the app (bug 4)', () => {
+  it('lets a pending member accept without the email link', async () => {
+    const invitations = await import('@/api/invitations')
+    vi.mocked(invitations.acceptInvitation).mockResolvedValue()
+    const { wrapper } = await mountWithApp(LockedOut, {
+      props: { lockout: { kind: 'pending', workspaceId: 'ws-acme', workspaceName: 'Acme Corp' } },
+      routes: [{ path: '/:any(.*)*', name: 'home', component: { render: () => null } }],
+    })
+    expect(wrapper.text()).toContain('You have been invited to Acme Corp')
+    await wrapper.get('[data-test="locked-out-accept"]').trigger('click')
+    await vi.waitFor(() => expect(invitations.acceptInvitation).toHaveBeenCalledWith('ws-acme'))
+  })
+
+  it('tells a suspended member until when and why', async () => {
+    const { wrapper } = await mountWithApp(LockedOut, {
+      props: {
+        lockout: {
+          kind: 'suspended',
+          workspaceId: 'ws-acme',
+          workspaceName: 'Acme Corp',
+          suspendedUntil: '2999-01-02T12:00:00Z',
+          reason: 'Security review',
+        },
+      },
+    })
+    expect(wrapper.get('h1').text()).toMatch(/suspended until .*2999/)
+    expect(wrapper.text()).toContain('Reason given: Security review')
+    expect(wrapper.text()).not.toContain('Create')
   })
 })

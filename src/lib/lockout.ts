@@ -1,4 +1,4 @@
-import { formatDateTime } from './format'
+import { formatDate, formatDateTime } from './format'
 import type { MemberStatus } from './roles'
 
 /** The status that counts: a suspension whose end has passed is active (as in Postgres). */
@@ -14,15 +14,19 @@ export function effectiveStatus(
 
 /** Why the signed-in person cannot use the current workspace. */
 export interface Lockout {
-  kind: 'inactive' | 'suspended' | 'pending' | 'removed' | 'signed_out'
+  kind: 'inactive' | 'suspended' | 'pending' | 'removed' | 'signed_out' | 'two_factor'
   workspaceId: string
   /** Empty when unknown (RLS hides the workspace row from members who are not active). */
   workspaceName: string
   suspendedUntil?: string | null
   reason?: string | null
+  /** For two_factor: whom the workspace requires it of. */
+  requirement?: 'admins' | 'everyone'
 }
 
 export interface LockoutText {
+  /** The workspace, in words ("Acme Corp", or "this workspace" when unknown). */
+  name: string
   title: string
   lines: string[]
 }
@@ -32,6 +36,15 @@ export function describeLockout(lockout: Lockout): LockoutText {
   const name = lockout.workspaceName || 'this workspace'
   const admin = `Ask an admin of ${name}`
   const reason = lockout.reason ? [`Reason given: ${lockout.reason}`] : []
+  return { name, ...words(lockout, name, admin, reason) }
+}
+
+function words(
+  lockout: Lockout,
+  name: string,
+  admin: string,
+  reason: string[],
+): Omit<LockoutText, 'name'> {
   switch (lockout.kind) {
     case 'inactive':
       return {
@@ -44,7 +57,9 @@ export function describeLockout(lockout: Lockout): LockoutText {
       }
     case 'suspended':
       return {
-        title: 'Your access is suspended',
+        title: lockout.suspendedUntil
+          ? `Your access is suspended until ${formatDate(lockout.suspendedUntil)}`
+          : 'Your access is suspended',
         lines: [
           lockout.suspendedUntil
             ? `Your access to ${name} is suspended until ${formatDateTime(lockout.suspendedUntil)}. It comes back by itself then.`
@@ -58,7 +73,17 @@ export function describeLockout(lockout: Lockout): LockoutText {
         title: 'Your invitation is waiting',
         lines: [
           `You have been invited to ${name} but have not accepted yet.`,
-          'Open the link in the invitation email, or review the invitation here.',
+          'Accept it here to open the workspace, or decline it.',
+        ],
+      }
+    case 'two_factor':
+      return {
+        title: 'Set up two-factor authentication to continue',
+        lines: [
+          lockout.requirement === 'admins'
+            ? `${name} requires two-factor authentication for the Owner and Admins.`
+            : `${name} requires two-factor authentication for everyone.`,
+          'Add an authenticator app below (or enter its code if you already have one); the workspace opens as soon as it is verified.',
         ],
       }
     case 'signed_out':

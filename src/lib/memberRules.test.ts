@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { actionsFor, memberActionRule, type Actor, type MemberTarget } from './memberRules'
+import {
+  actionsFor,
+  memberActionRule,
+  type Actor,
+  type MemberTarget,
+  splitForBulk,
+} from './memberRules'
 
 const admin: Actor = { userId: 'me', role: 'admin', canManage: true, canInvite: true }
 const member = (over: Partial<MemberTarget> = {}): MemberTarget => ({
@@ -50,5 +56,38 @@ describe('actionsFor', () => {
     expect(actionsFor('suspended')).toContain('lift')
     expect(actionsFor('inactive')).toEqual(['changeRole', 'reactivate', 'remove'])
     expect(actionsFor('pending')).toEqual(['changeRole', 'resend', 'revoke'])
+  })
+})
+
+describe('splitForBulk (bug 3)', () => {
+  const admin = { userId: 'me', role: 'admin' as const, canManage: true, canInvite: true }
+  const t = (
+    user_id: string,
+    role: 'owner' | 'admin' | 'member',
+    status: 'active' | 'pending' = 'active',
+  ) => ({
+    user_id,
+    role,
+    status,
+  })
+
+  it('acts on the rest and says who is skipped and why', () => {
+    const owner = t('o', 'owner')
+    const me = t('me', 'admin')
+    const ben = t('ben', 'member')
+    const cat = t('cat', 'admin')
+    const split = splitForBulk('changeRole', [owner, me, ben, cat], admin, 'admin')
+    expect(split.act).toEqual([ben])
+    expect(split.skip.map((s) => [s.member.user_id, s.reason])).toEqual([
+      ['o', expect.stringMatching(/Owner cannot be changed/)],
+      ['me', 'You cannot change your own role or status.'],
+      ['cat', 'Already has that role.'],
+    ])
+  })
+
+  it('skips members whose status does not fit (resend only pending)', () => {
+    const split = splitForBulk('resend', [t('a', 'member'), t('b', 'member', 'pending')], admin)
+    expect(split.act.map((m) => m.user_id)).toEqual(['b'])
+    expect(split.skip[0]!.reason).toMatch(/active member/)
   })
 })

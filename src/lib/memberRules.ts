@@ -60,7 +60,38 @@ export function memberActionRule(action: MemberAction, target: MemberTarget, act
     return { allowed: false, reason: 'You cannot change your own role or status.' }
   }
   if (!actionsFor(target.status).includes(action)) {
-    return { allowed: false, reason: `Not possible for a ${target.status ?? 'unknown'} member.` }
+    const status = target.status ?? 'unknown'
+    const article = /^[aeiou]/.test(status) ? 'an' : 'a'
+    return { allowed: false, reason: `Not possible for ${article} ${status} member.` }
   }
   return ALLOWED
+}
+
+export interface BulkSplit<M> {
+  /** Members the action will be taken on. */
+  act: M[]
+  /** Members left out, each with the reason in words. */
+  skip: { member: M; reason: string }[]
+}
+
+/**
+ * Splits a selection before a bulk action: who it applies to, and who is skipped and why
+ * (yourself, the Owner, a status the action does not fit, already in that role), so the rest
+ * go ahead instead of the whole call being refused.
+ */
+export function splitForBulk<M extends MemberTarget>(
+  action: MemberAction,
+  members: readonly M[],
+  actor: Actor,
+  role?: WorkspaceRole,
+): BulkSplit<M> {
+  const split: BulkSplit<M> = { act: [], skip: [] }
+  for (const member of members) {
+    const rule = memberActionRule(action, member, actor)
+    if (!rule.allowed) split.skip.push({ member, reason: rule.reason })
+    else if (action === 'changeRole' && role && member.role === role) {
+      split.skip.push({ member, reason: 'Already has that role.' })
+    } else split.act.push(member)
+  }
+  return split
 }

@@ -1,40 +1,14 @@
+import { Constants, type Enums } from '@/types/database.types'
 import type { WorkspaceRole } from './roles'
 
 /**
- * The permission catalogue, mirrored from the `permissions` table so that a misspelt key fails
- * type-checking. The database stays the authority: RLS enforces, this only shapes the UI.
+ * The permission keys, from the generated database types (the `permission_key` enum, derived from
+ * the `permissions` table), so that a misspelt key fails type-checking. Owner-only flags and
+ * descriptions come from the catalogue store at run time. RLS enforces; this only shapes the UI.
  */
-export const PERMISSION_KEYS = [
-  'assets.view',
-  'assets.create',
-  'assets.edit',
-  'assets.delete',
-  'assets.assign',
-  'licenses.view',
-  'licenses.create',
-  'licenses.edit',
-  'licenses.delete',
-  'reports.view',
-  'members.view',
-  'members.invite',
-  'members.manage',
-  'activity.view',
-  'activity.export',
-  'settings.manage',
-  'reporting.credentials',
-  'billing.manage',
-  'workspace.delete',
-  'ownership.transfer',
-] as const
+export const PERMISSION_KEYS: readonly PermissionKey[] = Constants.public.Enums.permission_key
 
-export type PermissionKey = (typeof PERMISSION_KEYS)[number]
-
-/** Permissions that stay with the Owner and can never be granted to another role. */
-export const OWNER_ONLY: readonly PermissionKey[] = [
-  'billing.manage',
-  'workspace.delete',
-  'ownership.transfer',
-]
+export type PermissionKey = Enums<'permission_key'>
 
 export function isPermissionKey(value: unknown): value is PermissionKey {
   return typeof value === 'string' && (PERMISSION_KEYS as readonly string[]).includes(value)
@@ -52,21 +26,29 @@ export function editableRoles(myRole: WorkspaceRole | null): WorkspaceRole[] {
   return []
 }
 
-/** May the caller toggle `permission` for `role`? Mirrors `set_role_permission`'s rules. */
+/**
+ * May the caller toggle `permission` for `role`? Mirrors `set_role_permission`'s rules;
+ * `ownerOnly` is the catalogue's owner-only keys (catalogue store).
+ */
 export function canEditRolePermission(
   myRole: WorkspaceRole | null,
   granted: readonly string[],
   role: WorkspaceRole,
   permission: string,
+  ownerOnly: ReadonlySet<string>,
 ): boolean {
   if (!isAllowed(granted, 'settings.manage')) return false
-  if ((OWNER_ONLY as readonly string[]).includes(permission)) return false
+  if (ownerOnly.has(permission)) return false
   return editableRoles(myRole).includes(role)
 }
 
 /** A sentence for the forbidden page: who can give the caller this permission. */
-export function whoCanGrant(permission: PermissionKey, myRole: WorkspaceRole | null): string {
-  if (OWNER_ONLY.includes(permission)) {
+export function whoCanGrant(
+  permission: PermissionKey,
+  myRole: WorkspaceRole | null,
+  ownerOnly: ReadonlySet<string>,
+): string {
+  if (ownerOnly.has(permission)) {
     return 'Only the workspace Owner holds this permission; it cannot be granted to another role. The Owner can transfer ownership to you in Settings.'
   }
   if (myRole === 'admin') {

@@ -122,3 +122,73 @@ describe('workspace store: locked out', () => {
     expect(store.currentId).toBe('ws-acme')
   })
 })
+
+describe('workspace store: the starting workspace (bug 5)', () => {
+  const beta: MyMembership = { ...acme, id: 'm3', workspace_id: 'ws-beta', workspace_name: 'Beta' }
+
+  it('keeps the last workspace used, per user', async () => {
+    vi.mocked(api.listMyMemberships).mockResolvedValue([acme, beta])
+    const store = useWorkspaceStore()
+    await store.load('u1')
+    await store.select('ws-beta')
+    store.reset()
+    await store.load('u2')
+    expect(store.currentId).toBe('ws-acme') // another person on the same browser: their own choice
+    store.reset()
+    await store.load('u1')
+    expect(store.currentId).toBe('ws-beta')
+  })
+
+  it('starts in the same workspace whatever order the database returns them in', async () => {
+    vi.mocked(api.listMyMemberships).mockResolvedValueOnce([beta, acme])
+    const first = useWorkspaceStore()
+    await first.load('u1')
+    localStorage.clear()
+    setActivePinia(createPinia())
+    vi.mocked(api.listMyMemberships).mockResolvedValueOnce([acme, beta])
+    const second = useWorkspaceStore()
+    await second.load('u1')
+    expect(first.currentId).toBe('ws-acme')
+    expect(second.currentId).toBe('ws-acme')
+  })
+
+  it('explains a workspace closed for want of two-factor authentication', async () => {
+    vi.mocked(api.listMyMemberships).mockResolvedValueOnce([acme])
+    vi.mocked(api.myTwoFactorGates).mockResolvedValueOnce([
+      {
+        workspace_id: 'ws-acme',
+        workspace_name: 'Acme Corp',
+        require_2fa: 'admins',
+        role: 'admin',
+      },
+    ])
+    const store = useWorkspaceStore()
+    await store.load('u1')
+    expect(store.lockout).toEqual({
+      kind: 'two_factor',
+      workspaceId: 'ws-acme',
+      workspaceName: 'Acme Corp',
+      requirement: 'admins',
+    })
+  })
+
+  it('explains a suspension on first sign-in instead of offering a new workspace (bug 4)', async () => {
+    vi.mocked(api.listMyMemberships).mockResolvedValueOnce([
+      {
+        ...acme,
+        status: 'suspended',
+        suspended_until: '2999-01-01T00:00:00Z',
+        status_reason: 'Audit',
+      },
+    ])
+    const store = useWorkspaceStore()
+    await store.load('u1')
+    expect(store.current).toBeNull()
+    expect(store.lockout).toMatchObject({
+      kind: 'suspended',
+      workspaceName: 'Acme Corp',
+      suspendedUntil: '2999-01-01T00:00:00Z',
+      reason: 'Audit',
+    })
+  })
+})

@@ -1,11 +1,12 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import * as api from '@/api/workspaces'
-import type { MyMembership } from '@/api/workspaces'
+import type { MyMembership, TwoFactorGate } from '@/api/workspaces'
 import { effectiveStatus, type Lockout } from '@/lib/lockout'
 import type { WorkspaceRole } from '@/lib/roles'
 
-const STORAGE_KEY = 'fluxera.workspace'
+/** The last workspace used, remembered per user (one browser may serve several people). */
+const storageKey = (userId: string) => `fluxera.workspace:${userId}`
 const NAMES_KEY = 'fluxera.workspace-names'
 
 /**
@@ -31,10 +32,20 @@ function withNames(rows: MyMembership[]): MyMembership[] {
   }))
 }
 
+function firstByName(rows: MyMembership[]): MyMembership | undefined {
+  return [...rows].sort(
+    (a, b) =>
+      a.workspace_name.localeCompare(b.workspace_name) ||
+      a.workspace_id.localeCompare(b.workspace_id),
+  )[0]
+}
+
 /** The signed-in person's workspaces, the current one, and their permissions in it. */
 export const useWorkspaceStore = defineStore('workspace', () => {
   const memberships = ref<MyMembership[]>([])
-  const currentId = ref<string | null>(localStorage.getItem(STORAGE_KEY))
+  const currentId = ref<string | null>(null)
+  /** Active workspaces that need two-factor authentication before their data opens. */
+  const gates = ref<TwoFactorGate[]>([])
   const permissions = ref<string[]>([])
   const loadedFor = ref<string | null>(null)
   /**
@@ -66,6 +77,15 @@ export const useWorkspaceStore = defineStore('workspace', () => {
     const row = memberships.value.find((m) => m.workspace_id === id)
     if (!row) return null
     const status = effectiveStatus(row.status, row.suspended_until)
+    const gate = gates.value.find((g) => g.workspace_id === id)
+    if (status === 'active' && gate) {
+      return {
+        kind: 'two_factor',
+        workspaceId: id,
+        workspaceName: row.workspace_name || gate.workspace_name,
+        requirement: gate.require_2fa === 'admins' ? 'admins' : 'everyone',
+      }
+    }
     if (status === 'active') return null
     return {
       kind: status,
@@ -88,7 +108,16 @@ export const useWorkspaceStore = defineStore('workspace', () => {
    */
   async function load(userId: string): Promise<void> {
     const previous = loadedFor.value === userId ? memberships.value : []
-    const rows = withNames(await api.listMyMemberships(userId))
+    if (loadedFor.value !== userId) currentId.value = localStorage.getItem(storageKey(userId))
+    const [listed, gated] = await Promise.all([
+      api.listMyMemberships(userId),
+      // The gates only explain; a failure here must not stop the workspace from loading.
+      Promise.resolve()
+        .then(() => api.myTwoFactorGates())
+        .catch(() => [] as TwoFactorGate[]),
+    ])
+    gates.value = gated ?? []
+    const rows = withNames(listed)
     const id = currentId.value
     if (id && !rows.some((m) => m.workspace_id === id)) {
       const had = previous.find((m) => m.workspace_id === id)
@@ -103,8 +132,14 @@ export const useWorkspaceStore = defineStore('workspace', () => {
       } else if (lost.value?.workspaceId !== id) currentId.value = null
     }
     memberships.value = rows
-    if (!currentId.value) currentId.value = available.value[0]?.workspace_id ?? null
-    persist()
+    // No remembered choice: the first by name, never whichever row the database returned first.
+    // With nothing open, the first blocked membership (suspended, pending, …) becomes current, so
+    // the layout says why instead of offering to create a workspace.
+    if (!currentId.value) {
+      currentId.value =
+        (firstByName(available.value) ?? firstByName(memberships.value))?.workspace_id ?? null
+    }
+    persist(userId)
     await loadPermissions()
     loadedFor.value = userId
   }
@@ -124,17 +159,19 @@ export const useWorkspaceStore = defineStore('workspace', () => {
   async function select(workspaceId: string): Promise<void> {
     currentId.value = workspaceId
     lost.value = null
-    persist()
+    if (loadedFor.value) persist(loadedFor.value)
     await loadPermissions()
   }
 
-  function persist() {
-    if (currentId.value) localStorage.setItem(STORAGE_KEY, currentId.value)
-    else localStorage.removeItem(STORAGE_KEY)
+  function persist(userId: string) {
+    if (currentId.value) localStorage.setItem(storageKey(userId), currentId.value)
+    else localStorage.removeItem(storageKey(userId))
   }
 
   function reset() {
     memberships.value = []
+    gates.value = []
+    currentId.value = null
     permissions.value = []
     loadedFor.value = null
     lost.value = null
@@ -142,6 +179,7 @@ export const useWorkspaceStore = defineStore('workspace', () => {
 
   return {
     memberships,
+    gates,
     currentId,
     permissions,
     loadedFor,

@@ -9,7 +9,9 @@ import { createMemoryHistory, createRouter, type RouteRecordRaw } from 'vue-rout
 import type { Component } from 'vue'
 import type { WorkspaceRole } from '@/lib/roles'
 import { PERMISSION_KEYS, type PermissionKey } from '@/lib/permissions'
+import { useCatalogueStore } from '@/stores/catalogue'
 import { useSessionStore } from '@/stores/session'
+import { TEST_CATALOGUE } from './catalogue'
 import { useWorkspaceStore } from '@/stores/workspace'
 
 /** Default permissions per role, as in PRODUCT.md. */
@@ -65,6 +67,7 @@ export async function mountWithApp<C extends Component>(
   } = options
   const pinia = createPinia()
   setActivePinia(pinia)
+  useCatalogueStore().$patch({ ...structuredClone(TEST_CATALOGUE), loaded: true })
   if (signedIn) {
     useSessionStore().setUser({ ...ME, user_metadata: {}, app_metadata: {} } as unknown as User)
     const workspace = useWorkspaceStore()

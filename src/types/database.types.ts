@@ -58,6 +58,65 @@ export type Database = {
           },
         ]
       }
+      activity_actions: {
+        Row: {
+          cleared_field: string | null
+          description: string
+          entity_type: string
+          key: string
+          label: string
+          sentence: string
+          sentence_if_cleared: string | null
+          sort_order: number
+        }
+        Insert: {
+          cleared_field?: string | null
+          description: string
+          entity_type: string
+          key: string
+          label: string
+          sentence: string
+          sentence_if_cleared?: string | null
+          sort_order: number
+        }
+        Update: {
+          cleared_field?: string | null
+          description?: string
+          entity_type?: string
+          key?: string
+          label?: string
+          sentence?: string
+          sentence_if_cleared?: string | null
+          sort_order?: number
+        }
+        Relationships: [
+          {
+            foreignKeyName: "activity_actions_entity_type_fkey"
+            columns: ["entity_type"]
+            isOneToOne: false
+            referencedRelation: "activity_entity_types"
+            referencedColumns: ["key"]
+          },
+        ]
+      }
+      activity_entity_types: {
+        Row: {
+          key: string
+          label: string
+          sort_order: number
+        }
+        Insert: {
+          key: string
+          label: string
+          sort_order: number
+        }
+        Update: {
+          key?: string
+          label?: string
+          sort_order?: number
+        }
+        Relationships: []
+      }
       activity_log: {
         Row: {
           action: string
@@ -369,6 +428,27 @@ export type Database = {
           },
         ]
       }
+      permission_areas: {
+        Row: {
+          description: string
+          label: string
+          resource: string
+          sort_order: number
+        }
+        Insert: {
+          description: string
+          label: string
+          resource: string
+          sort_order: number
+        }
+        Update: {
+          description?: string
+          label?: string
+          resource?: string
+          sort_order?: number
+        }
+        Relationships: []
+      }
       permissions: {
         Row: {
           action: string
@@ -397,7 +477,15 @@ export type Database = {
           resource?: string
           sort_order?: number
         }
-        Relationships: []
+        Relationships: [
+          {
+            foreignKeyName: "permissions_resource_fkey"
+            columns: ["resource"]
+            isOneToOne: false
+            referencedRelation: "permission_areas"
+            referencedColumns: ["resource"]
+          },
+        ]
       }
       profiles: {
         Row: {
@@ -1060,6 +1148,15 @@ export type Database = {
         }[]
       }
       my_permissions: { Args: { p_workspace_id: string }; Returns: string[] }
+      my_two_factor_gates: {
+        Args: Record<PropertyKey, never>
+        Returns: {
+          require_2fa: string
+          role: Database["public"]["Enums"]["workspace_role"]
+          workspace_id: string
+          workspace_name: string
+        }[]
+      }
       offboard_members: {
         Args: {
           p_action: string
@@ -1284,6 +1381,27 @@ export type Database = {
     }
     Enums: {
       member_status: "pending" | "active" | "inactive" | "suspended"
+      permission_key:
+        | "assets.view"
+        | "assets.create"
+        | "assets.edit"
+        | "assets.delete"
+        | "assets.assign"
+        | "licenses.view"
+        | "licenses.create"
+        | "licenses.edit"
+        | "licenses.delete"
+        | "reports.view"
+        | "members.view"
+        | "members.invite"
+        | "members.manage"
+        | "activity.view"
+        | "activity.export"
+        | "settings.manage"
+        | "reporting.credentials"
+        | "billing.manage"
+        | "workspace.delete"
+        | "ownership.transfer"
       workspace_role: "owner" | "admin" | "member" | "viewer"
     }
     CompositeTypes: {
@@ -1413,6 +1531,28 @@ export const Constants = {
   public: {
     Enums: {
       member_status: ["pending", "active", "inactive", "suspended"],
+      permission_key: [
+        "assets.view",
+        "assets.create",
+        "assets.edit",
+        "assets.delete",
+        "assets.assign",
+        "licenses.view",
+        "licenses.create",
+        "licenses.edit",
+        "licenses.delete",
+        "reports.view",
+        "members.view",
+        "members.invite",
+        "members.manage",
+        "activity.view",
+        "activity.export",
+        "settings.manage",
+        "reporting.credentials",
+        "billing.manage",
+        "workspace.delete",
+        "ownership.transfer",
+      ],
       workspace_role: ["owner", "admin", "member", "viewer"],
     },
   },

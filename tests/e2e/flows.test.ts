@@ -46,11 +46,21 @@ describe('Users: role and status changes', () => {
     await page.getByRole('button', { name: `Actions for ${person.name}` }).click()
     await page.locator('[data-test="menu-role-member"]').click()
     const dialog = page.getByRole('alertdialog')
-    await expect.poll(() => dialog.getByText(`Change ${person.name} from Viewer to Member?`).count()).toBe(1)
+    await expect
+      .poll(() => dialog.getByText(`Change ${person.name} from Viewer to Member?`).count())
+      .toBe(1)
     await screenshot(page, 'flow-change-role-confirm')
     await dialog.getByRole('button', { name: 'Make Member' }).click()
     await expect
-      .poll(async () => (await sql<{ role: string }>(`select role from public.memberships where id = $1`, [person.membershipId]))[0]!.role, { timeout: 10_000 })
+      .poll(
+        async () =>
+          (
+            await sql<{ role: string }>(`select role from public.memberships where id = $1`, [
+              person.membershipId,
+            ])
+          )[0]!.role,
+        { timeout: 10_000 },
+      )
       .toBe('member')
     const [log] = await sql<{ actor_id: string }>(
       `select actor_id from public.activity_log where workspace_id = $1 and action = 'member.role_changed' and entity_id = $2`,
@@ -72,9 +82,19 @@ describe('Users: role and status changes', () => {
     const dialog = page.getByRole('alertdialog')
     await dialog.getByRole('button', { name: /deactivate/i }).click()
     await expect
-      .poll(async () => (await sql<{ status: string }>(`select status from public.memberships where id = $1`, [person.membershipId]))[0]!.status, { timeout: 10_000 })
+      .poll(
+        async () =>
+          (
+            await sql<{ status: string }>(`select status from public.memberships where id = $1`, [
+              person.membershipId,
+            ])
+          )[0]!.status,
+        { timeout: 10_000 },
+      )
       .toBe('inactive')
-    await expect.poll(() => page.getByText('Inactive').count(), { timeout: 10_000 }).toBeGreaterThan(0)
+    await expect
+      .poll(() => page.getByText('Inactive').count(), { timeout: 10_000 })
+      .toBeGreaterThan(0)
     await screenshot(page, 'flow-deactivated')
 
     // Their still-valid token now reaches nothing: deactivation revoked their sessions, so the
@@ -98,19 +118,24 @@ describe('Activity: filter and export', () => {
   it('filters by actor and exports exactly the filtered rows as CSV', async () => {
     const page = await openAs(browser, inject('appUrl'), owner, '/activity')
     await page.waitForSelector('main h1')
-    await page.locator('#f-actor').fill(admin.email)
-    await page.getByRole('button', { name: 'Apply' }).click()
-    await page.waitForLoadState('networkidle')
-    await screenshot(page, 'flow-activity-filtered')
     const [{ n }] = (await sql<{ n: string }>(
       `select count(*) n from public.activity_log where workspace_id = $1 and actor_email = $2`,
       [acme, admin.email],
     )) as [{ n: string }]
+    await page.locator('#f-actor').fill(admin.email)
+    // Filters apply as you type: wait until the pager reports the filtered total.
+    await expect
+      .poll(() => page.locator('[data-test="activity-range"]').innerText(), { timeout: 20_000 })
+      .toMatch(new RegExp(`of ${Number(n).toLocaleString('en-US')}$`))
+    await page.waitForLoadState('networkidle')
+    await screenshot(page, 'flow-activity-filtered')
     const download = page.waitForEvent('download', { timeout: 30_000 })
     await page.getByRole('button', { name: 'Export CSV' }).click()
     const file = await (await download).path()
     const [checkpoint, ...lines] = readFileSync(file!, 'utf8').trim().split(/\r?\n/)
-    expect(checkpoint, 'the export starts with a checkpoint of the chain').toMatch(/^# fluxera-activity-checkpoint \{/)
+    expect(checkpoint, 'the export starts with a checkpoint of the chain').toMatch(
+      /^# fluxera-activity-checkpoint \{/,
+    )
     expect(lines[0]).toMatch(/action/)
     expect(lines.length - 1, 'one CSV line per filtered activity row').toBe(Number(n))
     expect(lines.slice(1).every((l) => l.includes(admin.email))).toBe(true)
@@ -120,20 +145,40 @@ describe('Activity: filter and export', () => {
 
 describe('Access review', () => {
   it('the Owner completes a review and it is recorded with date and reviewer', async () => {
-    const before = Number((await sql<{ n: string }>(`select count(*) n from public.access_reviews where workspace_id = $1`, [acme]))[0]!.n)
+    const before = Number(
+      (
+        await sql<{ n: string }>(
+          `select count(*) n from public.access_reviews where workspace_id = $1`,
+          [acme],
+        )
+      )[0]!.n,
+    )
     const page = await openAs(browser, inject('appUrl'), owner, '/access-review')
     await page.waitForSelector('[data-test="last-review"]', { timeout: 20_000 })
     await page.locator('#review-notes').fill('Quarterly review (e2e)')
     await page.locator('[data-test="complete-review"]').click()
     await expect
-      .poll(async () => Number((await sql<{ n: string }>(`select count(*) n from public.access_reviews where workspace_id = $1`, [acme]))[0]!.n), { timeout: 10_000 })
+      .poll(
+        async () =>
+          Number(
+            (
+              await sql<{ n: string }>(
+                `select count(*) n from public.access_reviews where workspace_id = $1`,
+                [acme],
+              )
+            )[0]!.n,
+          ),
+        { timeout: 10_000 },
+      )
       .toBe(before + 1)
     const [review] = await sql<{ reviewer_id: string; notes: string }>(
       `select reviewer_id, notes from public.access_reviews where workspace_id = $1 order by completed_at desc limit 1`,
       [acme],
     )
     expect(review).toEqual({ reviewer_id: owner.id, notes: 'Quarterly review (e2e)' })
-    await expect.poll(() => page.locator('[data-test="last-review"]').innerText()).toMatch(/Last review/)
+    await expect
+      .poll(() => page.locator('[data-test="last-review"]').innerText())
+      .toMatch(/Last review/)
     await screenshot(page, 'flow-access-review')
     await page.context().close()
   })

@@ -2,15 +2,20 @@ import { flushPromises } from '@vue/test-utils'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import * as activity from '@/api/activity'
 import * as members from '@/api/members'
+import * as people from '@/api/people'
 import { memberRow } from '@/test/fixtures'
 import { mountWithApp } from '@/test/mountWithApp'
 import ActivityPage from './ActivityPage.vue'
 import ActivityFilters from './components/ActivityFilters.vue'
 
+// Mounting the whole page is slow on a loaded machine; the assertions are not about time.
+vi.setConfig({ testTimeout: 30_000 })
+
 vi.mock('@/api/activity')
 vi.mock('@/api/auth')
 vi.mock('@/api/workspaces')
 vi.mock('@/api/members')
+vi.mock('@/api/people')
 
 const entry: activity.ActivityRow = {
   id: 7,
@@ -47,6 +52,10 @@ beforeEach(() => {
   vi.mocked(activity.countActivityCapped).mockReset().mockResolvedValue({ total: 1, capped: false })
   vi.mocked(members.searchMembers).mockReset().mockResolvedValue([])
   vi.mocked(activity.activityAlerts).mockReset().mockResolvedValue([])
+  vi.mocked(people.memberNames).mockResolvedValue([
+    { user_id: 'u1', membership_id: 'm-ana', name: 'Ana Admin' },
+    { user_id: 'u2', membership_id: 'm-1', name: 'Mia Member' },
+  ])
 })
 
 describe('ActivityPage', () => {
@@ -57,8 +66,34 @@ describe('ActivityPage', () => {
       { rows: 25, after: null },
     )
     expect(activity.countActivityCapped).toHaveBeenCalledWith({ workspaceId: 'ws-1' })
-    expect(wrapper.text()).toContain('member.role_changed')
-    expect(wrapper.text()).toContain('ana@x.com')
+    await flushPromises()
+    const sentence = wrapper.get('[data-test="sentence"]')
+    expect(sentence.text()).toBe("Ana Admin changed Mia Member's role from Member to Admin")
+    expect(people.memberNames).toHaveBeenCalledWith('ws-1', ['u1', 'u2'])
+    // Names link to the member; the action reads as words from the database catalogue.
+    expect(sentence.findAll('a').map((a) => a.attributes('href'))).toEqual([
+      '/users?member=m-ana',
+      '/users?member=m-1',
+    ])
+    expect(wrapper.text()).toContain('Role changed')
+    expect(wrapper.text()).not.toContain('member.role_changed')
+  })
+
+  it('offers every catalogued action in words, grouped, and applies a choice at once', async () => {
+    const { wrapper } = await mountWithApp(ActivityPage, { role: 'admin' })
+    const filters = wrapper.findComponent(ActivityFilters)
+    const select = filters.findComponent({ name: 'Select' })
+    const groups = select.props('options') as { label: string; items: { value: string }[] }[]
+    const keys = groups.flatMap((g) => g.items.map((i) => i.value))
+    expect(keys).toContain('member.sessions_revoked')
+    expect(groups.map((g) => g.label)).toContain('Account')
+    vi.mocked(activity.listActivity).mockClear()
+    select.vm.$emit('update:modelValue', 'member.suspended')
+    await flushPromises()
+    expect(activity.listActivity).toHaveBeenCalledWith(
+      expect.objectContaining({ action: 'member.suspended' }),
+      { rows: 25, after: null },
+    )
   })
 
   it('shows the alerts of the last 24 hours above the log', async () => {

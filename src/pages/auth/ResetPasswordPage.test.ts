@@ -34,7 +34,9 @@ describe('ResetPasswordPage', () => {
     const { wrapper } = await mountWithApp(ResetPasswordPage, { initialPath: '/reset-password' })
     await wrapper.get('#new-password').setValue('password1')
     await wrapper.get('form').trigger('submit')
-    expect(wrapper.get('[data-test="problem"]').text()).toMatch(/stronger/)
+    expect(wrapper.get('[data-test="problem"]').text()).toMatch(
+      /Passwords need: at least 10 characters/,
+    )
     expect(wrapper.get('[data-test="strength"]').text()).toMatch(/Too short|Weak/)
     await wrapper.get('#new-password').setValue('Quiet-Harbour-Lamp-77')
     await wrapper.get('#repeat-password').setValue('Quiet-Harbour-Lamp-77')

@@ -8,6 +8,10 @@ vi.mock('@/api/permissions')
 vi.mock('@/api/auth')
 vi.mock('@/api/workspaces')
 vi.mock('@/api/members')
+vi.mock('@/api/directory')
+
+const confirmRequire = vi.hoisted(() => vi.fn())
+vi.mock('primevue/useconfirm', () => ({ useConfirm: () => ({ require: confirmRequire }) }))
 
 const perm = (key: string, owner_only = false, sort_order = 1): api.Permission => ({
   key,
@@ -35,6 +39,7 @@ beforeEach(() => {
     },
   ])
   vi.mocked(api.setRolePermission).mockResolvedValue()
+  confirmRequire.mockReset()
 })
 
 const box = (wrapper: Awaited<ReturnType<typeof mountWithApp>>['wrapper'], id: string) =>
@@ -65,11 +70,28 @@ describe('RolesPage', () => {
     expect(box(wrapper, 'viewer-assets.edit').disabled).toBe(true)
   })
 
-  it('grants through set_role_permission', async () => {
+  it('confirms a grant with what it allows, grants through set_role_permission, and can undo', async () => {
     const { wrapper } = await mountWithApp(RolesPage, { role: 'admin' })
     await wrapper.get('#perm-member-assets-edit').setValue(true)
     await flushPromises()
+    expect(api.setRolePermission).not.toHaveBeenCalled()
+    const options = confirmRequire.mock.calls[0]![0]
+    expect(options.message).toBe('Members will be able to edit assets.')
+    await options.accept()
+    await flushPromises()
     expect(api.setRolePermission).toHaveBeenCalledWith('ws-1', 'member', 'assets.edit', true)
     expect(box(wrapper, 'member-assets.edit').checked).toBe(true)
+    expect(wrapper.get('[data-test="role-change-done"]').text()).toContain('Members will be able')
+    await wrapper.get('[data-test="undo"]').trigger('click')
+    await flushPromises()
+    expect(api.setRolePermission).toHaveBeenLastCalledWith('ws-1', 'member', 'assets.edit', false)
+    expect(box(wrapper, 'member-assets.edit').checked).toBe(false)
+  })
+
+  it('shows permissions in words, grouped by area, with each role summarised', async () => {
+    const { wrapper } = await mountWithApp(RolesPage, { role: 'admin' })
+    expect(wrapper.text()).toContain('Assets — Equipment.')
+    expect(wrapper.text()).toContain('Edit assets')
+    expect(wrapper.get('[data-test="role-admin"]').text()).toContain('edit assets')
   })
 })

@@ -66,6 +66,49 @@ describe('SettingsPage', () => {
     expect(workspaces.deleteWorkspace).toHaveBeenCalledWith('ws-1', 'Acme Inc')
   })
 
+  describe('requiring two-factor authentication (bug 1)', () => {
+    const chooseEveryone = async (wrapper: Awaited<ReturnType<typeof mountWithApp>>['wrapper']) => {
+      await wrapper
+        .findComponent({ name: 'SelectButton' })
+        .vm.$emit('update:modelValue', 'everyone')
+      await wrapper.get('[aria-labelledby="general-title"]').trigger('submit')
+      await flushPromises()
+    }
+
+    it('refuses when it would shut out the Owner saving it, and names who is not enrolled, the Owner first', async () => {
+      const owner = { ...TEAM[0]!, user_id: 'user-me' }
+      vi.mocked(members.listActiveMembers).mockResolvedValue([TEAM[2]!, owner])
+      vi.mocked(members.workspaceMfaStatus).mockResolvedValue(new Map())
+      const { wrapper } = await mountWithApp(SettingsPage, { role: 'owner' })
+      await chooseEveryone(wrapper)
+      expect(workspaces.updateWorkspace).not.toHaveBeenCalled()
+      const dialog = wrapper.get('[data-test="require-2fa-dialog"]')
+      expect(dialog.get('[data-test="require-2fa-refused"]').text()).toMatch(/shut you out/)
+      expect(dialog.findAll('[data-test="not-enrolled"] li').map((li) => li.text())).toEqual([
+        expect.stringContaining('Olga Owner'),
+        expect.stringContaining('Ben Member'),
+      ])
+      expect(dialog.text()).toContain('2 people have not set up')
+      expect(dialog.find('[data-test="require-2fa-confirm"]').exists()).toBe(false)
+    })
+
+    it('asks first when others are not enrolled, and saves on confirmation', async () => {
+      vi.mocked(members.listActiveMembers).mockResolvedValue(TEAM)
+      vi.mocked(members.workspaceMfaStatus).mockResolvedValue(new Map([['user-me', true]]))
+      vi.mocked(workspaces.updateWorkspace).mockResolvedValue({ ...ws, require_2fa: 'everyone' })
+      const { wrapper } = await mountWithApp(SettingsPage, { role: 'admin' })
+      await chooseEveryone(wrapper)
+      expect(workspaces.updateWorkspace).not.toHaveBeenCalled()
+      expect(wrapper.get('[data-test="not-enrolled"]').text()).toContain('Olga Owner')
+      await wrapper.get('[data-test="require-2fa-confirm"]').trigger('click')
+      await flushPromises()
+      expect(workspaces.updateWorkspace).toHaveBeenCalledWith(
+        'ws-1',
+        expect.objectContaining({ require_2fa: 'everyone' }),
+      )
+    })
+  })
+
   it('shows SQL access only with reporting.credentials', async () => {
     const { wrapper } = await mountWithApp(SettingsPage, {
       role: 'admin',

@@ -9,7 +9,12 @@ import BulkActions from './components/BulkActions.vue'
 import MembersTable from './components/MembersTable.vue'
 import UsersPage from './UsersPage.vue'
 
+// Mounting the whole page is slow on a loaded machine; the assertions are not about time.
+vi.setConfig({ testTimeout: 30_000 })
+
 vi.mock('@/api/members')
+vi.mock('@/api/directory')
+vi.mock('@/api/people')
 vi.mock('@/api/auth')
 vi.mock('@/api/workspaces')
 vi.mock('@/api/assets')
@@ -251,12 +256,30 @@ describe('UsersPage', () => {
     expect(wrapper.find('[data-test="bulk-actions"]').exists(), 'selection cleared').toBe(false)
   })
 
+  it('skips yourself and the Owner in a bulk action, says why, and acts on the rest (bug 3)', async () => {
+    vi.mocked(members.changeMembersRole).mockResolvedValue()
+    const { wrapper } = await mountWithApp(UsersPage, { role: 'admin' })
+    wrapper.findComponent(MembersTable).vm.$emit('update:selection', [TEAM[0], TEAM[1], BEN])
+    await flushPromises()
+    wrapper.findComponent(BulkActions).vm.$emit('changeRole', 'viewer')
+    const options = confirmRequire.mock.calls[0]![0]
+    expect(options.message).toMatch(
+      /^Change the role of 1 member to Viewer\? Ben Member\. Skipped: /,
+    )
+    expect(options.message).toContain('Olga Owner (The Owner cannot be changed')
+    expect(options.message).toContain('Me Admin (You cannot change your own role or status)')
+    await options.accept()
+    await flushPromises()
+    expect(members.changeMembersRole).toHaveBeenCalledWith(['m-ben'], 'viewer')
+  })
+
   it('shows the database error naming the first offending member of a bulk call', async () => {
     vi.mocked(members.resendInvitations).mockRejectedValue(
       new AppError('ben@example.com: This invitation is not pending.', 'not_pending'),
     )
+    const pending = { ...BEN, status: 'pending' as const, effective_status: 'pending' as const }
     const { wrapper } = await mountWithApp(UsersPage, { role: 'admin' })
-    wrapper.findComponent(MembersTable).vm.$emit('update:selection', [BEN])
+    wrapper.findComponent(MembersTable).vm.$emit('update:selection', [pending])
     await flushPromises()
     await wrapper.get('[data-test="bulk-resend"]').trigger('click')
     await confirmRequire.mock.calls[0]![0].accept()

@@ -24,6 +24,18 @@ describe('parseEmailList', () => {
 
   it('reads a CSV file, ignoring headers and other cells', () => {
     const csv = 'name,email,role\n"Lee, Ana",ana@x.com,admin\nBen,ben@y.org,member\n'
-    expect(parseEmailList(csv)).toEqual({ valid: ['ana@x.com', 'ben@y.org'], invalid: [] })
+    expect(parseEmailList(csv, { csv: true })).toEqual({
+      valid: ['ana@x.com', 'ben@y.org'],
+      invalid: [],
+      skipped: [],
+    })
+  })
+
+  it('lists every entry that will not be invited, with its reason (bug 2)', () => {
+    expect(parseEmailList('a@x.test, not-an-email, b@x.test, A@x.test, c@x').skipped).toEqual([
+      { entry: 'not-an-email', reason: 'not an email address' },
+      { entry: 'A@x.test', reason: 'listed twice' },
+      { entry: 'c@x', reason: 'not a complete email address' },
+    ])
   })
 })

@@ -2,7 +2,8 @@ import { useConfirm } from 'primevue/useconfirm'
 import * as api from '@/api/members'
 import type { MemberRow } from '@/api/members'
 import { useNotify } from '@/composables/useNotify'
-import type { MemberAction } from '@/lib/memberRules'
+import { splitForBulk, type Actor, type MemberAction } from '@/lib/memberRules'
+import { plural } from '@/lib/plural'
 import { ROLE_LABELS, type WorkspaceRole } from '@/lib/roles'
 
 export type { SuspendRequest } from '@/api/members'
@@ -100,29 +101,86 @@ export function useMemberActions(done: () => unknown) {
     }
   }
 
-  const count = (n: number) => (n === 1 ? '1 member' : `${n} members`)
+  const count = (n: number) => plural(n, 'member')
+  const asTarget = (m: MemberRow) => ({ ...m, status: m.effective_status })
 
-  /** Bulk role change: all or nothing; a refusal names the first member it is about. */
-  function changeRoles(members: MemberRow[], role: WorkspaceRole) {
+  /** Who a bulk action leaves out, in words, for the confirmation. */
+  const skippedText = (skip: { member: MemberRow; reason: string }[]) =>
+    skip.length
+      ? ` Skipped: ${skip.map((s) => `${nameOf(s.member)} (${s.reason.replace(/\.$/, '')})`).join('; ')}.`
+      : ''
+
+  /**
+   * Splits the selection first (yourself, the Owner, members already in that state are skipped,
+   * and the confirmation says so), then acts on the rest in one call.
+   */
+  function bulk(
+    action: MemberAction,
+    selected: MemberRow[],
+    actor: Actor,
+    opts: { role?: WorkspaceRole; header: string; question: (n: string) => string; accept: string },
+    run: (members: MemberRow[]) => Promise<unknown>,
+    success: (n: number) => string,
+  ) {
+    const split = splitForBulk(action, selected.map(asTarget), actor, opts.role)
+    const act = split.act as MemberRow[]
+    const skip = split.skip as { member: MemberRow; reason: string }[]
+    if (act.length === 0) {
+      notify.info(`Nothing to do for ${count(selected.length)}`, skippedText(skip).trim())
+      return
+    }
+    return ask({
+      header: opts.header,
+      message: `${opts.question(count(act.length))} ${act.map(nameOf).join(', ')}.${skippedText(skip)}`,
+      accept: opts.accept,
+      run: () => run(act),
+      success: success(act.length),
+    })
+  }
+
+  function changeRoles(members: MemberRow[], role: WorkspaceRole, actor: Actor) {
     const label = ROLE_LABELS[role]
-    return ask({
-      header: 'Change role',
-      message: `Change the role of ${count(members.length)} to ${label}? ${members.map(nameOf).join(', ')}.`,
-      accept: `Make ${label}`,
-      run: () => api.changeMembersRole(ids(members), role),
-      success: `${count(members.length)} now ${members.length === 1 ? 'is' : 'are'} ${label}.`,
-    })
+    return bulk(
+      'changeRole',
+      members,
+      actor,
+      {
+        role,
+        header: 'Change role',
+        question: (n) => `Change the role of ${n} to ${label}?`,
+        accept: `Make ${label}`,
+      },
+      (act) => api.changeMembersRole(ids(act), role),
+      (n) => `${count(n)} now ${n === 1 ? 'is' : 'are'} ${label}.`,
+    )
   }
 
-  function resendAll(members: MemberRow[]) {
-    return ask({
-      header: 'Resend invitations',
-      message: `Renew the invitations of ${count(members.length)} for another full period? ${members.map(nameOf).join(', ')}.`,
-      accept: 'Resend',
-      run: () => api.resendInvitations(ids(members)),
-      success: `${count(members.length)}: invitation renewed.`,
-    })
+  function resendAll(members: MemberRow[], actor: Actor) {
+    return bulk(
+      'resend',
+      members,
+      actor,
+      {
+        header: 'Resend invitations',
+        question: (n) => `Renew the invitations of ${n} for another full period?`,
+        accept: 'Resend',
+      },
+      (act) => api.resendInvitations(ids(act)),
+      (n) => `${plural(n, 'invitation')} renewed.`,
+    )
   }
 
-  return { perform, changeRoles, resendAll }
+  /** The members a bulk deactivation applies to; tells who is skipped and why. */
+  function deactivatable(members: MemberRow[], actor: Actor): MemberRow[] {
+    const split = splitForBulk('deactivate', members.map(asTarget), actor)
+    if (split.skip.length) {
+      notify.info(
+        `${count(split.skip.length)} left out`,
+        skippedText(split.skip as { member: MemberRow; reason: string }[]).trim(),
+      )
+    }
+    return split.act as MemberRow[]
+  }
+
+  return { perform, changeRoles, resendAll, deactivatable }
 }

@@ -1,0 +1,120 @@
+import type { MemberRow } from '@/api/members'
+import type { MemberStatus, WorkspaceRole } from '@/lib/roles'
+import { toAppError, unwrap, unwrapWithCount } from '@/lib/errors'
+import { supabase } from '@/lib/supabase'
+
+/** Pending invitations, newest first, with who invited and when they expire (members.view). */
+export async function listPendingInvitations(
+  workspaceId: string,
+  limit = 200,
+): Promise<{ rows: MemberRow[]; total: number }> {
+  return unwrapWithCount(
+    supabase
+      .from('member_directory')
+      .select('*', { count: 'exact' })
+      .eq('workspace_id', workspaceId)
+      .eq('status', 'pending')
+      .order('invited_at', { ascending: false, nullsFirst: false })
+      .limit(limit),
+  )
+}
+
+export interface Seats {
+  /** Members who are not pending and not inactive. */
+  members: number
+  /** Seats counted against the plan (every membership that is not inactive). */
+  inUse: number
+  /** The plan's limit, or null when unlimited. */
+  limit: number | null
+}
+
+/** Member count and seat usage for "42 of 50 seats". */
+export async function seatUsage(workspaceId: string): Promise<Seats> {
+  const count = (statuses: MemberStatus[]) =>
+    supabase
+      .from('memberships')
+      .select('id', { count: 'exact', head: true })
+      .eq('workspace_id', workspaceId)
+      .in('status', statuses)
+  const [members, inUse, workspace] = await Promise.all([
+    count(['active', 'suspended']),
+    count(['active', 'suspended', 'pending']),
+    supabase.from('workspaces').select('seat_limit').eq('id', workspaceId).maybeSingle(),
+  ])
+  if (members.error) throw toAppError(members.error)
+  if (inUse.error) throw toAppError(inUse.error)
+  return {
+    members: members.count ?? 0,
+    inUse: inUse.count ?? 0,
+    limit: workspace.data?.seat_limit ?? null,
+  }
+}
+
+/** One member of the workspace by membership id (for links such as /users?member=<id>). */
+export async function memberById(
+  workspaceId: string,
+  membershipId: string,
+): Promise<MemberRow | null> {
+  if (!/^[0-9a-f-]{36}$/i.test(membershipId)) return null
+  const rows = await unwrap(
+    supabase
+      .from('member_directory')
+      .select('*')
+      .eq('workspace_id', workspaceId)
+      .eq('id', membershipId),
+  )
+  return rows[0] ?? null
+}
+
+export interface Holdings {
+  assets: { id: string; name: string; asset_tag: string | null }[]
+  seats: { id: string; product: string; assigned_at: string | null }[]
+}
+
+/** The assets and licence seats a member holds (each part needs its own view permission). */
+export async function holdingsOf(workspaceId: string, userId: string): Promise<Holdings> {
+  const [assets, seats] = await Promise.all([
+    supabase
+      .from('assets')
+      .select('id, name, asset_tag')
+      .eq('workspace_id', workspaceId)
+      .eq('assigned_to', userId)
+      .order('name'),
+    supabase
+      .from('license_seats')
+      .select('id, assigned_at, licenses(product)')
+      .eq('workspace_id', workspaceId)
+      .eq('user_id', userId),
+  ])
+  if (assets.error) throw toAppError(assets.error)
+  if (seats.error) throw toAppError(seats.error)
+  return {
+    assets: assets.data ?? [],
+    seats: (seats.data ?? []).map((s) => ({
+      id: s.id,
+      product: s.licenses?.product ?? 'Licence',
+      assigned_at: s.assigned_at,
+    })),
+  }
+}
+
+/** How many members (not inactive) hold each role, for the Roles page. */
+export async function roleCounts(workspaceId: string): Promise<Record<WorkspaceRole, number>> {
+  const roles: WorkspaceRole[] = ['owner', 'admin', 'member', 'viewer']
+  const counts = await Promise.all(
+    roles.map((role) =>
+      supabase
+        .from('memberships')
+        .select('id', { count: 'exact', head: true })
+        .eq('workspace_id', workspaceId)
+        .eq('role', role)
+        .neq('status', 'inactive'),
+    ),
+  )
+  const out = { owner: 0, admin: 0, member: 0, viewer: 0 }
+  counts.forEach((c, i) => {
+    if (c.error) throw toAppError(c.error)
+    out[roles[i]!] = c.count ?? 0
+  })
+  return out
+}

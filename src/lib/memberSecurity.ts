@@ -1,0 +1,41 @@
+import { daysSince } from './format'
+
+export type SignInFilter = 'never' | '30' | '90' | null
+export type TwoFactorFilter = 'enrolled' | 'not_enrolled' | null
+
+export const SIGN_IN_OPTIONS = [
+  { value: '30', label: 'Not signed in for 30 days' },
+  { value: '90', label: 'Not signed in for 90 days' },
+  { value: 'never', label: 'Never signed in' },
+] as const
+
+export const TWO_FACTOR_OPTIONS = [
+  { value: 'not_enrolled', label: 'Two-factor not set up' },
+  { value: 'enrolled', label: 'Two-factor set up' },
+] as const
+
+interface Row {
+  user_id: string | null
+  last_active_at: string | null
+  effective_status: string | null
+}
+
+/** Members matching the security filters (last sign-in age, two-factor enrolment). */
+export function matchesSecurity(
+  row: Row,
+  signIn: SignInFilter,
+  twoFactor: TwoFactorFilter,
+  enrolled: ReadonlyMap<string, boolean> | null,
+  now = Date.now(),
+): boolean {
+  if (signIn === 'never' && row.last_active_at) return false
+  if (signIn === '30' || signIn === '90') {
+    if (row.effective_status === 'pending') return false
+    if (daysSince(row.last_active_at, now) < Number(signIn)) return false
+  }
+  if (twoFactor && enrolled) {
+    const has = !!(row.user_id && enrolled.get(row.user_id))
+    if (twoFactor === 'enrolled' ? !has : has) return false
+  }
+  return true
+}
