@@ -11,7 +11,10 @@ import { root } from './stack/config.mjs'
 const runs = Number(process.env.RUNS ?? 3)
 const stack = (cmd, env) => {
   const t0 = performance.now()
-  const r = spawnSync(process.execPath, [join(root, 'scripts', 'stack.mjs'), cmd], { env: { ...process.env, ...env }, encoding: 'utf8' })
+  const r = spawnSync(process.execPath, [join(root, 'scripts', 'stack.mjs'), cmd], {
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+  })
   if (r.status !== 0) throw new Error(`stack ${cmd} failed:\n${r.stdout}\n${r.stderr}`)
   return (performance.now() - t0) / 1000
 }
@@ -31,5 +34,7 @@ for (let i = 0; i < runs; i++) {
   rmSync(dir, { recursive: true, force: true })
 }
 const result = { runs, coldStartSeconds: median(cold), warmStartSeconds: median(warm), cold, warm }
-console.log(`stack start, median of ${runs}:  cold ${result.coldStartSeconds.toFixed(2)} s   warm ${result.warmStartSeconds.toFixed(2)} s`)
+console.log(
+  `stack start, median of ${runs}:  cold ${result.coldStartSeconds.toFixed(2)} s   warm ${result.warmStartSeconds.toFixed(2)} s`,
+)
 console.log(JSON.stringify(result))

@@ -15,11 +15,22 @@ Demo accounts (password Fluxera-demo-2026!), workspace "Acme Corp":
   member@fluxera.test  Member       viewer@fluxera.test  Viewer
 `)
 
-const vite = spawn(process.execPath, [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), '--host', '127.0.0.1', '--port', String(ports.app), '--strictPort'], {
-  cwd: root,
-  env: { ...process.env, VITE_SUPABASE_URL: apiUrl },
-  stdio: ['inherit', 'pipe', 'inherit'],
-})
+const vite = spawn(
+  process.execPath,
+  [
+    join(root, 'node_modules', 'vite', 'bin', 'vite.js'),
+    '--host',
+    '127.0.0.1',
+    '--port',
+    String(ports.app),
+    '--strictPort',
+  ],
+  {
+    cwd: root,
+    env: { ...process.env, VITE_SUPABASE_URL: apiUrl },
+    stdio: ['inherit', 'pipe', 'inherit'],
+  },
+)
 let announced = false
 vite.stdout.on('data', (chunk) => {
   process.stdout.write(chunk)

@@ -12,7 +12,17 @@
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
-import { anonKey, apiUrl, dbUrl, mailUrl, paths, ports, root, serviceRoleKey, stateDir } from './stack/config.mjs'
+import {
+  anonKey,
+  apiUrl,
+  dbUrl,
+  mailUrl,
+  paths,
+  ports,
+  root,
+  serviceRoleKey,
+  stateDir,
+} from './stack/config.mjs'
 import { StackError, realAuthBin, realAuthMigrate, services } from './stack/services.mjs'
 import { psql } from './stack/pg.mjs'
 
@@ -26,18 +36,36 @@ const supabaseCli = join(root, 'node_modules', '.bin', 'supabase')
  * databases only). The CLI records both in supabase_migrations and runs each file in a transaction.
  */
 export function migrate({ quiet = false, seed = false } = {}) {
-  if (!existsSync(supabaseCli)) throw new StackError('migrations', `the Supabase CLI is not installed (${supabaseCli}); run npm install`)
-  const args = ['db', 'push', '--yes', '--db-url', `${dbUrl}?sslmode=disable`, ...(seed ? ['--include-seed'] : [])]
+  if (!existsSync(supabaseCli))
+    throw new StackError(
+      'migrations',
+      `the Supabase CLI is not installed (${supabaseCli}); run npm install`,
+    )
+  const args = [
+    'db',
+    'push',
+    '--yes',
+    '--db-url',
+    `${dbUrl}?sslmode=disable`,
+    ...(seed ? ['--include-seed'] : []),
+  ]
   const r = spawnSync(supabaseCli, args, {
     cwd: root,
     encoding: 'utf8',
     env: { ...process.env, SUPABASE_TELEMETRY_DISABLED: '1', DO_NOT_TRACK: '1' },
   })
   const out = `${r.stdout ?? ''}${r.stderr ?? ''}`
-  if (r.error) throw new StackError('migrations', `could not run the Supabase CLI: ${r.error.message}`)
+  if (r.error)
+    throw new StackError('migrations', `could not run the Supabase CLI: ${r.error.message}`)
   if (r.status !== 0) {
-    const why = out.trim().split('\n').filter((l) => !/^(Connecting|Applying|Do you want|Initialising| \u2022|\s*\[Y\/n\])/.test(l))
-    throw new StackError('migrations', `supabase db push failed:\n    ${why.slice(-6).join('\n    ')}`)
+    const why = out
+      .trim()
+      .split('\n')
+      .filter((l) => !/^(Connecting|Applying|Do you want|Initialising| \u2022|\s*\[Y\/n\])/.test(l))
+    throw new StackError(
+      'migrations',
+      `supabase db push failed:\n    ${why.slice(-6).join('\n    ')}`,
+    )
   }
   const applied = [...out.matchAll(/Applying migration (\S+)\.sql/g)].map((m) => m[1])
   if (!quiet) for (const name of applied) console.log(`  applied ${name}`)
@@ -51,12 +79,18 @@ export function migrate({ quiet = false, seed = false } = {}) {
  * migrations when SUPABASE_AUTH_BIN is set, else the local stand-in's scripts/stack/auth/schema.sql.
  */
 async function authSchema() {
-  const has = (table) => psql(['-At', '-c', `select to_regclass('auth.${table}') is not null`]).trim() === 't'
+  const has = (table) =>
+    psql(['-At', '-c', `select to_regclass('auth.${table}') is not null`]).trim() === 't'
   if (realAuthBin) {
     // Auth records its migrations in auth.schema_migrations (the stand-in leaves that table empty).
-    const done = has('schema_migrations') && psql(['-At', '-c', 'select count(*) from auth.schema_migrations']).trim() !== '0'
+    const done =
+      has('schema_migrations') &&
+      psql(['-At', '-c', 'select count(*) from auth.schema_migrations']).trim() !== '0'
     if (has('users') && !done) {
-      throw new StackError('auth', 'this database was made for the local Auth stand-in; run `npm run db:reset` with SUPABASE_AUTH_BIN set')
+      throw new StackError(
+        'auth',
+        'this database was made for the local Auth stand-in; run `npm run db:reset` with SUPABASE_AUTH_BIN set',
+      )
     }
     if (done) return
     await realAuthMigrate()
@@ -65,10 +99,15 @@ async function authSchema() {
   }
   if (has('users') && has('one_time_tokens')) return
   if (has('users')) {
-    throw new StackError('auth', 'this database has the old bootstrap auth tables; run `npm run db:reset` to rebuild it with the local Auth schema')
+    throw new StackError(
+      'auth',
+      'this database has the old bootstrap auth tables; run `npm run db:reset` to rebuild it with the local Auth schema',
+    )
   }
   try {
-    psql(['--single-transaction', '-f', join(root, 'scripts', 'stack', 'auth', 'schema.sql')], { user: 'supabase_auth_admin' })
+    psql(['--single-transaction', '-f', join(root, 'scripts', 'stack', 'auth', 'schema.sql')], {
+      user: 'supabase_auth_admin',
+    })
   } catch (err) {
     throw new StackError('auth', `scripts/stack/auth/schema.sql failed: ${err.message}`)
   }
@@ -138,7 +177,9 @@ async function status() {
   for (const svc of services) {
     const up = await svc.running()
     all &&= up
-    console.log(`  ${up ? '●' : '○'} ${svc.name.padEnd(10)} ${up ? 'running' : 'stopped'}  ${svc.where}`)
+    console.log(
+      `  ${up ? '●' : '○'} ${svc.name.padEnd(10)} ${up ? 'running' : 'stopped'}  ${svc.where}`,
+    )
   }
   if (all) printStatus()
   return all
@@ -154,18 +195,34 @@ async function reset() {
 
 function testDb() {
   const tests = join(root, 'supabase', 'tests', 'database')
-  const files = existsSync(tests) ? readdirSync(tests).filter((f) => f.endsWith('.test.sql')).sort() : []
+  const files = existsSync(tests)
+    ? readdirSync(tests)
+        .filter((f) => f.endsWith('.test.sql'))
+        .sort()
+    : []
   if (files.length === 0) {
     console.error('no pgTAP files in supabase/tests/database')
     return false
   }
   const r = spawnSync(
     'pg_prove',
-    ['-h', '127.0.0.1', '-p', String(ports.db), '-U', 'postgres', '-d', 'postgres', ...files.map((f) => join(tests, f))],
+    [
+      '-h',
+      '127.0.0.1',
+      '-p',
+      String(ports.db),
+      '-U',
+      'postgres',
+      '-d',
+      'postgres',
+      ...files.map((f) => join(tests, f)),
+    ],
     { stdio: 'inherit', env: { ...process.env, PGPASSWORD: 'postgres' } },
   )
   if (r.error) {
-    console.error(`✖ pg_prove: ${r.error.message} (install Debian's libtap-parser-sourcehandler-pgtap-perl)`)
+    console.error(
+      `✖ pg_prove: ${r.error.message} (install Debian's libtap-parser-sourcehandler-pgtap-perl)`,
+    )
     return false
   }
   return r.status === 0

@@ -19,18 +19,32 @@ function run(name, cmd, args, count) {
   if (only.length && !only.includes(name)) return
   console.log(`\n━━ ${name} ━━ ${[cmd, ...args].join(' ')}`)
   const t0 = performance.now()
-  const r = spawnSync(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 256 << 20 })
+  const r = spawnSync(cmd, args, {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    encoding: 'utf8',
+    maxBuffer: 256 << 20,
+  })
   process.stdout.write(r.stdout ?? '')
   const secs = (performance.now() - t0) / 1000
   const counted = count ? count(r.stdout ?? '') : null
   const ok = r.status === 0
-  results.push({ name, ok, secs, passed: counted?.passed ?? (ok ? 1 : 0), failed: counted?.failed ?? (ok ? 0 : 1) })
+  results.push({
+    name,
+    ok,
+    secs,
+    passed: counted?.passed ?? (ok ? 1 : 0),
+    failed: counted?.failed ?? (ok ? 0 : 1),
+  })
 }
 
 const vitestCount = (project) => () => {
   try {
     const j = JSON.parse(readFileSync(join(reports, `${project}.json`), 'utf8'))
-    return { passed: j.numPassedTests, failed: j.numFailedTests + (j.numRuntimeErrorTestSuites ?? 0) }
+    return {
+      passed: j.numPassedTests,
+      failed: j.numFailedTests + (j.numRuntimeErrorTestSuites ?? 0),
+    }
   } catch {
     return null
   }
@@ -39,12 +53,23 @@ const vitest = (project) =>
   run(
     project,
     process.execPath,
-    ['node_modules/vitest/vitest.mjs', 'run', '--project', project, '--reporter=default', '--reporter=json', `--outputFile.json=${join(reports, `${project}.json`)}`],
+    [
+      'node_modules/vitest/vitest.mjs',
+      'run',
+      '--project',
+      project,
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${join(reports, `${project}.json`)}`,
+    ],
     vitestCount(project),
   )
 const proveCount = (out) => {
   const m = out.match(/Tests=(\d+)/)
-  const failed = (out.match(/Failed (\d+)\/\d+ subtests/g) ?? []).reduce((n, s) => n + Number(s.match(/\d+/)[0]), 0)
+  const failed = (out.match(/Failed (\d+)\/\d+ subtests/g) ?? []).reduce(
+    (n, s) => n + Number(s.match(/\d+/)[0]),
+    0,
+  )
   return m ? { passed: Number(m[1]) - failed, failed } : null
 }
 
@@ -58,7 +83,20 @@ try {
   run('lint', 'npm', ['run', '--silent', 'lint'])
   vitest('unit')
   run('database', node, ['scripts/stack.mjs', 'test-db'], proveCount)
-  run('db-lint', 'npx', ['--no-install', 'supabase', 'db', 'lint', '--db-url', dbUrl, '-s', 'public,private,reporting', '--level', 'warning', '--fail-on', 'error'])
+  run('db-lint', 'npx', [
+    '--no-install',
+    'supabase',
+    'db',
+    'lint',
+    '--db-url',
+    dbUrl,
+    '-s',
+    'public,private,reporting',
+    '--level',
+    'warning',
+    '--fail-on',
+    'error',
+  ])
   vitest('auth')
   vitest('integration')
   vitest('e2e')
@@ -68,7 +106,9 @@ try {
 
 console.log('\n━━ summary ━━')
 for (const r of results) {
-  console.log(`  ${r.ok ? '✔' : '✖'} ${r.name.padEnd(12)} ${String(r.passed).padStart(4)} passed ${String(r.failed).padStart(3)} failed  ${r.secs.toFixed(1)}s`)
+  console.log(
+    `  ${r.ok ? '✔' : '✖'} ${r.name.padEnd(12)} ${String(r.passed).padStart(4)} passed ${String(r.failed).padStart(3)} failed  ${r.secs.toFixed(1)}s`,
+  )
 }
 const passed = results.reduce((n, r) => n + r.passed, 0)
 const failed = results.reduce((n, r) => n + r.failed, 0)

@@ -10,17 +10,24 @@ import { anonKey, apiUrl, root } from '../stack/config.mjs'
 const N = Number(process.env.N ?? 50)
 const stack = (cmd) => {
   const t0 = performance.now()
-  const r = spawnSync(process.execPath, [join(root, 'scripts', 'stack.mjs'), cmd], { encoding: 'utf8' })
+  const r = spawnSync(process.execPath, [join(root, 'scripts', 'stack.mjs'), cmd], {
+    encoding: 'utf8',
+  })
   if (r.status !== 0) throw new Error(`stack ${cmd} failed:\n${r.stdout}\n${r.stderr}`)
   return (performance.now() - t0) / 1000
 }
-const pct = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))]
+const pct = (xs, p) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))]
 
 async function token(grant, body) {
   const t0 = performance.now()
   const res = await fetch(`${apiUrl}/auth/v1/token?grant_type=${grant}`, {
     method: 'POST',
-    headers: { apikey: anonKey, 'content-type': 'application/json', 'x-supabase-api-version': '2024-01-01' },
+    headers: {
+      apikey: anonKey,
+      'content-type': 'application/json',
+      'x-supabase-api-version': '2024-01-01',
+    },
     body: JSON.stringify(body),
   })
   const json = await res.json()
@@ -47,7 +54,9 @@ for (let i = 0; i < N; i++) {
 }
 
 const result = {
-  auth: process.env.SUPABASE_AUTH_BIN ? `Supabase Auth (${process.env.SUPABASE_AUTH_BIN})` : 'local stand-in',
+  auth: process.env.SUPABASE_AUTH_BIN
+    ? `Supabase Auth (${process.env.SUPABASE_AUTH_BIN})`
+    : 'local stand-in',
   n: N,
   passwordSignInP50Ms: Number(pct(signIn, 50).toFixed(1)),
   passwordSignInP95Ms: Number(pct(signIn, 95).toFixed(1)),

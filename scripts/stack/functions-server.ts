@@ -35,7 +35,8 @@ async function load(name: string): Promise<Handler | undefined> {
 realServe({ hostname: '127.0.0.1', port }, async (req) => {
   const url = new URL(req.url)
   const [name] = url.pathname.split('/').filter(Boolean)
-  if (!name || name.startsWith('_')) return Response.json({ msg: 'function not found' }, { status: 404 })
+  if (!name || name.startsWith('_'))
+    return Response.json({ msg: 'function not found' }, { status: 404 })
   try {
     const handler = await load(name)
     if (!handler) return Response.json({ msg: `function ${name} not found` }, { status: 404 })

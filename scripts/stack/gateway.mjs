@@ -48,7 +48,8 @@ function route(url) {
 
 /** Serves supabase/templates/<name>.html (what GOTRUE_MAILER_TEMPLATES_* point a real Auth at). */
 async function template(name, res) {
-  if (!/^[\w.-]+\.html$/.test(name)) return reply(res, 404, { message: 'no route matched with those values' })
+  if (!/^[\w.-]+\.html$/.test(name))
+    return reply(res, 404, { message: 'no route matched with those values' })
   try {
     const body = await readFile(join(root, 'supabase', 'templates', name))
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
@@ -70,14 +71,23 @@ const server = http.createServer((req, res) => {
   if (!target) return reply(res, 404, { message: 'no route matched with those values' })
 
   const apikey = req.headers.apikey
-  const open = target.port === ports.auth && openAuthPaths.some((p) => target.path === p || target.path.startsWith(p + '?') || target.path.startsWith(p + '/'))
-  if (target.keyRequired && !open && !apikey) return reply(res, 401, { message: 'No API key found in request' })
-  if (apikey && !open && !knownKeys.has(String(apikey))) return reply(res, 401, { message: 'Invalid API key' })
+  const open =
+    target.port === ports.auth &&
+    openAuthPaths.some(
+      (p) =>
+        target.path === p || target.path.startsWith(p + '?') || target.path.startsWith(p + '/'),
+    )
+  if (target.keyRequired && !open && !apikey)
+    return reply(res, 401, { message: 'No API key found in request' })
+  if (apikey && !open && !knownKeys.has(String(apikey)))
+    return reply(res, 401, { message: 'Invalid API key' })
 
   const headers = { ...req.headers, host: `127.0.0.1:${target.port}` }
   if (!headers.authorization && apikey && target.copyKey) headers.authorization = `Bearer ${apikey}`
   const client = req.socket.remoteAddress ?? '127.0.0.1'
-  headers['x-forwarded-for'] = headers['x-forwarded-for'] ? `${headers['x-forwarded-for']}, ${client}` : client
+  headers['x-forwarded-for'] = headers['x-forwarded-for']
+    ? `${headers['x-forwarded-for']}, ${client}`
+    : client
 
   const upstream = http.request(
     { host: '127.0.0.1', port: target.port, method: req.method, path: target.path, headers },
@@ -86,10 +96,14 @@ const server = http.createServer((req, res) => {
       up.pipe(res)
     },
   )
-  upstream.on('error', (err) => reply(res, 502, { message: `upstream unavailable: ${err.message}` }))
+  upstream.on('error', (err) =>
+    reply(res, 502, { message: `upstream unavailable: ${err.message}` }),
+  )
   req.pipe(upstream)
 })
 
 server.keepAliveTimeout = 65_000
-server.listen(ports.api, '127.0.0.1', () => console.log(`gateway listening on 127.0.0.1:${ports.api}`))
+server.listen(ports.api, '127.0.0.1', () =>
+  console.log(`gateway listening on 127.0.0.1:${ports.api}`),
+)
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => server.close(() => process.exit(0)))

@@ -14,8 +14,27 @@ export function pgTool(tool, args, opts = {}) {
 export function psql(args, { user = 'postgres', password = 'postgres', input } = {}) {
   const r = spawnSync(
     join(pgBin, 'psql'),
-    ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-h', '127.0.0.1', '-p', String(ports.db), '-U', user, '-d', 'postgres', ...args],
-    { encoding: 'utf8', input, env: { ...process.env, PGPASSWORD: password, PGOPTIONS: '--client-min-messages=warning' }, maxBuffer: 64 << 20 },
+    [
+      '-X',
+      '-q',
+      '-v',
+      'ON_ERROR_STOP=1',
+      '-h',
+      '127.0.0.1',
+      '-p',
+      String(ports.db),
+      '-U',
+      user,
+      '-d',
+      'postgres',
+      ...args,
+    ],
+    {
+      encoding: 'utf8',
+      input,
+      env: { ...process.env, PGPASSWORD: password, PGOPTIONS: '--client-min-messages=warning' },
+      maxBuffer: 64 << 20,
+    },
   )
   if (r.error) throw r.error
   if (r.status !== 0) throw new Error((r.stderr || r.stdout).trim())

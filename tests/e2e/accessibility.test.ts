@@ -7,8 +7,21 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { launch, openAs, screenshot } from './browser'
 
 const owner = { id: '00000000-0000-4000-a000-000000000001', email: 'owner@fluxera.test' }
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
-const pages = ['users', 'activity', 'roles', 'access-review', 'assets', 'licenses', 'reports', 'settings', 'billing']
+const axeSource = readFileSync(
+  createRequire(import.meta.url).resolve('axe-core/axe.min.js'),
+  'utf8',
+)
+const pages = [
+  'users',
+  'activity',
+  'roles',
+  'access-review',
+  'assets',
+  'licenses',
+  'reports',
+  'settings',
+  'billing',
+]
 const summary: Record<string, string> = {}
 
 interface AxeViolation {
@@ -21,9 +34,18 @@ interface AxeViolation {
 async function scan(page: Page) {
   await page.addScriptTag({ content: axeSource })
   return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: AxeViolation[] }> } }).axe
+    const axe = (
+      window as unknown as {
+        axe: { run: (ctx: Document, opts: object) => Promise<{ violations: AxeViolation[] }> }
+      }
+    ).axe
     const result = await axe.run(document, { resultTypes: ['violations'] })
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) }))
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.map((n) => ({ target: n.target })),
+    }))
   })
 }
 
@@ -44,10 +66,16 @@ describe('accessibility of every page (axe-core)', () => {
       await page.waitForSelector('main h1', { timeout: 20_000 })
       await page.waitForLoadState('networkidle')
       for (const theme of ['light', 'dark'] as const) {
-        if (theme === 'dark') await page.evaluate(() => document.documentElement.classList.add('app-dark'))
+        if (theme === 'dark')
+          await page.evaluate(() => document.documentElement.classList.add('app-dark'))
         const violations = await scan(page)
-        const byImpact = violations.reduce<Record<string, number>>((acc, v) => ({ ...acc, [v.impact ?? 'none']: (acc[v.impact ?? 'none'] ?? 0) + 1 }), {})
-        summary[`${name}/${theme}`] = Object.keys(byImpact).length ? JSON.stringify(byImpact) : 'none'
+        const byImpact = violations.reduce<Record<string, number>>(
+          (acc, v) => ({ ...acc, [v.impact ?? 'none']: (acc[v.impact ?? 'none'] ?? 0) + 1 }),
+          {},
+        )
+        summary[`${name}/${theme}`] = Object.keys(byImpact).length
+          ? JSON.stringify(byImpact)
+          : 'none'
         const severe = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
         expect(severe, `${name} (${theme}): ${JSON.stringify(severe, null, 1)}`).toEqual([])
         await screenshot(page, `page-${name}-${theme}`)

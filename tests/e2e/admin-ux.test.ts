@@ -176,7 +176,7 @@ describe('the admin experience (issue 13)', () => {
   it('item 9: the activity log reads as sentences whose names open the member', async () => {
     const team = await newTeam('log')
     const mia = await newMember(team, 'member')
-    const admin = await clientAs(team.admin.id, { email: team.admin.email })
+    const admin = await clientAs(team.admin.id)
     const { error } = await admin.rpc('change_member_role', {
       p_membership_id: mia.membershipId,
       p_role: 'viewer',

@@ -49,7 +49,12 @@ const signedIn = new Map<string, StorageState>()
  * sent to the sign-in form, where the user signs in with their password and is taken on to
  * `path`; that browser storage is kept and reused by later calls.
  */
-export async function openAs(browser: Browser, appUrl: string, user: DemoUser, path = '/'): Promise<Page> {
+export async function openAs(
+  browser: Browser,
+  appUrl: string,
+  user: DemoUser,
+  path = '/',
+): Promise<Page> {
   const key = user.email.toLowerCase()
   const state = signedIn.get(key)
   const context = await browser.newContext({ viewport, ...(state ? { storageState: state } : {}) })
@@ -63,13 +68,17 @@ export async function openAs(browser: Browser, appUrl: string, user: DemoUser, p
   // the app then goes on to `path`.
   const outcome = await page
     .waitForFunction(
-      (key) => (window.localStorage.getItem(key) ? 'session' : document.querySelector('[data-test="error"]')?.textContent?.trim() || null),
+      (key) =>
+        window.localStorage.getItem(key)
+          ? 'session'
+          : document.querySelector('[data-test="error"]')?.textContent?.trim() || null,
       storageKey,
       { timeout: 45_000 },
     )
     .then((h) => h.jsonValue())
     .catch(() => 'no answer from the sign-in form within 45 s')
-  if (outcome !== 'session') throw new Error(`sign-in as ${user.email} through the form failed: ${outcome}`)
+  if (outcome !== 'session')
+    throw new Error(`sign-in as ${user.email} through the form failed: ${outcome}`)
   await page.waitForURL((url) => !url.pathname.startsWith('/sign-in'), { timeout: 45_000 })
   signedIn.set(key, await context.storageState())
   return page

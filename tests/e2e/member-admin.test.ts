@@ -10,7 +10,8 @@ import { launch, openAs, screenshot } from './browser'
 
 let browser: Browser
 
-const one = async <T extends Record<string, unknown>>(text: string, values: unknown[]) => (await sql<T>(text, values))[0]!
+const one = async <T extends Record<string, unknown>>(text: string, values: unknown[]) =>
+  (await sql<T>(text, values))[0]!
 
 /** A new workspace with an Owner and an Admin (who is the person acting in the browser). */
 async function newTeam(tag: string) {
@@ -24,14 +25,18 @@ async function newTeam(tag: string) {
      select workspace_id as id from m`,
     [`E2E ${tag} ${randomUUID().slice(0, 6)}`, owner],
   )
-  await sql(`insert into public.memberships (workspace_id, user_id, role, status, joined_at) values ($1, $2, 'admin', 'active', now())`, [
-    ws.id,
-    admin.id,
-  ])
+  await sql(
+    `insert into public.memberships (workspace_id, user_id, role, status, joined_at) values ($1, $2, 'admin', 'active', now())`,
+    [ws.id, admin.id],
+  )
   return { workspaceId: ws.id, admin }
 }
 
-async function newMember(team: { workspaceId: string; admin: { id: string } }, role: 'member' | 'viewer', tag: string) {
+async function newMember(
+  team: { workspaceId: string; admin: { id: string } },
+  role: 'member' | 'viewer',
+  tag: string,
+) {
   const email = `e2e-${tag}-${randomUUID().slice(0, 8)}@example.test`
   const name = `E2E ${tag} ${randomUUID().slice(0, 4)}`
   const id = await createUser(email, name)
@@ -48,7 +53,9 @@ async function search(page: Page, text: string, expected: number) {
   await page.getByPlaceholder('Search name or email').fill(text)
   const rows = page.locator('tbody tr')
   await expect
-    .poll(async () => [await rows.count(), await rows.filter({ hasText: text }).count()], { timeout: 15_000 })
+    .poll(async () => [await rows.count(), await rows.filter({ hasText: text }).count()], {
+      timeout: 15_000,
+    })
     .toEqual([expected, expected])
   await page.waitForLoadState('networkidle')
 }
@@ -78,19 +85,30 @@ describe('Users: offboarding step', () => {
     await page.getByRole('button', { name: `Actions for ${person.name}` }).click()
     await page.locator('[data-test="menu-deactivate"]').click()
     const dialog = page.getByRole('alertdialog')
-    await expect.poll(() => dialog.locator('[data-test="holdings"]').innerText(), { timeout: 10_000 }).toContain(
-      `E2E offboarding laptop (${tag})`,
-    )
+    await expect
+      .poll(() => dialog.locator('[data-test="holdings"]').innerText(), { timeout: 10_000 })
+      .toContain(`E2E offboarding laptop (${tag})`)
     await dialog.getByText('Check everything in').click()
     await screenshot(page, 'offboarding-check-in')
     await dialog.getByRole('button', { name: 'Deactivate' }).click()
 
     await expect
-      .poll(async () => (await one<{ status: string }>(`select status from public.memberships where id = $1`, [person.membershipId])).status, {
-        timeout: 10_000,
-      })
+      .poll(
+        async () =>
+          (
+            await one<{ status: string }>(`select status from public.memberships where id = $1`, [
+              person.membershipId,
+            ])
+          ).status,
+        {
+          timeout: 10_000,
+        },
+      )
       .toBe('inactive')
-    const after = await one<{ status: string; assigned_to: string | null }>(`select status, assigned_to from public.assets where id = $1`, [asset.id])
+    const after = await one<{ status: string; assigned_to: string | null }>(
+      `select status, assigned_to from public.assets where id = $1`,
+      [asset.id],
+    )
     expect(after).toEqual({ status: 'in_stock', assigned_to: null })
     // The check-in happened first and was the Admin's doing.
     const log = await sql<{ action: string; actor_id: string }>(
@@ -118,7 +136,11 @@ describe('Users: bulk actions', () => {
     const page = await openAs(browser, inject('appUrl'), admin, '/users')
     await search(page, tag, 2)
     for (const person of [a, b]) {
-      await page.locator('tbody tr').filter({ hasText: person.email }).locator('input[type="checkbox"]').check()
+      await page
+        .locator('tbody tr')
+        .filter({ hasText: person.email })
+        .locator('input[type="checkbox"]')
+        .check()
     }
     const bar = page.locator('[data-test="bulk-actions"]')
     await expect.poll(() => bar.innerText()).toContain('2 selected')
@@ -132,9 +154,12 @@ describe('Users: bulk actions', () => {
     await expect
       .poll(
         async () =>
-          (await sql<{ role: string }>(`select role from public.memberships where id = any($1::uuid[]) order by id`, [[a.membershipId, b.membershipId]])).map(
-            (r) => r.role,
-          ),
+          (
+            await sql<{ role: string }>(
+              `select role from public.memberships where id = any($1::uuid[]) order by id`,
+              [[a.membershipId, b.membershipId]],
+            )
+          ).map((r) => r.role),
         { timeout: 10_000 },
       )
       .toEqual(['member', 'member'])

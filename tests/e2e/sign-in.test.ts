@@ -21,7 +21,9 @@ afterAll(async () => {
 })
 
 /** The session supabase-js stored in the page's localStorage, if any. */
-async function storedSession(page: Page): Promise<{ access_token: string; user: { id: string } } | null> {
+async function storedSession(
+  page: Page,
+): Promise<{ access_token: string; user: { id: string } } | null> {
   const raw = await page.evaluate((key) => window.localStorage.getItem(key), storageKey)
   return raw ? (JSON.parse(raw) as { access_token: string; user: { id: string } }) : null
 }
@@ -43,14 +45,20 @@ describe('sign-in page', () => {
 
     await submitSignIn(page, admin.email, DEMO_PASSWORD)
     await page.waitForURL(/\/users/, { timeout: 30_000 })
-    await expect.poll(() => page.getByRole('heading', { level: 1 }).first().innerText(), { timeout: 15_000 }).toMatch(/Users/)
-    await expect.poll(() => page.getByText('Adam Admin').count(), { timeout: 15_000 }).toBeGreaterThan(0)
+    await expect
+      .poll(() => page.getByRole('heading', { level: 1 }).first().innerText(), { timeout: 15_000 })
+      .toMatch(/Users/)
+    await expect
+      .poll(() => page.getByText('Adam Admin').count(), { timeout: 15_000 })
+      .toBeGreaterThan(0)
     const session = await storedSession(page)
     expect(session?.user.id).toBe(admin.id)
     // A real sign-in: a token Auth issued for a session it recorded, not one made up by the test.
     const claims = decodeJwt(session!.access_token)
     expect(claims).toMatchObject({ sub: admin.id, role: 'authenticated', aal: 'aal1' })
-    expect(await sql(`select user_id from auth.sessions where id = $1`, [claims.session_id])).toEqual([{ user_id: admin.id }])
+    expect(
+      await sql(`select user_id from auth.sessions where id = $1`, [claims.session_id]),
+    ).toEqual([{ user_id: admin.id }])
     await screenshot(page, 'sign-in-signed-in')
     await context.close()
   })

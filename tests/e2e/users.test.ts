@@ -20,7 +20,9 @@ describe('Users section in Chromium', () => {
     await page.waitForURL(/\/users/)
     // Narrow to the demo team: other browser tests add people to Acme Corp, newest first.
     await page.getByPlaceholder('Search name or email').fill('@fluxera.test')
-    await expect.poll(() => page.getByText('member@fluxera.test').count(), { timeout: 15_000 }).toBeGreaterThan(0)
+    await expect
+      .poll(() => page.getByText('member@fluxera.test').count(), { timeout: 15_000 })
+      .toBeGreaterThan(0)
     expect(await page.getByRole('button', { name: /invite user/i }).count()).toBe(1)
     await screenshot(page, 'users-admin')
     await page.context().close()
@@ -29,7 +31,9 @@ describe('Users section in Chromium', () => {
   it('a Viewer sees the directory but no Invite control', async () => {
     const page = await openAs(browser, inject('appUrl'), viewer, '/users')
     await page.getByPlaceholder('Search name or email').fill('@fluxera.test')
-    await expect.poll(() => page.getByText('owner@fluxera.test').count(), { timeout: 15_000 }).toBeGreaterThan(0)
+    await expect
+      .poll(() => page.getByText('owner@fluxera.test').count(), { timeout: 15_000 })
+      .toBeGreaterThan(0)
     expect(await page.getByRole('button', { name: /invite user/i }).count()).toBe(0)
     await screenshot(page, 'users-viewer')
     await page.context().close()

@@ -32,7 +32,10 @@ export const serviceClient = (): Client => client(serviceRoleKey)
 
 let pool: pg.Pool | undefined
 /** SQL as `postgres`, for fixtures and for reading what changed. Not a path users have. */
-export async function sql<T extends pg.QueryResultRow = Record<string, unknown>>(text: string, values: unknown[] = []) {
+export async function sql<T extends pg.QueryResultRow = Record<string, unknown>>(
+  text: string,
+  values: unknown[] = [],
+) {
   pool ??= new pg.Pool({ connectionString: dbUrl, max: 4 })
   return (await pool.query<T>(text, values)).rows
 }
@@ -58,7 +61,11 @@ export interface CreateUserOptions {
 }
 
 /** Creates a confirmed user through Auth's admin API (the profile row follows by trigger); returns its id. */
-export async function createUser(email: string, fullName = email.split('@')[0] ?? email, opts: CreateUserOptions = {}): Promise<string> {
+export async function createUser(
+  email: string,
+  fullName = email.split('@')[0] ?? email,
+  opts: CreateUserOptions = {},
+): Promise<string> {
   const password = opts.password === undefined ? TEST_PASSWORD : opts.password
   const { data, error } = await serviceClient().auth.admin.createUser({
     email,
@@ -66,13 +73,15 @@ export async function createUser(email: string, fullName = email.split('@')[0] ?
     email_confirm: true,
     user_metadata: { full_name: fullName },
   })
-  if (error || !data.user) throw new Error(`admin createUser ${email}: ${error?.message ?? 'no user'}`)
+  if (error || !data.user)
+    throw new Error(`admin createUser ${email}: ${error?.message ?? 'no user'}`)
   passwords.set(email.toLowerCase(), password)
   emails.set(data.user.id, email.toLowerCase())
   return data.user.id
 }
 
-const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s)
+const isUuid = (s: string) =>
+  /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s)
 
 async function emailOf(user: string): Promise<string> {
   if (!isUuid(user)) return user.toLowerCase()
@@ -99,7 +108,12 @@ export interface SignInOptions {
 
 /** A TOTP code for a factor's base32 secret, as an authenticator app computes it. */
 export const totpCode = (secret: string) =>
-  new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret), algorithm: 'SHA1', digits: 6, period: 30 }).generate()
+  new OTPAuth.TOTP({
+    secret: OTPAuth.Secret.fromBase32(secret),
+    algorithm: 'SHA1',
+    digits: 6,
+    period: 30,
+  }).generate()
 
 /** TOTP secrets of the factors enrolled here, by email. */
 const totpSecrets = new Map<string, { factorId: string; secret: string }>()
@@ -118,7 +132,10 @@ async function signIn(email: string): Promise<Client> {
   // The link Auth would mail, made by the admin API (no mail sent), then followed as the SPA does.
   const link = await serviceClient().auth.admin.generateLink({ type: 'magiclink', email })
   if (link.error) throw new Error(`magic link for ${email}: ${link.error.message}`)
-  const { error } = await c.auth.verifyOtp({ token_hash: link.data.properties.hashed_token, type: 'magiclink' })
+  const { error } = await c.auth.verifyOtp({
+    token_hash: link.data.properties.hashed_token,
+    type: 'magiclink',
+  })
   if (error) throw new Error(`magic-link sign-in as ${email}: ${error.code ?? ''} ${error.message}`)
   return c
 }
@@ -129,13 +146,20 @@ async function stepUp(c: Client, email: string, userId: string): Promise<void> {
   if (!factor) {
     // A verified factor whose secret this file does not know (another file enrolled it): remove it.
     const { data: listed } = await serviceClient().auth.admin.mfa.listFactors({ userId })
-    for (const f of listed?.factors ?? []) await serviceClient().auth.admin.mfa.deleteFactor({ id: f.id, userId })
-    const enrolled = await c.auth.mfa.enroll({ factorType: 'totp', friendlyName: `tests ${randomUUID().slice(0, 6)}` })
+    for (const f of listed?.factors ?? [])
+      await serviceClient().auth.admin.mfa.deleteFactor({ id: f.id, userId })
+    const enrolled = await c.auth.mfa.enroll({
+      factorType: 'totp',
+      friendlyName: `tests ${randomUUID().slice(0, 6)}`,
+    })
     if (enrolled.error) throw new Error(`enrol TOTP for ${email}: ${enrolled.error.message}`)
     factor = { factorId: enrolled.data.id, secret: enrolled.data.totp.secret }
     totpSecrets.set(email, factor)
   }
-  const verified = await c.auth.mfa.challengeAndVerify({ factorId: factor.factorId, code: totpCode(factor.secret) })
+  const verified = await c.auth.mfa.challengeAndVerify({
+    factorId: factor.factorId,
+    code: totpCode(factor.secret),
+  })
   if (verified.error) throw new Error(`TOTP verify for ${email}: ${verified.error.message}`)
 }
 
@@ -175,7 +199,10 @@ export async function signInFresh(user: string): Promise<Client> {
 /** What Auth answers a password sign-in with: null when it succeeds, else its error code (e.g. user_banned). */
 export async function signInRefusal(user: string, password?: string): Promise<string | null> {
   const email = await emailOf(user)
-  const { error } = await client(anonKey).auth.signInWithPassword({ email, password: password ?? passwordFor(email) ?? TEST_PASSWORD })
+  const { error } = await client(anonKey).auth.signInWithPassword({
+    email,
+    password: password ?? passwordFor(email) ?? TEST_PASSWORD,
+  })
   return error ? (error.code ?? error.message) : null
 }
 
@@ -216,11 +243,10 @@ export async function forgedToken(userId: string, opts: ForgedTokenOptions = {})
   const now = Math.floor(Date.now() / 1000)
   const sessionId = opts.sessionId ?? randomUUID()
   if (opts.liveSession) {
-    await sql(`insert into auth.sessions (id, user_id, created_at, updated_at, aal) values ($1, $2, now(), now(), $3)`, [
-      sessionId,
-      userId,
-      opts.aal ?? 'aal1',
-    ])
+    await sql(
+      `insert into auth.sessions (id, user_id, created_at, updated_at, aal) values ($1, $2, now(), now(), $3)`,
+      [sessionId, userId, opts.aal ?? 'aal1'],
+    )
   }
   return new SignJWT({
     sub: userId,

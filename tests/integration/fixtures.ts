@@ -61,9 +61,14 @@ async function setStatus(membershipId: string, status: Status) {
 }
 
 /** Runs `fn` over `items`, `width` at a time (each user made or signed in costs a bcrypt hash). */
-export async function inBatches<T, R>(items: T[], width: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+export async function inBatches<T, R>(
+  items: T[],
+  width: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
   const out: R[] = []
-  for (let i = 0; i < items.length; i += width) out.push(...(await Promise.all(items.slice(i, i + width).map(fn))))
+  for (let i = 0; i < items.length; i += width)
+    out.push(...(await Promise.all(items.slice(i, i + width).map(fn))))
   return out
 }
 
@@ -104,7 +109,9 @@ async function addWorkspaceData(ws: string, ownerId: string, tag: string) {
 export async function buildWorld(label: string, opts: { homes?: boolean } = {}): Promise<World> {
   const wanted: { tag: string; role?: Role; status?: Status }[] = [
     { tag: 'owner-a' },
-    ...roles.filter((r) => r !== 'owner').flatMap((role) => statuses.map((status) => ({ tag: `${role}-${status}`, role, status }))),
+    ...roles
+      .filter((r) => r !== 'owner')
+      .flatMap((role) => statuses.map((status) => ({ tag: `${role}-${status}`, role, status }))),
     { tag: 'owner-b' },
     { tag: 'stranger' },
   ]
@@ -117,7 +124,13 @@ export async function buildWorld(label: string, opts: { homes?: boolean } = {}):
   const strangerUser = users[users.length - 1]!
 
   const [wsA] = await workspaceWithOwner(`${label} A`, ownerAUser.id)
-  const ownerA: Person = { id: ownerAUser.id, email: ownerAUser.email, role: 'owner', status: 'active', membershipId: wsA!.membership_id }
+  const ownerA: Person = {
+    id: ownerAUser.id,
+    email: ownerAUser.email,
+    role: 'owner',
+    status: 'active',
+    membershipId: wsA!.membership_id,
+  }
   const people: Person[] = [ownerA]
   for (const u of users.slice(1, -2)) {
     const role = u.role!
@@ -140,13 +153,23 @@ export async function buildWorld(label: string, opts: { homes?: boolean } = {}):
   )
 
   // Everyone signs in through Auth while active (the clients are cached for the test file) ...
-  await inBatches([...people.map((p) => p.id), ownerBUser.id, strangerUser.id], 4, (id) => clientAs(id))
+  await inBatches([...people.map((p) => p.id), ownerBUser.id, strangerUser.id], 4, (id) =>
+    clientAs(id),
+  )
   // ... then A's members get their status (with `homes`, inactive and suspended ones own a home first).
   for (const p of people) {
-    if (opts.homes && (p.status === 'inactive' || p.status === 'suspended')) await workspaceWithOwner(`${label} home ${p.role}-${p.status}`, p.id)
+    if (opts.homes && (p.status === 'inactive' || p.status === 'suspended'))
+      await workspaceWithOwner(`${label} home ${p.role}-${p.status}`, p.id)
     await setStatus(p.membershipId, p.status)
   }
 
   const stranger = { id: strangerUser.id, email: strangerUser.email }
-  return { wsA: wsA!.id, wsB: wsB!.id, people, ownerA, ownerB: { id: ownerBUser.id, email: ownerBUser.email }, stranger }
+  return {
+    wsA: wsA!.id,
+    wsB: wsB!.id,
+    people,
+    ownerA,
+    ownerB: { id: ownerBUser.id, email: ownerBUser.email },
+    stranger,
+  }
 }

@@ -24,7 +24,10 @@ describe('gateway (Kong in `supabase start`)', () => {
   it('answers CORS preflight for the SPA origin', async () => {
     const res = await fetch(`${apiUrl}/rest/v1/workspaces`, {
       method: 'OPTIONS',
-      headers: { origin: 'http://127.0.0.1:5173', 'access-control-request-headers': 'apikey,authorization' },
+      headers: {
+        origin: 'http://127.0.0.1:5173',
+        'access-control-request-headers': 'apikey,authorization',
+      },
     })
     expect(res.status).toBe(204)
     expect(res.headers.get('access-control-allow-origin')).toBe('*')
@@ -32,7 +35,9 @@ describe('gateway (Kong in `supabase start`)', () => {
   })
 
   it('routes /functions/v1 to the Deno functions server', async () => {
-    const res = await fetch(`${apiUrl}/functions/v1/no-such-function`, { headers: { apikey: serviceRoleKey } })
+    const res = await fetch(`${apiUrl}/functions/v1/no-such-function`, {
+      headers: { apikey: serviceRoleKey },
+    })
     expect(res.status).toBe(404)
     expect(await res.json()).toEqual({ msg: 'function no-such-function not found' })
   })
@@ -44,12 +49,16 @@ describe('gateway (Kong in `supabase start`)', () => {
   })
 
   it('lets mail links (/auth/v1/verify) through without an API key', async () => {
-    const res = await fetch(`${apiUrl}/auth/v1/verify?type=magiclink&token=nope`, { redirect: 'manual' })
+    const res = await fetch(`${apiUrl}/auth/v1/verify?type=magiclink&token=nope`, {
+      redirect: 'manual',
+    })
     expect(res.status).toBe(303)
   })
 
   it('exposes Auth’s X-Supabase-Api-Version to the browser', async () => {
-    const res = await fetch(`${apiUrl}/auth/v1/health`, { headers: { apikey: anonKey, origin: 'http://127.0.0.1:5173' } })
+    const res = await fetch(`${apiUrl}/auth/v1/health`, {
+      headers: { apikey: anonKey, origin: 'http://127.0.0.1:5173' },
+    })
     expect(res.headers.get('access-control-expose-headers')).toContain('x-supabase-api-version')
   })
 

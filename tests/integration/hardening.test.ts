@@ -2,7 +2,16 @@
 // gateway's X-Forwarded-For, a revoked Auth session, and a banned member trying to lift their
 // own ban through the API. (The database-only findings are in supabase/tests/database/13-*.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { anonKey, apiUrl, clientWithToken, closeSql, forgedToken, sessionToken, signInFresh, sql } from '../helpers/stack'
+import {
+  anonKey,
+  apiUrl,
+  clientWithToken,
+  closeSql,
+  forgedToken,
+  sessionToken,
+  signInFresh,
+  sql,
+} from '../helpers/stack'
 import { buildWorld, type Person, type World } from './fixtures'
 
 let world: World

@@ -8,10 +8,14 @@ import { buildWorld, type Person, type World } from './fixtures'
 
 let world: World
 const as = new Map<string, Client>()
-const person = (role: string, status = 'active'): Person => world.people.find((p) => p.role === role && p.status === status)!
+const person = (role: string, status = 'active'): Person =>
+  world.people.find((p) => p.role === role && p.status === status)!
 
 async function owners(ws: string) {
-  return sql<{ user_id: string; status: string }>(`select user_id, status from public.memberships where workspace_id = $1 and role = 'owner'`, [ws])
+  return sql<{ user_id: string; status: string }>(
+    `select user_id, status from public.memberships where workspace_id = $1 and role = 'owner'`,
+    [ws],
+  )
 }
 async function expectOneActiveOwner(ws: string) {
   const rows = await owners(ws)
@@ -54,7 +58,10 @@ describe('the Owner', () => {
 
   it('cannot demote or deactivate themselves, nor leave without transferring', async () => {
     const owner = as.get(world.ownerA.id)!
-    const r1 = await owner.rpc('change_member_role', { p_membership_id: world.ownerA.membershipId, p_role: 'admin' })
+    const r1 = await owner.rpc('change_member_role', {
+      p_membership_id: world.ownerA.membershipId,
+      p_role: 'admin',
+    })
     const r2 = await owner.rpc('deactivate_member', { p_membership_id: world.ownerA.membershipId })
     const r3 = await owner.rpc('leave_workspace', { p_workspace_id: world.wsA })
     for (const r of [r1, r2, r3]) expect(r.error, JSON.stringify(r.error)).not.toBeNull()
@@ -63,16 +70,24 @@ describe('the Owner', () => {
 
   it('an Admin cannot make anyone Owner', async () => {
     const admin = as.get(person('admin').id)!
-    const { error } = await admin.rpc('change_member_role', { p_membership_id: person('member').membershipId, p_role: 'owner' })
+    const { error } = await admin.rpc('change_member_role', {
+      p_membership_id: person('member').membershipId,
+      p_role: 'owner',
+    })
     expect(error?.code).toBe('42501')
-    const [m] = await sql<{ role: string }>(`select role from public.memberships where id = $1`, [person('member').membershipId])
+    const [m] = await sql<{ role: string }>(`select role from public.memberships where id = $1`, [
+      person('member').membershipId,
+    ])
     expect(m!.role).toBe('member')
   })
 
   it('transfer goes only to an active member', async () => {
     const owner = as.get(world.ownerA.id)!
     for (const status of ['inactive', 'suspended', 'pending']) {
-      const { error } = await owner.rpc('transfer_ownership', { p_workspace_id: world.wsA, p_new_owner_membership_id: person('admin', status).membershipId })
+      const { error } = await owner.rpc('transfer_ownership', {
+        p_workspace_id: world.wsA,
+        p_new_owner_membership_id: person('admin', status).membershipId,
+      })
       expect(error, `transfer to a ${status} member`).not.toBeNull()
     }
     expect(await expectOneActiveOwner(world.wsA)).toBe(world.ownerA.id)
@@ -91,7 +106,10 @@ describe('nobody changes their own role or status', () => {
       const { error } = await call
       expect(error?.code).toBe('42501')
     }
-    const [m] = await sql<{ role: string; status: string }>(`select role, status from public.memberships where id = $1`, [adminP.membershipId])
+    const [m] = await sql<{ role: string; status: string }>(
+      `select role, status from public.memberships where id = $1`,
+      [adminP.membershipId],
+    )
     expect(m).toEqual({ role: 'admin', status: 'active' })
   })
 })
@@ -104,13 +122,25 @@ describe('under concurrency', () => {
       const b = await addActiveAdmin(world.wsA, `race-b${round}`)
       const owner = await clientAs(currentOwner)
       const results = await Promise.all([
-        owner.rpc('transfer_ownership', { p_workspace_id: world.wsA, p_new_owner_membership_id: a.membershipId }),
-        owner.rpc('transfer_ownership', { p_workspace_id: world.wsA, p_new_owner_membership_id: b.membershipId }),
+        owner.rpc('transfer_ownership', {
+          p_workspace_id: world.wsA,
+          p_new_owner_membership_id: a.membershipId,
+        }),
+        owner.rpc('transfer_ownership', {
+          p_workspace_id: world.wsA,
+          p_new_owner_membership_id: b.membershipId,
+        }),
       ])
-      expect(results.filter((r) => !r.error), 'exactly one transfer succeeds').toHaveLength(1)
+      expect(
+        results.filter((r) => !r.error),
+        'exactly one transfer succeeds',
+      ).toHaveLength(1)
       const newOwner = await expectOneActiveOwner(world.wsA)
       expect([a.userId, b.userId]).toContain(newOwner)
-      const [old] = await sql<{ role: string }>(`select role from public.memberships where workspace_id = $1 and user_id = $2`, [world.wsA, currentOwner])
+      const [old] = await sql<{ role: string }>(
+        `select role from public.memberships where workspace_id = $1 and user_id = $2`,
+        [world.wsA, currentOwner],
+      )
       expect(old!.role, 'the previous Owner becomes Admin').toBe('admin')
     }
   })
@@ -120,15 +150,24 @@ describe('under concurrency', () => {
       const currentOwner = await expectOneActiveOwner(world.wsA)
       const recipient = await addActiveAdmin(world.wsA, `recipient${round}`)
       const otherAdmin = await addActiveAdmin(world.wsA, `deactivator${round}`)
-      const [owner, admin] = await Promise.all([clientAs(currentOwner), clientAs(otherAdmin.userId)])
+      const [owner, admin] = await Promise.all([
+        clientAs(currentOwner),
+        clientAs(otherAdmin.userId),
+      ])
       const [transfer, deactivate] = await Promise.all([
-        owner.rpc('transfer_ownership', { p_workspace_id: world.wsA, p_new_owner_membership_id: recipient.membershipId }),
+        owner.rpc('transfer_ownership', {
+          p_workspace_id: world.wsA,
+          p_new_owner_membership_id: recipient.membershipId,
+        }),
         admin.rpc('deactivate_member', { p_membership_id: recipient.membershipId }),
       ])
       const finalOwner = await expectOneActiveOwner(world.wsA)
       if (!transfer.error) {
         expect(finalOwner).toBe(recipient.userId)
-        expect(deactivate.error, 'the recipient became Owner, so the deactivation must fail').not.toBeNull()
+        expect(
+          deactivate.error,
+          'the recipient became Owner, so the deactivation must fail',
+        ).not.toBeNull()
       } else {
         expect(finalOwner).toBe(currentOwner)
       }
@@ -144,7 +183,10 @@ describe('under concurrency', () => {
         cx.rpc('change_member_role', { p_membership_id: y.membershipId, p_role: 'viewer' }),
         cy.rpc('change_member_role', { p_membership_id: x.membershipId, p_role: 'viewer' }),
       ])
-      const roles = await sql<{ role: string }>(`select role from public.memberships where id = any($1::uuid[])`, [[x.membershipId, y.membershipId]])
+      const roles = await sql<{ role: string }>(
+        `select role from public.memberships where id = any($1::uuid[])`,
+        [[x.membershipId, y.membershipId]],
+      )
       const admins = roles.filter((r) => r.role === 'admin').length
       expect(results.filter((r) => !r.error).length, 'a demoted Admin can no longer demote').toBe(1)
       expect(admins).toBe(1)
@@ -156,36 +198,65 @@ describe('under concurrency', () => {
 describe('bad input gets a specific message and changes nothing', () => {
   it('unknown role', async () => {
     const owner = as.get(world.ownerA.id)!
-    const { error } = await owner.rpc('change_member_role', { p_membership_id: person('member').membershipId, p_role: 'superuser' as 'admin' })
+    const { error } = await owner.rpc('change_member_role', {
+      p_membership_id: person('member').membershipId,
+      p_role: 'superuser' as 'admin',
+    })
     expect(error?.message).toMatch(/superuser/)
-    const [m] = await sql<{ role: string }>(`select role from public.memberships where id = $1`, [person('member').membershipId])
+    const [m] = await sql<{ role: string }>(`select role from public.memberships where id = $1`, [
+      person('member').membershipId,
+    ])
     expect(m!.role).toBe('member')
   })
 
   it('a role change on a member that does not exist', async () => {
     const owner = as.get(world.ownerA.id)!
-    const { error } = await owner.rpc('change_member_role', { p_membership_id: randomUUID(), p_role: 'viewer' })
+    const { error } = await owner.rpc('change_member_role', {
+      p_membership_id: randomUUID(),
+      p_role: 'viewer',
+    })
     expect(error?.code).toBe('PT404')
     expect(error?.message).toMatch(/member/i)
   })
 
   it('an oversized workspace name', async () => {
     const owner = as.get(world.ownerA.id)!
-    const before = await sql<{ name: string }>(`select name from public.workspaces where id = $1`, [world.wsA])
-    const { error } = await owner.from('workspaces').update({ name: 'x'.repeat(5000) }).eq('id', world.wsA)
+    const before = await sql<{ name: string }>(`select name from public.workspaces where id = $1`, [
+      world.wsA,
+    ])
+    const { error } = await owner
+      .from('workspaces')
+      .update({ name: 'x'.repeat(5000) })
+      .eq('id', world.wsA)
     expect(error).not.toBeNull()
-    expect(await sql(`select name from public.workspaces where id = $1`, [world.wsA])).toEqual(before)
+    expect(await sql(`select name from public.workspaces where id = $1`, [world.wsA])).toEqual(
+      before,
+    )
   })
 
   it('a role change and its activity row commit together, or neither does', async () => {
     const owner = as.get(world.ownerA.id)!
     const target = person('viewer')
-    const count = async () => Number((await sql<{ n: string }>(`select count(*) n from public.activity_log where workspace_id = $1`, [world.wsA]))[0]!.n)
+    const count = async () =>
+      Number(
+        (
+          await sql<{ n: string }>(
+            `select count(*) n from public.activity_log where workspace_id = $1`,
+            [world.wsA],
+          )
+        )[0]!.n,
+      )
     const before = await count()
-    const failed = await owner.rpc('change_member_role', { p_membership_id: world.ownerA.membershipId, p_role: 'viewer' })
+    const failed = await owner.rpc('change_member_role', {
+      p_membership_id: world.ownerA.membershipId,
+      p_role: 'viewer',
+    })
     expect(failed.error).not.toBeNull()
     expect(await count(), 'a refused change writes no activity').toBe(before)
-    const ok = await owner.rpc('change_member_role', { p_membership_id: target.membershipId, p_role: 'member' })
+    const ok = await owner.rpc('change_member_role', {
+      p_membership_id: target.membershipId,
+      p_role: 'member',
+    })
     expect(ok.error).toBeNull()
     const rows = await sql<{ action: string; actor_id: string }>(
       `select action, actor_id from public.activity_log where workspace_id = $1 and id > 0 order by id desc limit 1`,
@@ -212,8 +283,13 @@ describe('statuses take effect at once, even with a still-valid token', () => {
 
 describe('a workspace that requires 2FA of its admins', () => {
   it('an Admin reaches its data only with an aal2 session (TOTP through Auth); a Member needs none', async () => {
-    const make = (tag: string) => createUser(`${tag}-${randomUUID().slice(0, 8)}@example.test`, undefined, { password: null })
-    const [ownerId, adminId, memberId] = await Promise.all([make('2fa-owner'), make('2fa-admin'), make('2fa-member')])
+    const make = (tag: string) =>
+      createUser(`${tag}-${randomUUID().slice(0, 8)}@example.test`, undefined, { password: null })
+    const [ownerId, adminId, memberId] = await Promise.all([
+      make('2fa-owner'),
+      make('2fa-admin'),
+      make('2fa-member'),
+    ])
     const [ws] = await sql<{ id: string }>(
       `with w as (insert into public.workspaces (name, require_2fa) values ($1, 'admins') returning id),
             m as (insert into public.memberships (workspace_id, user_id, role, status, joined_at)
@@ -225,13 +301,19 @@ describe('a workspace that requires 2FA of its admins', () => {
       `insert into public.memberships (workspace_id, user_id, role, status, joined_at) values ($1, $2, 'admin', 'active', now()), ($1, $3, 'member', 'active', now())`,
       [ws!.id, adminId, memberId],
     )
-    await sql(`insert into public.assets (workspace_id, name, asset_tag) values ($1, 'Guarded laptop', $2)`, [ws!.id, `G-${randomUUID().slice(0, 8)}`])
-    const assets = async (c: Client) => (await c.from('assets').select('id').eq('workspace_id', ws!.id)).data ?? []
+    await sql(
+      `insert into public.assets (workspace_id, name, asset_tag) values ($1, 'Guarded laptop', $2)`,
+      [ws!.id, `G-${randomUUID().slice(0, 8)}`],
+    )
+    const assets = async (c: Client) =>
+      (await c.from('assets').select('id').eq('workspace_id', ws!.id)).data ?? []
 
     expect(await assets(await clientAs(memberId)), 'a Member at aal1').toHaveLength(1)
     expect(await assets(await clientAs(adminId)), 'an Admin at aal1').toHaveLength(0)
     const stepped = await clientAs(adminId, { aal: 'aal2' })
-    expect((await stepped.auth.mfa.getAuthenticatorAssuranceLevel()).data?.currentLevel).toBe('aal2')
+    expect((await stepped.auth.mfa.getAuthenticatorAssuranceLevel()).data?.currentLevel).toBe(
+      'aal2',
+    )
     expect(await assets(stepped), 'the same Admin at aal2').toHaveLength(1)
   })
 })

@@ -121,7 +121,9 @@ describe('invite-members: requests it refuses', () => {
   })
 
   it('401 for a token with a forged signature or an expired one (PostgREST verifies it)', async () => {
-    const forged = await forgedToken(OWNER, { secret: 'not-the-project-secret-but-long-enough-0123456789' })
+    const forged = await forgedToken(OWNER, {
+      secret: 'not-the-project-secret-but-long-enough-0123456789',
+    })
     const expired = await forgedToken(OWNER, { expiresInSeconds: -60 })
     const body = { workspaceId: ACME, emails: [uniqueEmail('forged')], role: 'member' }
     for (const token of [forged, expired]) {
@@ -244,8 +246,11 @@ describe('invite-members: per-address results', () => {
       [ACME, email],
     )
   const mailsTo = async (email: string) =>
-    ((await (await fetch(`${mailUrl}/api/v1/search?query=${encodeURIComponent(`to:"${email}"`)}`)).json()) as { messages_count: number })
-      .messages_count
+    (
+      (await (
+        await fetch(`${mailUrl}/api/v1/search?query=${encodeURIComponent(`to:"${email}"`)}`)
+      ).json()) as { messages_count: number }
+    ).messages_count
 
   it('a good new address is invited: an Auth user, a pending membership and an invitation mail', async () => {
     const email = uniqueEmail('new-invitee')
@@ -263,9 +268,9 @@ describe('invite-members: per-address results', () => {
     const res = await asUser(OWNER, { workspaceId: ACME, emails: [email], role: 'viewer' })
     expect(res.status).toBe(200)
     expect(res.body).toEqual({ invited: [email], failed: [] })
-    expect(await sql(`select role, status from public.memberships where user_id = $1`, [userId])).toEqual([
-      { role: 'viewer', status: 'pending' },
-    ])
+    expect(
+      await sql(`select role, status from public.memberships where user_id = $1`, [userId]),
+    ).toEqual([{ role: 'viewer', status: 'pending' }])
   })
 
   it('a mixed batch pasted as one text: every address reported, in order', async () => {

@@ -55,7 +55,10 @@ beforeAll(async () => {
   for (const k of ['admin', 'member', 'viewer', 'outsider'] as const)
     clients[k] = await clientAs(ids[k])
   // Signing in through Auth records activity; put the others' back to two days ago.
-  await sql(`update public.memberships set last_active_at = now() - interval '2 days' where workspace_id = $1 and user_id <> $2`, [ws, ids.owner])
+  await sql(
+    `update public.memberships set last_active_at = now() - interval '2 days' where workspace_id = $1 and user_id <> $2`,
+    [ws, ids.owner],
+  )
 })
 
 afterAll(async () => {

@@ -6,7 +6,16 @@
 // and Auth itself is asked whether a banned account can still sign in.
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { clientAs, closeSql, createUser, signInFresh, signInRefusal, sql, uniqueEmail, type Client } from '../helpers/stack'
+import {
+  clientAs,
+  closeSql,
+  createUser,
+  signInFresh,
+  signInRefusal,
+  sql,
+  uniqueEmail,
+  type Client,
+} from '../helpers/stack'
 
 const INDEFINITE = '9999-01-01T00:00:00.000Z'
 
@@ -118,7 +127,9 @@ describe('deactivation and the Auth account', () => {
     expect(error).toBeNull()
     expect(await authState(single.userId)).toEqual({ bannedUntil: INDEFINITE, sessions: 0 })
     expect(await actions(wsA, before)).toEqual(['member.deactivated', 'member.sessions_revoked'])
-    expect(await signInRefusal(single.userId), 'Auth refuses the banned account').toBe('user_banned')
+    expect(await signInRefusal(single.userId), 'Auth refuses the banned account').toBe(
+      'user_banned',
+    )
 
     const r = await adminClient.rpc('reactivate_member', { p_membership_id: single.membershipId })
     expect(r.error).toBeNull()
