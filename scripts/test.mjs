@@ -89,7 +89,7 @@ try {
     'db',
     'lint',
     '--db-url',
-    dbUrl,
+    `${dbUrl}?sslmode=disable`,
     '-s',
     'public,private,reporting',
     '--level',

@@ -501,8 +501,10 @@ begin
     'create role %I login inherit nosuperuser nocreatedb nocreaterole nobypassrls noreplication connection limit 5 valid until %L password %L',
     v_role, coalesce(p_expires_at::text, 'infinity'), private.scram_sha256_verifier(v_password));
   if current_setting('server_version_num')::integer >= 160000 then
-    -- Postgres 16+: membership for privileges only; SET ROLE to the group refused too.
-    execute format('grant fluxera_workspace_analyst to %I with inherit true, set false', v_role);
+    -- Postgres 16+: membership for privileges only; SET ROLE to the group refused too. (The
+    -- options are appended at run time: plpgsql_check parses a constant statement with PG15's
+    -- grammar, which does not know them.)
+    execute format('grant fluxera_workspace_analyst to %I', v_role) || ' with inherit true, set false';
   else
     execute format('grant fluxera_workspace_analyst to %I', v_role);
   end if;
