@@ -171,6 +171,12 @@ export async function signedInState(
   const page = await context.newPage()
   await signInWithForm(page, appUrl, email, password)
   try {
+    // The sign-in page may settle on "Signed in as … Continue" instead of moving on by itself.
+    const cont = page.getByRole('button', { name: 'Continue' })
+    await Promise.race([
+      page.waitForURL((u) => !u.pathname.startsWith('/sign-in'), { timeout: 30_000 }),
+      cont.waitFor({ timeout: 30_000 }).then(() => cont.click()),
+    ])
     await page.waitForURL((u) => !u.pathname.startsWith('/sign-in'), { timeout: 30_000 })
   } catch (err) {
     await shot(page, 'sign-in-failed', email.replace(/[^a-z0-9]+/gi, '-'))
