@@ -49,20 +49,21 @@ const vitestCount = (project) => () => {
     return null
   }
 }
-const vitest = (project) =>
+const vitest = (project, { name = project, args = [] } = {}) =>
   run(
-    project,
+    name,
     process.execPath,
     [
       'node_modules/vitest/vitest.mjs',
       'run',
       '--project',
       project,
+      ...args,
       '--reporter=default',
       '--reporter=json',
-      `--outputFile.json=${join(reports, `${project}.json`)}`,
+      `--outputFile.json=${join(reports, `${name}.json`)}`,
     ],
-    vitestCount(project),
+    vitestCount(name),
   )
 const proveCount = (out) => {
   const m = out.match(/Tests=(\d+)/)
@@ -99,7 +100,12 @@ try {
   ])
   vitest('auth')
   vitest('integration')
-  vitest('e2e')
+  // The journeys run in a Vite and browser of their own: after the other browser files in the same
+  // run, the demo Admin's form sign-in stayed on /sign-in (not reproduced when run alone; not yet
+  // understood).
+  const journeys = 'tests/e2e/journeys.test.ts'
+  vitest('e2e', { args: ['--exclude', journeys] })
+  vitest('e2e', { name: 'journeys', args: [journeys] })
 } finally {
   if (!wasRunning && !process.env.KEEP_STACK) await stop()
 }
