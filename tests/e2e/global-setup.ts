@@ -12,6 +12,9 @@ export default async function setup(project: TestProject) {
     configFile: new URL('../../vite.config.ts', import.meta.url).pathname,
     server: { host: '127.0.0.1', port: ports.e2eApp, strictPort: true },
     logLevel: 'warn',
+    // Pre-bundle every dependency the pages import before the first test, so Vite never reloads a
+    // page mid-sign-in on discovering a new one.
+    optimizeDeps: { entries: ['index.html', 'src/**/*.vue'] },
   })
   await server.listen()
   project.provide('appUrl', `http://127.0.0.1:${ports.e2eApp}`)
