@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
-import { dbUrl, root, stateDir } from './stack/config.mjs'
+import { apiUrl, dbUrl, root, stateDir } from './stack/config.mjs'
 import { start, stop } from './stack.mjs'
 import { services } from './stack/services.mjs'
 
@@ -15,12 +15,13 @@ const reports = join(stateDir, 'test-reports')
 rmSync(reports, { recursive: true, force: true })
 mkdirSync(reports, { recursive: true })
 
-function run(name, cmd, args, count) {
-  if (only.length && !only.includes(name)) return
+function run(name, cmd, args, { count, env = process.env, always = false } = {}) {
+  if (only.length && !only.includes(name) && !always) return
   console.log(`\n━━ ${name} ━━ ${[cmd, ...args].join(' ')}`)
   const t0 = performance.now()
   const r = spawnSync(cmd, args, {
     cwd: root,
+    env,
     stdio: ['ignore', 'pipe', 'inherit'],
     encoding: 'utf8',
     maxBuffer: 256 << 20,
@@ -63,7 +64,7 @@ const vitest = (project, { name = project, args = [] } = {}) =>
       '--reporter=json',
       `--outputFile.json=${join(reports, `${name}.json`)}`,
     ],
-    vitestCount(name),
+    { count: vitestCount(name) },
   )
 const proveCount = (out) => {
   const m = out.match(/Tests=(\d+)/)
@@ -83,7 +84,7 @@ try {
   run('typecheck', 'npm', ['run', '--silent', 'typecheck'])
   run('lint', 'npm', ['run', '--silent', 'lint'])
   vitest('unit')
-  run('database', node, ['scripts/stack.mjs', 'test-db'], proveCount)
+  run('database', node, ['scripts/stack.mjs', 'test-db'], { count: proveCount })
   run('db-lint', 'npx', [
     '--no-install',
     'supabase',
@@ -100,13 +101,20 @@ try {
   ])
   vitest('auth')
   vitest('integration')
-  // Each browser file runs in a Vite and browser of its own: in one shared run, a form sign-in
-  // after other files sometimes stayed on /sign-in (order-dependent; every file passes on its own;
-  // suspected: Vite's dependency optimiser reloading the page mid-sign-in; not yet proven).
-  for (const file of readdirSync(join(root, 'tests', 'e2e'))
+  // The browser files test the SPA as it ships: one production build against this stack, served
+  // by `vite preview` (tests/e2e/global-setup.ts). Each file then runs in a browser of its own.
+  const e2eFiles = readdirSync(join(root, 'tests', 'e2e'))
     .filter((f) => f.endsWith('.test.ts'))
-    .sort())
-    vitest('e2e', { name: `e2e:${file.replace('.test.ts', '')}`, args: [`tests/e2e/${file}`] })
+    .sort()
+    .map((f) => ({ file: `tests/e2e/${f}`, name: `e2e:${f.replace('.test.ts', '')}` }))
+  if (!only.length || e2eFiles.some((f) => only.includes(f.name))) {
+    const dist = join(stateDir, 'e2e-dist')
+    const env = { ...process.env, VITE_SUPABASE_URL: apiUrl }
+    const vite = ['node_modules/vite/bin/vite.js', 'build', '--outDir', dist, '--emptyOutDir']
+    run('e2e-build', node, [...vite, '--logLevel', 'warn'], { env, always: true })
+    process.env.FLUXERA_E2E_DIST = dist
+    for (const { file, name } of e2eFiles) vitest('e2e', { name, args: [file] })
+  }
 } finally {
   if (!wasRunning && !process.env.KEEP_STACK) await stop()
 }
@@ -114,7 +122,7 @@ try {
 console.log('\n━━ summary ━━')
 for (const r of results) {
   console.log(
-    `  ${r.ok ? '✔' : '✖'} ${r.name.padEnd(12)} ${String(r.passed).padStart(4)} passed ${String(r.failed).padStart(3)} failed  ${r.secs.toFixed(1)}s`,
+    `  ${r.ok ? '✔' : '✖'} ${r.name.padEnd(20)} ${String(r.passed).padStart(4)} passed ${String(r.failed).padStart(3)} failed  ${r.secs.toFixed(1)}s`,
   )
 }
 const passed = results.reduce((n, r) => n + r.passed, 0)

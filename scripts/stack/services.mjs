@@ -196,7 +196,6 @@ const postgres = {
         )
       const conf = [
         `listen_addresses = '127.0.0.1'`,
-        `port = ${ports.db}`,
         `unix_socket_directories = '${pgDir}'`,
         `synchronous_commit = off`,
         `shared_buffers = '512MB'`,
@@ -210,7 +209,20 @@ const postgres = {
       )
       if (isRoot) chownTree(pgDir)
     }
-    const r = pgTool('pg_ctl', ['start', '-D', paths.pgData, '-l', pgLog, '-w', '-t', '60'])
+    // The port is a start option, not part of the cluster: one created under another
+    // FLUXERA_PORT_OFFSET still starts on this run's port.
+    const r = pgTool('pg_ctl', [
+      'start',
+      '-D',
+      paths.pgData,
+      '-l',
+      pgLog,
+      '-o',
+      `-p ${ports.db}`,
+      '-w',
+      '-t',
+      '60',
+    ])
     if (r.status !== 0)
       throw new StackError('postgres', `did not start: ${tail(pgLog, 4) || r.stderr.trim()}`, pgLog)
     return fresh

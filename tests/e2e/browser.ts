@@ -62,6 +62,15 @@ export async function openAs(
   await page.goto(new URL(path, appUrl).href)
   if (state) return page
 
+  // What the page itself reported, quoted when the sign-in fails.
+  const reported: string[] = []
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') reported.push(`${m.type()}: ${m.text()}`)
+  })
+  page.on('pageerror', (e) => reported.push(`uncaught: ${e.message}`))
+  page.on('framenavigated', (f) => {
+    if (f === page.mainFrame()) reported.push(`navigated: ${f.url()}`)
+  })
   await page.waitForURL(/\/sign-in/, { timeout: 30_000 })
   await submitSignIn(page, user.email, user.password ?? passwordFor(user.email) ?? '')
   // Signed in once supabase-js has stored the session Auth answered with (or the form says why not);
@@ -77,9 +86,18 @@ export async function openAs(
     )
     .then((h) => h.jsonValue())
     .catch(() => 'no answer from the sign-in form within 45 s')
+  const why = () => (reported.length ? `\n  the page reported:\n  ${reported.join('\n  ')}` : '')
   if (outcome !== 'session')
-    throw new Error(`sign-in as ${user.email} through the form failed: ${outcome}`)
-  await page.waitForURL((url) => !url.pathname.startsWith('/sign-in'), { timeout: 45_000 })
+    throw new Error(`sign-in as ${user.email} through the form failed: ${outcome}${why()}`)
+  await page
+    .waitForURL((url) => !url.pathname.startsWith('/sign-in'), { timeout: 45_000 })
+    .catch(async (err: Error) => {
+      const shown = await page
+        .locator('main')
+        .innerText()
+        .catch(() => '')
+      throw new Error(`${err.message}\n  the page shows: ${shown.replace(/\s+/g, ' ')}${why()}`)
+    })
   signedIn.set(key, await context.storageState())
   return page
 }
