@@ -1,17 +1,31 @@
 // Running Postgres tools: as the `postgres` OS user when we are root (Postgres refuses root).
-import { spawnSync } from 'node:child_process'
+import { spawnSync, type SpawnSyncOptionsWithStringEncoding } from 'node:child_process'
 import { join } from 'node:path'
-import { isRoot, pgBin, ports } from './config.mjs'
+import { isRoot, pgBin, ports } from './config.ts'
 
 /** Runs a Postgres server binary (initdb, pg_ctl) as an OS user Postgres accepts. */
-export function pgTool(tool, args, opts = {}) {
+export function pgTool(
+  tool: string,
+  args: string[],
+  opts: Omit<SpawnSyncOptionsWithStringEncoding, 'encoding'> = {},
+) {
   const bin = join(pgBin, tool)
   const [cmd, argv] = isRoot ? ['runuser', ['-u', 'postgres', '--', bin, ...args]] : [bin, args]
   return spawnSync(cmd, argv, { encoding: 'utf8', ...opts })
 }
 
+export interface PsqlOptions {
+  user?: string
+  password?: string
+  /** Text sent to psql's standard input (a script). */
+  input?: string
+}
+
 /** Runs psql against the stack's database as `postgres`; throws with psql's error text on failure. */
-export function psql(args, { user = 'postgres', password = 'postgres', input } = {}) {
+export function psql(
+  args: string[],
+  { user = 'postgres', password = 'postgres', input }: PsqlOptions = {},
+): string {
   const r = spawnSync(
     join(pgBin, 'psql'),
     [
