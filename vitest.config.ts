@@ -18,6 +18,7 @@ export default mergeConfig(
             name: 'unit',
             environment: 'happy-dom',
             include: ['src/**/*.test.ts', 'tests/unit/**/*.test.ts'],
+            setupFiles: ['src/test/setup.ts'],
           },
         },
         {

@@ -9,9 +9,6 @@ import BulkActions from './components/BulkActions.vue'
 import MembersTable from './components/MembersTable.vue'
 import UsersPage from './UsersPage.vue'
 
-// Mounting the whole page is slow on a loaded machine; the assertions are not about time.
-vi.setConfig({ testTimeout: 30_000 })
-
 vi.mock('@/api/members')
 vi.mock('@/api/directory')
 vi.mock('@/api/people')
