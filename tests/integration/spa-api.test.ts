@@ -3,7 +3,7 @@
 // signed in through Auth as an Admin, a Viewer and the Owner of a small workspace built with SQL.
 // What is checked is what the database answers them (the page of the Users table, its count and
 // filters, the columns a Viewer may not read, refusals as AppErrors with their hint, the rows a
-// change writes), not which builder calls they make.
+// change writes, the activity log paged and verified), not which builder calls they make.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { clientAs, closeSql, createUser, sql, uniqueEmail, type Client } from '../helpers/stack'
 
@@ -15,6 +15,8 @@ vi.mock('@/lib/supabase', () => ({
 }))
 const members = await import('@/api/members')
 const licenses = await import('@/api/licenses')
+const activity = await import('@/api/activity')
+const workspaces = await import('@/api/workspaces')
 const { AppError } = await import('@/lib/errors')
 
 /** Calls the SPA's functions as this signed-in client from now on. */
@@ -289,5 +291,69 @@ describe('licences and seats (api/licenses) as the Owner', () => {
     expect(err).toBeInstanceOf(AppError)
     expect(err.code).toBe('no_seats_left')
     expect((await licenses.listSeats(lic.id)).map((s) => s.user_id)).toEqual([ben.id])
+  })
+})
+
+describe('the Activity page (api/activity)', () => {
+  /** The workspace's log as the database orders it for the page: newest first by (time, id). */
+  const logIds = async (where = '') =>
+    (
+      await sql<{ id: string }>(
+        `select id from public.activity_log where workspace_id = $1 ${where}
+          order by occurred_at desc, id desc`,
+        [ws],
+      )
+    ).map((r) => Number(r.id))
+
+  it('pages the whole log by keyset, newest first, with no gap or repeat (Owner)', async () => {
+    actAs(asOwner)
+    const expected = await logIds()
+    expect(expected.length).toBeGreaterThan(5)
+    const seen: number[] = []
+    let after: import('@/api/activity').ActivityCursor | null = null
+    do {
+      const page = await activity.listActivity({ workspaceId: ws }, { rows: 4, after })
+      seen.push(...page.rows.map((r) => r.id))
+      after = page.next
+    } while (after)
+    expect(seen).toEqual(expected)
+    expect(await activity.countActivityCapped({ workspaceId: ws })).toEqual({
+      total: expected.length,
+      capped: false,
+    })
+  })
+
+  it('filters by actor and action, and counts the same rows', async () => {
+    actAs(asOwner)
+    const f = { workspaceId: ws, actorId: admin.id, action: 'member.role_changed' }
+    const expected = await logIds(`and actor_id = '${admin.id}' and action = 'member.role_changed'`)
+    expect(expected.length).toBeGreaterThan(0)
+    const page = await activity.listActivity(f, { rows: 50 })
+    expect(page.rows.map((r) => r.id)).toEqual(expected)
+    expect(page.next).toBeNull()
+    expect(await activity.countActivity(f)).toBe(expected.length)
+  })
+
+  it('verifies the hash chain in chunks', async () => {
+    actAs(asOwner)
+    const total = (await logIds()).length
+    const progress: number[] = []
+    const result = await activity.verifyActivityLog(ws, {
+      chunk: 3,
+      onProgress: (n) => progress.push(n),
+    })
+    expect(result).toEqual({ ok: true, rows_checked: total, first_bad_id: null })
+    expect(progress.at(-1)).toBe(total)
+    expect(progress.length).toBeGreaterThan(1)
+  })
+
+  it('gives a Viewer no activity.view: the page reads only their own rows', async () => {
+    actAs(asViewer)
+    expect(await workspaces.myPermissions(ws)).not.toContain('activity.view')
+    const page = await activity.listActivity({ workspaceId: ws }, { rows: 100 })
+    expect(page.rows.every((r) => r.actor_id === vera.id)).toBe(true)
+    expect(page.rows.map((r) => r.id)).toEqual(await logIds(`and actor_id = '${vera.id}'`))
+    // RLS hides the rest of the log, which is there (the Owner read it all above)
+    expect((await logIds()).length).toBeGreaterThan(page.rows.length + 5)
   })
 })
