@@ -131,6 +131,7 @@ export type Database = {
           ip: unknown
           occurred_at: string
           prev_hash: string | null
+          subject_email: string | null
           subject_user_id: string | null
           user_agent: string | null
           workspace_id: string
@@ -148,6 +149,7 @@ export type Database = {
           ip?: unknown
           occurred_at?: string
           prev_hash?: string | null
+          subject_email?: string | null
           subject_user_id?: string | null
           user_agent?: string | null
           workspace_id: string
@@ -165,6 +167,7 @@ export type Database = {
           ip?: unknown
           occurred_at?: string
           prev_hash?: string | null
+          subject_email?: string | null
           subject_user_id?: string | null
           user_agent?: string | null
           workspace_id?: string
@@ -780,6 +783,7 @@ export type Database = {
           ip: unknown
           occurred_at: string
           prev_hash: string | null
+          subject_email: string | null
           subject_user_id: string | null
           user_agent: string | null
           workspace_id: string
