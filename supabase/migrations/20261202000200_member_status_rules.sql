@@ -10,7 +10,8 @@
 -- plans stay what they were with the copies (checked with EXPLAIN, and by the plan tests).
 -- A `set` clause would stop the inlining; the bodies name every object by schema instead.
 --
--- Left for later (another change optimises them): the directory (private.directory_where,
+-- public.workspace_report() takes the rule in 20261202000220_rpc_preludes.sql. Left for
+-- later (another change optimises them): the directory (private.directory_where,
 -- private.directory_page_sql, public.member_directory) and the reporting views keep their
 -- own copies for now.
 -- =====================================================================================
@@ -220,7 +221,7 @@ as $$
    order by w.name, w.id
 $$;
 
--- ---------- Sign-in, bans, leaving, expiry, the report -------------------------------
+-- ---------- Sign-in, bans, leaving, expiry --------------------------------------------
 create or replace function public.custom_access_token_hook(event jsonb)
 returns jsonb
 language plpgsql
@@ -381,65 +382,5 @@ begin
    where private.suspension_elapsed(m.status, m.suspended_until);
   get diagnostics v_count = row_count;
   return v_count;
-end;
-$$;
-
-create or replace function public.workspace_report(
-  p_workspace_id uuid, p_from timestamptz, p_to timestamptz, p_time_zone text default 'UTC')
-returns jsonb
-language plpgsql
-stable
-security definer
-set search_path = ''
-as $$
-declare
-  v_tz text := coalesce(nullif(p_time_zone, ''), 'UTC');
-  v_members jsonb;
-  v_statuses jsonb;
-  v_assets jsonb;
-  v_days jsonb;
-begin
-  if p_from is null or p_to is null or p_to <= p_from then
-    raise exception 'The report needs a start before its end.' using errcode = '22023', hint = 'invalid_range';
-  end if;
-  if not exists (select 1 from pg_catalog.pg_timezone_names where name = v_tz) then
-    raise exception 'Unknown time zone.' using errcode = '22023', hint = 'invalid_time_zone';
-  end if;
-  if not private.is_member(p_workspace_id) then
-    raise exception 'Workspace not found.' using errcode = 'PT404', hint = 'not_found';
-  end if;
-
-  if private.has_permission(p_workspace_id, 'members.view') then
-    select coalesce(jsonb_object_agg(r.role, r.n), '{}') into v_members
-      from (select m.role::text as role, count(*) as n from public.memberships m
-             where m.workspace_id = p_workspace_id group by m.role) r;
-    select coalesce(jsonb_object_agg(s.status, s.n), '{}') into v_statuses
-      from (select private.effective_status(m.status, m.suspended_until)::text as status, count(*) as n
-              from public.memberships m
-             where m.workspace_id = p_workspace_id group by 1) s;
-  end if;
-
-  if private.has_permission(p_workspace_id, 'assets.view') then
-    select coalesce(jsonb_object_agg(a.status, a.n), '{}') into v_assets
-      from (select x.status, count(*) as n from public.assets x
-             where x.workspace_id = p_workspace_id group by x.status) a;
-  end if;
-
-  if private.has_permission(p_workspace_id, 'activity.view') then
-    select coalesce(jsonb_agg(jsonb_build_object('day', d.day, 'count', d.n) order by d.day), '[]')
-      into v_days
-      from (select to_char((l.occurred_at at time zone v_tz)::date, 'YYYY-MM-DD') as day, count(*) as n
-              from public.activity_log l
-             where l.workspace_id = p_workspace_id
-               and l.occurred_at >= p_from and l.occurred_at < p_to
-             group by 1) d;
-  end if;
-
-  return jsonb_build_object(
-    'members_by_role', v_members,
-    'members_by_status', v_statuses,
-    'assets_by_status', v_assets,
-    'activity_per_day', v_days
-  );
 end;
 $$;
