@@ -264,13 +264,8 @@ export async function inviteMembers(
   return { invited: data?.invited ?? [], failed: data?.failed ?? [] }
 }
 
-/** Seats in use: memberships that are not inactive (the database's seat-limit rule). */
+/** Seats in use, counted by the database's seat rule (`seat_usage`). */
 export async function countSeatsInUse(workspaceId: string): Promise<number> {
-  const { count, error } = await supabase
-    .from('memberships')
-    .select('id', { count: 'exact', head: true })
-    .eq('workspace_id', workspaceId)
-    .neq('status', 'inactive')
-  if (error) throw toAppError(error)
-  return count ?? 0
+  const rows = await unwrap(supabase.rpc('seat_usage', { p_workspace_id: workspaceId }))
+  return rows?.[0]?.seats_in_use ?? 0
 }

@@ -371,6 +371,7 @@ export type Database = {
           updated_at: string
           user_id: string
           workspace_id: string
+          effective_status: Database["public"]["Enums"]["member_status"] | null
         }
         Insert: {
           created_at?: string
@@ -995,6 +996,12 @@ export type Database = {
         Args: { p_confirm_name: string; p_workspace_id: string }
         Returns: undefined
       }
+      effective_status: {
+        Args: {
+          p_membership: Database["public"]["Tables"]["memberships"]["Row"]
+        }
+        Returns: Database["public"]["Enums"]["member_status"]
+      }
       invitation_details: {
         Args: { p_workspace_id: string }
         Returns: {
@@ -1303,6 +1310,14 @@ export type Database = {
           name: string
           password: string
           role_name: string
+        }[]
+      }
+      seat_usage: {
+        Args: { p_workspace_id: string }
+        Returns: {
+          members: number
+          seat_limit: number
+          seats_in_use: number
         }[]
       }
       session_alive: { Args: Record<PropertyKey, never>; Returns: boolean }
