@@ -237,6 +237,20 @@ export async function workspaceMfaStatus(workspaceId: string): Promise<Map<strin
   return new Map((rows ?? []).map((r) => [r.user_id, r.totp_enrolled]))
 }
 
+/** Whom a two-factor rule (off | admins | everyone) would ask for a second factor: user ids. */
+export async function twoFactorRuleAppliesTo(
+  workspaceId: string,
+  rule: 'off' | 'admins' | 'everyone',
+): Promise<Set<string>> {
+  const rows = await unwrap(
+    supabase.rpc('two_factor_rule_applies_to', {
+      p_workspace_id: workspaceId,
+      p_require_2fa: rule,
+    }),
+  )
+  return new Set((rows ?? []).map((r) => r.user_id))
+}
+
 export interface InviteResult {
   invited: string[]
   failed: { email: string; reason: string; code?: string }[]

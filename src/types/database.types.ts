@@ -1359,6 +1359,12 @@ export type Database = {
         Args: { p_new_owner_membership_id: string; p_workspace_id: string }
         Returns: undefined
       }
+      two_factor_rule_applies_to: {
+        Args: { p_require_2fa: string; p_workspace_id: string }
+        Returns: {
+          user_id: string
+        }[]
+      }
       verify_activity_log:
         | {
             Args: {

@@ -23,10 +23,10 @@ returns boolean
 language sql
 stable
 as $$
-  select p_status = 'suspended' and p_suspended_until <= pg_catalog.now()
+  select p_status = 'suspended' and p_suspended_until is not null and p_suspended_until <= pg_catalog.now()
 $$;
 comment on function private.suspension_elapsed(public.member_status, timestamptz) is
-  'The one place of the effective-status rule: a suspension whose end (suspended_until) has passed is over, and the member counts as active at once, before private.lift_expired_suspensions() rewrites the row. Null for an open-ended suspension. Inlinable (plain SQL, no SET clause).';
+  'The one place of the effective-status rule: a suspension whose end (suspended_until) has passed is over, and the member counts as active at once, before private.lift_expired_suspensions() rewrites the row. False (never null) for an open-ended suspension, so the predicates built on it are never null either. Inlinable (plain SQL, no SET clause).';
 
 create or replace function private.effective_status(
   p_status public.member_status, p_suspended_until timestamptz)

@@ -8,8 +8,8 @@
 -- statuses and the order of the checks (locks included) stay as they were.
 --
 -- Not redefined here (another change works on them; they keep their copies of the workspace
--- prelude): public.member_directory_page/_count, public.activity_alerts,
--- public.activity_checkpoint.
+-- prelude): public.member_directory_page/_count and public.member_mfa_status (the Users
+-- page), public.activity_alerts and public.activity_checkpoint (the Activity page).
 -- =====================================================================================
 
 -- ---------- Helpers ------------------------------------------------------------------
@@ -212,30 +212,6 @@ begin
    where m.workspace_id = p_workspace_id
   returning * into v_review;
   return v_review;
-end;
-$$;
-
-create or replace function public.member_mfa_status(p_workspace_id uuid, p_user_id uuid default null)
-returns table (user_id uuid, totp_enrolled boolean)
-language plpgsql
-stable
-security definer
-set search_path = ''
-as $$
-begin
-  perform private.require_workspace_permission(p_workspace_id, 'members.manage');
-
-  return query
-    select m.user_id,
-           exists (select 1
-                     from auth.mfa_factors f
-                    where f.user_id = m.user_id
-                      and f.factor_type::text = 'totp'
-                      and f.status::text = 'verified')
-      from public.memberships m
-     where m.workspace_id = p_workspace_id
-       and (p_user_id is null or m.user_id = p_user_id)
-     order by m.created_at, m.user_id;
 end;
 $$;
 
