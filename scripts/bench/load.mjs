@@ -20,7 +20,7 @@ import pg from 'pg'
 import { anonKey, dbUrl as stackDbUrl, root } from '../stack/config.mjs'
 import { ACTIVITY_COLUMNS } from './cases.mjs'
 import { loadContext } from './context.mjs'
-import { accessToken, apiUrl, stats } from './lib.mjs'
+import { accessToken, apiUrl, liveSession, stats } from './lib.mjs'
 
 const args = process.argv.slice(2)
 const arg = (name, fallback) => {
@@ -42,7 +42,10 @@ if (!ctx) {
   process.exit(1)
 }
 const ws = ctx.workspaceId
-const token = await accessToken(ctx.admin, { expiresInSeconds: 4 * 3600 })
+const token = await accessToken(ctx.admin, {
+  expiresInSeconds: 4 * 3600,
+  sessionId: await liveSession(db, ctx.admin),
+})
 const auth = { apikey: anonKey, authorization: `Bearer ${token}` }
 
 // People for the writes: active members and viewers (the admin may change their role), and

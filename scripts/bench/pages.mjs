@@ -17,7 +17,7 @@ import { dbUrl as stackDbUrl, root } from '../stack/config.mjs'
 import { ACTIVITY_COLUMNS } from './cases.mjs'
 import { userClient } from './clients.mjs'
 import { loadContext } from './context.mjs'
-import { accessToken, fmtMs, measure, throwIfError } from './lib.mjs'
+import { accessToken, fmtMs, liveSession, measure, throwIfError } from './lib.mjs'
 
 const args = process.argv.slice(2)
 const quick = args.includes('--quick')
@@ -35,7 +35,9 @@ if (!ctx) {
   process.exit(1)
 }
 const ws = ctx.workspaceId
-const admin = userClient(await accessToken(ctx.admin))
+const admin = userClient(
+  await accessToken(ctx.admin, { sessionId: await liveSession(db, ctx.admin) }),
+)
 const rotate = (xs) => (i) => xs[i % xs.length]
 const SEARCH = rotate(['mar', 'schmidt', 'li', 'anna', 'tanaka', 'zz-nobody'])
 
