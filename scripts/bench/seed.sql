@@ -588,12 +588,13 @@ set local session_replication_role = origin;
 do $$
 begin
   if to_regclass('private.activity_chain_heads') is not null then
-    insert into private.activity_chain_heads (workspace_id, last_id, last_hash)
-    select distinct on (a.workspace_id) a.workspace_id, a.id, a.hash
-      from public.activity_log a
-     where a.workspace_id in (select id from bench_ws)
-     order by a.workspace_id, a.id desc
-    on conflict (workspace_id) do update set last_id = excluded.last_id, last_hash = excluded.last_hash;
+    insert into private.activity_chain_heads (workspace_id, last_id, last_hash, row_count)
+    select b.id, h.id, h.hash, (select count(*) from public.activity_log a where a.workspace_id = b.id)
+      from bench_ws b
+      cross join lateral (select a.id, a.hash from public.activity_log a where a.workspace_id = b.id
+                           order by a.id desc limit 1) h
+    on conflict (workspace_id) do update
+      set last_id = excluded.last_id, last_hash = excluded.last_hash, row_count = excluded.row_count;
   end if;
 end
 $$;

@@ -25,7 +25,8 @@
 create table private.activity_chain_heads (
   workspace_id uuid primary key,
   last_id bigint,
-  last_hash bytea
+  last_hash bytea,
+  row_count bigint
 ) with (fillfactor = 20);
 alter table private.activity_chain_heads enable row level security;
 revoke all on table private.activity_chain_heads from public, anon, authenticated, service_role;
@@ -35,6 +36,8 @@ comment on table private.activity_chain_heads is
 comment on column private.activity_chain_heads.workspace_id is 'The workspace (no foreign key: history, and its chain, outlive the workspace).';
 comment on column private.activity_chain_heads.last_id is 'Id of the workspace''s newest activity row; null until the first row written through the trigger (then the newest stored row is looked up once).';
 comment on column private.activity_chain_heads.last_hash is 'hash of that row: the next row''s prev_hash (null: the chain has not started).';
+comment on column private.activity_chain_heads.row_count is
+  'Rows of the workspace''s log, kept by the trigger (the log is append-only): the Activity page''s unfiltered total without counting. Null = unknown (rows were written with triggers off), then totals are counted.';
 
 -- Not security definer and no SET search_path, as before (see 20261128000800): only the table
 -- owner can insert into activity_log, so the trigger runs as the owner; every name in it is
@@ -46,9 +49,10 @@ as $$
 declare
   v_last_id bigint;
   v_prev bytea;
+  v_count bigint;
 begin
   -- One writer per workspace chain at a time: the head row's lock, held to commit or rollback.
-  select h.last_id, h.last_hash into v_last_id, v_prev
+  select h.last_id, h.last_hash, h.row_count into v_last_id, v_prev, v_count
     from private.activity_chain_heads h
    where h.workspace_id = new.workspace_id
      for update;
@@ -57,7 +61,7 @@ begin
     -- insert wait and then do nothing; the select then locks the row it committed.
     insert into private.activity_chain_heads (workspace_id) values (new.workspace_id)
       on conflict (workspace_id) do nothing;
-    select h.last_id, h.last_hash into v_last_id, v_prev
+    select h.last_id, h.last_hash, h.row_count into v_last_id, v_prev, v_count
       from private.activity_chain_heads h
      where h.workspace_id = new.workspace_id
        for update;
@@ -70,6 +74,9 @@ begin
     execute 'select a.id, a.hash from public.activity_log a where a.workspace_id = $1 order by a.id desc limit 1'
       into v_last_id, v_prev
       using new.workspace_id;
+    if v_last_id is null then
+      v_count := 0;  -- a new workspace: its log starts here, so its size is known
+    end if;
   end if;
 
   -- The id is drawn under the lock, so id order is chain order within the workspace.
@@ -79,17 +86,17 @@ begin
   new.hash := private.activity_hash(new);
 
   update private.activity_chain_heads h
-     set last_id = new.id, last_hash = new.hash
+     set last_id = new.id, last_hash = new.hash, row_count = v_count + 1
    where h.workspace_id = new.workspace_id;
   return new;
 end;
 $$;
 comment on function private.chain_activity() is
-  'BEFORE INSERT trigger on activity_log: locks the workspace''s chain head (private.activity_chain_heads, by primary key), assigns the id, links prev_hash to the head''s hash, computes hash and moves the head to the new row. Whatever an insert supplies for id, prev_hash or hash is replaced, so every insert path is chained. Cost independent of the log''s size and of plans; the newest stored row is looked up only on a workspace''s first write without a head.';
+  'BEFORE INSERT trigger on activity_log: locks the workspace''s chain head (private.activity_chain_heads, by primary key), assigns the id, links prev_hash to the head''s hash, computes hash and moves the head (and its row count) to the new row. Whatever an insert supplies for id, prev_hash or hash is replaced, so every insert path is chained. Cost independent of the log''s size and of plans; the newest stored row is looked up only on a workspace''s first write without a head.';
 
 -- Heads of the workspaces that exist now (one custom-planned index lookup each, not a scan of
--- the log); deleted workspaces write no more rows, and anything missed is looked up on its
--- next write.
+-- the log, and one count of the workspace's rows); deleted workspaces write no more rows, and
+-- anything missed is looked up on its next write.
 do $$
 declare
   v_ws uuid;
@@ -101,8 +108,8 @@ begin
       into v_id, v_hash
       using v_ws;
     if v_id is not null then
-      insert into private.activity_chain_heads (workspace_id, last_id, last_hash)
-      values (v_ws, v_id, v_hash)
+      insert into private.activity_chain_heads (workspace_id, last_id, last_hash, row_count)
+      values (v_ws, v_id, v_hash, (select count(*) from public.activity_log a where a.workspace_id = v_ws))
       on conflict (workspace_id) do nothing;
     end if;
   end loop;

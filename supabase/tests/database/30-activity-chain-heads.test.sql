@@ -8,7 +8,7 @@
 -- =====================================================================================
 begin;
 set local client_min_messages = warning;
-select plan(12);
+select plan(17);
 select tests.seed_fixture();
 
 -- ---------- Private --------------------------------------------------------------------
@@ -75,6 +75,27 @@ select results_eq(
   $$select last_id, last_hash from private.activity_chain_heads where workspace_id = 'f0000000-0000-4000-a000-0000000000aa'$$,
   $$select id, hash from public.activity_log where workspace_id = 'f0000000-0000-4000-a000-0000000000aa' order by id desc limit 1$$,
   '... and the head then points at the newest row');
+
+-- ---------- The head counts the rows: the Activity page's total without counting ---------
+select is((select row_count from private.activity_chain_heads where workspace_id = 'f0000000-0000-4000-a000-000000000001'),
+  (select count(*) from public.activity_log where workspace_id = 'f0000000-0000-4000-a000-000000000001'),
+  'the head''s row count is the number of rows of the workspace''s log');
+select is((select row_count from private.activity_chain_heads where workspace_id = 'f0000000-0000-4000-a000-0000000000aa'),
+  null::bigint, 'unknown where rows were written with triggers off');
+update scans_before set scans = (select seq_scan + idx_scan from pg_stat_xact_user_tables where relid = 'public.activity_log'::regclass);
+select tests.act_as('e0000000-0000-4000-a000-000000000002');  -- admin (activity.view)
+select results_eq($$select total, capped from public.activity_count('f0000000-0000-4000-a000-000000000001', p_cap => 100000)$$,
+  $$select count(*), false from public.activity_log where workspace_id = 'f0000000-0000-4000-a000-000000000001'$$,
+  'an admin''s unfiltered total is exact ...');
+select tests.act_as_system();
+select is((select seq_scan + idx_scan from pg_stat_xact_user_tables where relid = 'public.activity_log'::regclass)
+          - (select scans from scans_before), 1::bigint,
+  '... and read no row of the log to get it (the one scan is the check of that total)');
+select tests.act_as('e0000000-0000-4000-a000-000000000004');  -- viewer: only their own rows
+select results_eq($$select total from public.activity_count('f0000000-0000-4000-a000-000000000001')$$,
+  $$select count(*) from public.activity_log where workspace_id = 'f0000000-0000-4000-a000-000000000001'$$,
+  'without activity.view the total is still counted under RLS (only their own rows)');
+select tests.act_as_system();
 
 -- ---------- A deleted tail is detected at the next write ------------------------------
 -- Before, deleting the newest rows behind the triggers' back left a shorter chain that still
