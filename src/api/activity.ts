@@ -43,7 +43,7 @@ export interface ActivityPage {
 export const EXACT_COUNT_LIMIT = 10000
 
 const COLUMNS =
-  'id, workspace_id, occurred_at, actor_id, actor_email, action, entity_type, entity_id, subject_user_id, before, after, ip, user_agent, prev_hash, hash'
+  'id, workspace_id, occurred_at, actor_id, actor_email, action, entity_type, entity_id, subject_user_id, subject_email, before, after, ip, user_agent, prev_hash, hash'
 
 function endOfDay(day: Date): Date {
   const end = new Date(day)

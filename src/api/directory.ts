@@ -1,5 +1,5 @@
 import type { MemberRow } from '@/api/members'
-import type { MemberStatus, WorkspaceRole } from '@/lib/roles'
+import type { WorkspaceRole } from '@/lib/roles'
 import { toAppError, unwrap, unwrapWithCount } from '@/lib/errors'
 import { supabase } from '@/lib/supabase'
 
@@ -28,25 +28,14 @@ export interface Seats {
   limit: number | null
 }
 
-/** Member count and seat usage for "42 of 50 seats". */
+/** Member count and seat usage for "42 of 50 seats", counted by the database's seat rule. */
 export async function seatUsage(workspaceId: string): Promise<Seats> {
-  const count = (statuses: MemberStatus[]) =>
-    supabase
-      .from('memberships')
-      .select('id', { count: 'exact', head: true })
-      .eq('workspace_id', workspaceId)
-      .in('status', statuses)
-  const [members, inUse, workspace] = await Promise.all([
-    count(['active', 'suspended']),
-    count(['active', 'suspended', 'pending']),
-    supabase.from('workspaces').select('seat_limit').eq('id', workspaceId).maybeSingle(),
-  ])
-  if (members.error) throw toAppError(members.error)
-  if (inUse.error) throw toAppError(inUse.error)
+  const rows = await unwrap(supabase.rpc('seat_usage', { p_workspace_id: workspaceId }))
+  const row = rows?.[0]
   return {
-    members: members.count ?? 0,
-    inUse: inUse.count ?? 0,
-    limit: workspace.data?.seat_limit ?? null,
+    members: row?.members ?? 0,
+    inUse: row?.seats_in_use ?? 0,
+    limit: row?.seat_limit ?? null,
   }
 }
 

@@ -237,6 +237,20 @@ export async function workspaceMfaStatus(workspaceId: string): Promise<Map<strin
   return new Map((rows ?? []).map((r) => [r.user_id, r.totp_enrolled]))
 }
 
+/** Whom a two-factor rule (off | admins | everyone) would ask for a second factor: user ids. */
+export async function twoFactorRuleAppliesTo(
+  workspaceId: string,
+  rule: 'off' | 'admins' | 'everyone',
+): Promise<Set<string>> {
+  const rows = await unwrap(
+    supabase.rpc('two_factor_rule_applies_to', {
+      p_workspace_id: workspaceId,
+      p_require_2fa: rule,
+    }),
+  )
+  return new Set((rows ?? []).map((r) => r.user_id))
+}
+
 export interface InviteResult {
   invited: string[]
   failed: { email: string; reason: string; code?: string }[]
@@ -264,13 +278,8 @@ export async function inviteMembers(
   return { invited: data?.invited ?? [], failed: data?.failed ?? [] }
 }
 
-/** Seats in use: memberships that are not inactive (the database's seat-limit rule). */
+/** Seats in use, counted by the database's seat rule (`seat_usage`). */
 export async function countSeatsInUse(workspaceId: string): Promise<number> {
-  const { count, error } = await supabase
-    .from('memberships')
-    .select('id', { count: 'exact', head: true })
-    .eq('workspace_id', workspaceId)
-    .neq('status', 'inactive')
-  if (error) throw toAppError(error)
-  return count ?? 0
+  const rows = await unwrap(supabase.rpc('seat_usage', { p_workspace_id: workspaceId }))
+  return rows?.[0]?.seats_in_use ?? 0
 }

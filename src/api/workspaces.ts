@@ -15,7 +15,10 @@ export interface MyMembership {
   workspace_id: string
   workspace_name: string
   role: WorkspaceRole
+  /** The stored status (pending, active, inactive, suspended). */
   status: MemberStatus
+  /** The status that counts, from the database: a suspension whose end has passed is active. */
+  effective_status: MemberStatus
   /** End of a suspension (null: until lifted). */
   suspended_until?: string | null
   /** Why the member was suspended or deactivated, when an admin said. */
@@ -26,7 +29,9 @@ export async function listMyMemberships(userId: string): Promise<MyMembership[]>
   const rows = await unwrap(
     supabase
       .from('memberships')
-      .select('id, workspace_id, role, status, suspended_until, status_reason, workspaces(name)')
+      .select(
+        'id, workspace_id, role, status, effective_status, suspended_until, status_reason, workspaces(name)',
+      )
       .eq('user_id', userId)
       .order('created_at'),
   )
@@ -37,6 +42,8 @@ export async function listMyMemberships(userId: string): Promise<MyMembership[]>
     workspace_name: row.workspaces?.name ?? '',
     role: row.role,
     status: row.status,
+    // Never null for a stored row; the fallback only narrows the generated type.
+    effective_status: row.effective_status ?? row.status,
     suspended_until: row.suspended_until,
     status_reason: row.status_reason,
   }))

@@ -46,6 +46,17 @@ describe('describeActivity', () => {
     expect(sentenceText(system)).toBe('System did it')
   })
 
+  it('names a subject who has left by the email kept on the row, and only without it "a former member"', () => {
+    const template = ctx('{actor} revoked the invitation to {subject}')
+    const kept = describeActivity(
+      row({ subject_user_id: 'u-gone', subject_email: 'ana@x.test' }),
+      template,
+    )
+    expect(sentenceText(kept)).toBe('Adam Admin revoked the invitation to ana@x.test')
+    const old = describeActivity(row({ subject_user_id: 'u-gone', subject_email: null }), template)
+    expect(sentenceText(old)).toBe('Adam Admin revoked the invitation to a former member')
+  })
+
   it('uses the cleared sentence when the field is empty (asset checked in)', () => {
     const template = ctx('{actor} handed {entity} to {subject}', [
       'after.assigned_to',

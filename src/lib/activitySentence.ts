@@ -7,6 +7,8 @@ export interface ActivityFacts {
   actor_id: string | null
   actor_email: string | null
   subject_user_id: string | null
+  /** The subject's email when the row was written (null on rows older than the snapshot). */
+  subject_email?: string | null
   entity_type: string
   before: unknown
   after: unknown
@@ -112,7 +114,8 @@ export function describeActivity(row: ActivityFacts, ctx: SentenceContext): Segm
     const placeholder = /^\{(.+)\}$/.exec(part)?.[1]
     if (!placeholder) push({ kind: 'text', text: part })
     else if (placeholder === 'actor') push(actor)
-    else if (placeholder === 'subject') push(person(row.subject_user_id, null, ctx))
+    else if (placeholder === 'subject')
+      push(person(row.subject_user_id, row.subject_email ?? null, ctx))
     else if (placeholder === 'entity') push({ kind: 'text', text: entityName(row, ctx) })
     else push(valueSegment(placeholder.split('.')[1] ?? '', field(row, placeholder), ctx))
   }

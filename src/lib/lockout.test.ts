@@ -1,16 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { describeLockout, effectiveStatus } from './lockout'
-
-const now = Date.parse('2026-11-28T12:00:00Z')
-
-describe('effectiveStatus', () => {
-  it('treats a suspension whose end has passed as active', () => {
-    expect(effectiveStatus('suspended', '2026-11-28T11:00:00Z', now)).toBe('active')
-    expect(effectiveStatus('suspended', '2026-11-29T11:00:00Z', now)).toBe('suspended')
-    expect(effectiveStatus('suspended', null, now)).toBe('suspended')
-    expect(effectiveStatus('inactive', null, now)).toBe('inactive')
-  })
-})
+import { describeLockout } from './lockout'
 
 describe('describeLockout', () => {
   it('names the workspace and who can reactivate', () => {

@@ -1,16 +1,4 @@
 import { formatDate, formatDateTime } from './format'
-import type { MemberStatus } from './roles'
-
-/** The status that counts: a suspension whose end has passed is active (as in Postgres). */
-export function effectiveStatus(
-  status: MemberStatus,
-  suspendedUntil: string | null | undefined,
-  now = Date.now(),
-): MemberStatus {
-  return status === 'suspended' && suspendedUntil && new Date(suspendedUntil).getTime() <= now
-    ? 'active'
-    : status
-}
 
 /** Why the signed-in person cannot use the current workspace. */
 export interface Lockout {

@@ -9,20 +9,24 @@ const m = (user_id: string, full_name: string, role: ImpactMember['role']): Impa
 })
 const team = [m('mia', 'Mia', 'member'), m('adam', 'Adam', 'admin'), m('olga', 'Olga', 'owner')]
 
+// Whom each rule applies to, as the database answers (two_factor_rule_applies_to).
+const everyone = new Set(['mia', 'adam', 'olga'])
+const admins = new Set(['adam', 'olga'])
+
 describe('twoFactorImpact', () => {
   it('lists who is not enrolled, the Owner first, and whether the saver locks themselves out', () => {
-    const impact = twoFactorImpact('everyone', team, new Map([['adam', true]]), 'olga')
+    const impact = twoFactorImpact(everyone, team, new Map([['adam', true]]), 'olga')
     expect(impact.notEnrolled.map((x) => x.full_name)).toEqual(['Olga', 'Mia'])
     expect(impact.locksOutSelf).toBe(true)
   })
 
-  it('applies "admins" to the Owner and Admins only', () => {
-    const impact = twoFactorImpact('admins', team, new Map(), 'mia')
+  it('leaves out those the rule does not apply to', () => {
+    const impact = twoFactorImpact(admins, team, new Map(), 'mia')
     expect(impact.notEnrolled.map((x) => x.full_name)).toEqual(['Olga', 'Adam'])
     expect(impact.locksOutSelf).toBe(false)
   })
 
-  it('is empty when the rule is off', () => {
-    expect(twoFactorImpact('off', team, new Map(), 'olga').notEnrolled).toEqual([])
+  it('is empty when the rule applies to nobody', () => {
+    expect(twoFactorImpact(new Set(), team, new Map(), 'olga').notEnrolled).toEqual([])
   })
 })

@@ -18,20 +18,18 @@ export interface TwoFactorImpact<M extends ImpactMember> {
 
 const ROLE_ORDER: Record<WorkspaceRole, number> = { owner: 0, admin: 1, member: 2, viewer: 3 }
 
-export function ruleApplies(rule: TwoFactorRule, role: WorkspaceRole | null): boolean {
-  if (rule === 'everyone') return true
-  return rule === 'admins' && (role === 'owner' || role === 'admin')
-}
-
-/** Who a new 2FA rule would stop at the door until they enrol, before it is saved. */
+/**
+ * Who a new 2FA rule would stop at the door until they enrol, before it is saved. Whom the rule
+ * applies to comes from the database (`two_factor_rule_applies_to`), which holds the rule.
+ */
 export function twoFactorImpact<M extends ImpactMember>(
-  rule: TwoFactorRule,
+  appliesTo: ReadonlySet<string>,
   members: readonly M[],
   enrolled: ReadonlyMap<string, boolean>,
   myUserId: string | null,
 ): TwoFactorImpact<M> {
   const notEnrolled = members
-    .filter((m) => m.user_id && ruleApplies(rule, m.role) && !enrolled.get(m.user_id))
+    .filter((m) => m.user_id && appliesTo.has(m.user_id) && !enrolled.get(m.user_id))
     .sort(
       (a, b) =>
         ROLE_ORDER[a.role ?? 'viewer'] - ROLE_ORDER[b.role ?? 'viewer'] ||

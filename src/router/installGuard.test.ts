@@ -36,7 +36,14 @@ function makeRouter() {
 function signedInAs(permissions: string[]) {
   vi.mocked(auth.getSession).mockResolvedValue({ user: { id: 'u1', email: 'u1@x.com' } } as never)
   vi.mocked(workspaces.listMyMemberships).mockResolvedValue([
-    { id: 'm1', workspace_id: 'ws-1', workspace_name: 'Acme', role: 'member', status: 'active' },
+    {
+      id: 'm1',
+      workspace_id: 'ws-1',
+      workspace_name: 'Acme',
+      role: 'member',
+      status: 'active',
+      effective_status: 'active',
+    },
   ])
   vi.mocked(workspaces.myPermissions).mockResolvedValue(permissions)
 }

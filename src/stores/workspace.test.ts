@@ -12,6 +12,7 @@ const acme: MyMembership = {
   workspace_name: 'Acme Corp',
   role: 'member',
   status: 'active',
+  effective_status: 'active',
   suspended_until: null,
   status_reason: null,
 }
@@ -33,7 +34,13 @@ describe('workspace store: locked out', () => {
     // Reload (new store): the membership is inactive and RLS hides the workspace name.
     setActivePinia(createPinia())
     vi.mocked(api.listMyMemberships).mockResolvedValueOnce([
-      { ...acme, workspace_name: '', status: 'inactive', status_reason: 'Left the company' },
+      {
+        ...acme,
+        workspace_name: '',
+        status: 'inactive',
+        effective_status: 'inactive',
+        status_reason: 'Left the company',
+      },
     ])
     const reloaded = useWorkspaceStore()
     await reloaded.load('u1')
@@ -53,7 +60,12 @@ describe('workspace store: locked out', () => {
     const store = useWorkspaceStore()
     await store.load('u1')
     vi.mocked(api.listMyMemberships).mockResolvedValueOnce([
-      { ...acme, status: 'suspended', suspended_until: '2999-01-01T00:00:00Z' },
+      {
+        ...acme,
+        status: 'suspended',
+        effective_status: 'suspended',
+        suspended_until: '2999-01-01T00:00:00Z',
+      },
       other,
     ])
     await store.refresh()
@@ -64,9 +76,14 @@ describe('workspace store: locked out', () => {
     expect(store.lockout).toBeNull()
   })
 
-  it('treats a suspension that has ended as active', async () => {
+  it('follows the database: a suspension it reports as ended is active', async () => {
     vi.mocked(api.listMyMemberships).mockResolvedValueOnce([
-      { ...acme, status: 'suspended', suspended_until: '2020-01-01T00:00:00Z' },
+      {
+        ...acme,
+        status: 'suspended',
+        effective_status: 'active',
+        suspended_until: '2020-01-01T00:00:00Z',
+      },
     ])
     const store = useWorkspaceStore()
     await store.load('u1')
@@ -177,6 +194,7 @@ describe('workspace store: the starting workspace (bug 5)', () => {
       {
         ...acme,
         status: 'suspended',
+        effective_status: 'suspended',
         suspended_until: '2999-01-01T00:00:00Z',
         status_reason: 'Audit',
       },

@@ -2,7 +2,7 @@ import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import * as api from '@/api/workspaces'
 import type { MyMembership, TwoFactorGate } from '@/api/workspaces'
-import { effectiveStatus, type Lockout } from '@/lib/lockout'
+import type { Lockout } from '@/lib/lockout'
 import type { WorkspaceRole } from '@/lib/roles'
 
 /** The last workspace used, remembered per user (one browser may serve several people). */
@@ -59,7 +59,8 @@ export const useWorkspaceStore = defineStore('workspace', () => {
   } | null>(null)
   let inFlight: Promise<void> | null = null
 
-  const isActive = (m: MyMembership) => effectiveStatus(m.status, m.suspended_until) === 'active'
+  /** The database's effective status (an ended suspension is active), read with the row. */
+  const isActive = (m: MyMembership) => m.effective_status === 'active'
 
   /** Workspaces the person can open: only effectively active memberships reach data. */
   const available = computed(() => memberships.value.filter(isActive))
@@ -76,7 +77,7 @@ export const useWorkspaceStore = defineStore('workspace', () => {
     if (lost.value?.workspaceId === id) return { ...lost.value }
     const row = memberships.value.find((m) => m.workspace_id === id)
     if (!row) return null
-    const status = effectiveStatus(row.status, row.suspended_until)
+    const status = row.effective_status
     const gate = gates.value.find((g) => g.workspace_id === id)
     if (status === 'active' && gate) {
       return {

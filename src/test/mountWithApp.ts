@@ -72,7 +72,14 @@ export async function mountWithApp<C extends Component>(
     useSessionStore().setUser({ ...ME, user_metadata: {}, app_metadata: {} } as unknown as User)
     const workspace = useWorkspaceStore()
     workspace.memberships = [
-      { id: 'm-me', workspace_id: WORKSPACE_ID, workspace_name: 'Acme', role, status: 'active' },
+      {
+        id: 'm-me',
+        workspace_id: WORKSPACE_ID,
+        workspace_name: 'Acme',
+        role,
+        status: 'active',
+        effective_status: 'active',
+      },
     ]
     workspace.currentId = WORKSPACE_ID
     workspace.permissions = [...(permissions ?? ROLE_PERMISSIONS[role])]

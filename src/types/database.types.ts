@@ -131,6 +131,7 @@ export type Database = {
           ip: unknown
           occurred_at: string
           prev_hash: string | null
+          subject_email: string | null
           subject_user_id: string | null
           user_agent: string | null
           workspace_id: string
@@ -148,6 +149,7 @@ export type Database = {
           ip?: unknown
           occurred_at?: string
           prev_hash?: string | null
+          subject_email?: string | null
           subject_user_id?: string | null
           user_agent?: string | null
           workspace_id: string
@@ -165,6 +167,7 @@ export type Database = {
           ip?: unknown
           occurred_at?: string
           prev_hash?: string | null
+          subject_email?: string | null
           subject_user_id?: string | null
           user_agent?: string | null
           workspace_id?: string
@@ -371,6 +374,7 @@ export type Database = {
           updated_at: string
           user_id: string
           workspace_id: string
+          effective_status: Database["public"]["Enums"]["member_status"] | null
         }
         Insert: {
           created_at?: string
@@ -780,6 +784,7 @@ export type Database = {
           ip: unknown
           occurred_at: string
           prev_hash: string | null
+          subject_email: string | null
           subject_user_id: string | null
           user_agent: string | null
           workspace_id: string
@@ -994,6 +999,12 @@ export type Database = {
       delete_workspace: {
         Args: { p_confirm_name: string; p_workspace_id: string }
         Returns: undefined
+      }
+      effective_status: {
+        Args: {
+          p_membership: Database["public"]["Tables"]["memberships"]["Row"]
+        }
+        Returns: Database["public"]["Enums"]["member_status"]
       }
       invitation_details: {
         Args: { p_workspace_id: string }
@@ -1305,6 +1316,14 @@ export type Database = {
           role_name: string
         }[]
       }
+      seat_usage: {
+        Args: { p_workspace_id: string }
+        Returns: {
+          members: number
+          seat_limit: number
+          seats_in_use: number
+        }[]
+      }
       session_alive: { Args: Record<PropertyKey, never>; Returns: boolean }
       set_role_permission: {
         Args: {
@@ -1343,6 +1362,12 @@ export type Database = {
       transfer_ownership: {
         Args: { p_new_owner_membership_id: string; p_workspace_id: string }
         Returns: undefined
+      }
+      two_factor_rule_applies_to: {
+        Args: { p_require_2fa: string; p_workspace_id: string }
+        Returns: {
+          user_id: string
+        }[]
       }
       verify_activity_log:
         | {

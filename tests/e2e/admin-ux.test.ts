@@ -95,26 +95,31 @@ describe('the admin experience (issue 13)', () => {
     await done(page)
   })
 
-  // Skipped at the merge: since offboarding bans a suspended member with no other workspace, this
-  // member cannot sign in through the form after the SQL suspension. The fixture must sign in first,
-  // then suspend (as tests/integration/fixtures.ts does). The component test of LockedOut covers
-  // the page's words meanwhile.
-  it.skip('bug 4: a suspended member is told until when and why, and offered no new workspace', async () => {
+  it('bug 4: a suspended member is told until when and why, and offered no new workspace', async () => {
+    // Sara belongs to two teams and is suspended in one. (Suspended in her only workspace, she
+    // would be signed out and banned in Auth: tests/integration cover that path.)
     const team = await newTeam('susp')
+    const other = await newTeam('susp-other')
     const sara = await newMember(team, 'member')
+    await sql(
+      `insert into public.memberships (workspace_id, user_id, role, status, joined_at)
+       values ($1, $2, 'member', 'active', now())`,
+      [other.workspaceId, sara.id],
+    )
     await sql(
       `update public.memberships set status = 'suspended', suspended_until = now() + interval '9 days',
               status_reason = 'Security review' where id = $1`,
       [sara.membershipId],
     )
-    // No workspace remembered: the first sign-in after the suspension.
-    const page = await openAs(browser, inject('appUrl'), sara, '/users')
+    // Her last workspace is the one she is suspended in.
+    const page = await openIn(sara, team.workspaceId, '/users')
     const locked = page.locator('[data-test="locked-out"]')
     await locked.waitFor({ timeout: 20_000 })
     const text = await locked.innerText()
     expect(text).toMatch(/suspended until/)
     expect(text).toContain('Reason given: Security review')
     expect(await page.locator('main').innerText()).not.toContain('Create')
+    await screenshot(page, 'flow-suspended-member')
     await done(page)
   })
 
@@ -173,7 +178,7 @@ describe('the admin experience (issue 13)', () => {
     expect(row).toContain(`invited by ${team.admin.email}`)
     expect(row).toMatch(/Expires in 7 days/)
     expect(await page.locator('[data-test="seat-usage"]').innerText()).toMatch(
-      /2 members[\s·]+3 seats used/,
+      /2 members[\s·]+1 invited[\s·]+3 seats used/,
     )
     await screenshot(page, 'flow-invitations')
     await done(page)

@@ -27,6 +27,7 @@ const entry: activity.ActivityRow = {
   entity_type: 'membership',
   entity_id: 'm-1',
   subject_user_id: 'u2',
+  subject_email: 'u2@x.test',
   before: { role: 'member' },
   after: { role: 'admin' },
   ip: '10.0.0.1',

@@ -13,6 +13,7 @@ function row(id: number, over: Partial<ActivityRow> = {}): ActivityRow {
     entity_type: 'asset',
     entity_id: 'a1',
     subject_user_id: null,
+    subject_email: null,
     before: null,
     after: null,
     ip: null,
@@ -41,7 +42,7 @@ describe('exportActivity', () => {
     const csv = await text(await exportActivity({ format: 'csv', fetchPage: source(rows) }))
     const lines = csv.split('\r\n')
     expect(lines[0]).toBe(
-      'id,occurred_at,actor_id,actor_email,action,entity_type,entity_id,subject_user_id,before,after,ip,user_agent',
+      'id,occurred_at,actor_id,actor_email,action,entity_type,entity_id,subject_user_id,subject_email,before,after,ip,user_agent',
     )
     expect(csv).toContain('"{""name"":""Laptop, \\""Pro\\""""}"')
     expect(csv).toContain('"Mozilla/5.0\nX"')

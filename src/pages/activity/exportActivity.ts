@@ -13,6 +13,7 @@ export const EXPORT_COLUMNS = [
   'entity_type',
   'entity_id',
   'subject_user_id',
+  'subject_email',
   'before',
   'after',
   'ip',

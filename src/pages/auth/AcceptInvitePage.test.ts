@@ -51,7 +51,14 @@ beforeEach(() => {
   vi.mocked(invitations.pendingInvitationWorkspaceIds).mockResolvedValue(['ws-9'])
   vi.mocked(invitations.invitationDetails).mockResolvedValue(details)
   vi.mocked(workspaces.listMyMemberships).mockResolvedValue([
-    { id: 'm-9', workspace_id: 'ws-9', workspace_name: 'Globex', role: 'member', status: 'active' },
+    {
+      id: 'm-9',
+      workspace_id: 'ws-9',
+      workspace_name: 'Globex',
+      role: 'member',
+      status: 'active',
+      effective_status: 'active',
+    },
   ])
   vi.mocked(workspaces.myPermissions).mockResolvedValue(['members.view'])
 })

@@ -28,6 +28,10 @@ beforeEach(() => {
   vi.mocked(workspaces.getWorkspace).mockResolvedValue(ws)
   vi.mocked(workspaces.listMyMemberships).mockResolvedValue([])
   vi.mocked(members.listActiveMembers).mockResolvedValue(TEAM)
+  // "everyone": the database says the rule applies to every member.
+  vi.mocked(members.twoFactorRuleAppliesTo).mockResolvedValue(
+    new Set([...TEAM.map((m) => m.user_id!), 'user-me']),
+  )
   vi.mocked(sqlCredentials.listSqlCredentials).mockResolvedValue([])
 })
 

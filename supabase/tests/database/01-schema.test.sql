@@ -41,7 +41,7 @@ select columns_are('public', 'license_seats',
   array['id', 'workspace_id', 'license_id', 'user_id', 'assigned_by', 'assigned_at'], 'license_seats columns');
 select columns_are('public', 'activity_log',
   array['id', 'workspace_id', 'occurred_at', 'actor_id', 'actor_email', 'action', 'entity_type', 'entity_id',
-        'subject_user_id', 'before', 'after', 'ip', 'user_agent', 'prev_hash', 'hash'], 'activity_log columns');
+        'subject_user_id', 'before', 'after', 'ip', 'user_agent', 'prev_hash', 'hash', 'subject_email'], 'activity_log columns');
 select columns_are('public', 'access_reviews',
   array['id', 'workspace_id', 'reviewer_id', 'completed_at', 'members_reviewed', 'flagged', 'deactivated', 'notes'],
   'access_reviews columns');

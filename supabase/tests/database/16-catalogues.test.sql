@@ -23,8 +23,8 @@ create temp table written_actions as
      and m[1] <> 'x.y';
 
 select cmp_ok(
-  (select count(*) from written_actions where fn = 'record_activity'), '>=', 30::bigint,
-  'the scan sees the action names in private.record_activity()');
+  (select count(*) from written_actions where fn = 'activity_action'), '>=', 30::bigint,
+  'the scan sees the action names in private.activity_action()');
 
 select is(
   array(select action || ' (in ' || fn || ')' from written_actions
