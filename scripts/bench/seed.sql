@@ -454,7 +454,9 @@ select s.k, s.g, s.workspace_id, s.occurred_at, m.action, m.entity_type,
 -- Rows shaped like what private.record_activity() and the auth hooks write, in chain order:
 -- ids drawn from the log's own sequence in occurred_at order (as the trigger would draw them).
 create temp table bench_activity_rows as
-select nextval('public.activity_log_id_seq') as id, r.*
+select nextval('public.activity_log_id_seq') as id, r.*,
+       -- the subject's email at write time, as the activity_log_a_subject_email trigger keeps it
+       (select sp.email from public.profiles sp where sp.id = r.subject_user_id) as subject_email
   from (
 select a.workspace_id, a.occurred_at,
        case when a.unknown_actor then null
@@ -569,15 +571,17 @@ begin;
 -- after 70,000 rows).
 set local session_replication_role = replica;
 insert into public.activity_log (id, workspace_id, occurred_at, actor_id, actor_email, action, entity_type,
-                                 entity_id, subject_user_id, before, after, ip, user_agent, prev_hash, hash)
+                                 entity_id, subject_user_id, before, after, ip, user_agent, prev_hash, hash,
+                                 subject_email)
 select c.id, c.workspace_id, c.occurred_at, c.actor_id, c.actor_email, c.action, c.entity_type, c.entity_id,
        c.subject_user_id, c.before, c.after, c.ip, c.user_agent,
-       coalesce(lag(c.hash) over w, c.start_hash), c.hash
+       coalesce(lag(c.hash) over w, c.start_hash), c.hash, c.subject_email
   from (
     select r.*, s.start_hash,
            pg_temp.bench_chain(row(r.id, r.workspace_id, r.occurred_at, r.actor_id, r.actor_email, r.action,
                                    r.entity_type, r.entity_id, r.subject_user_id, r.before, r.after, r.ip,
-                                   r.user_agent, null, ''::bytea)::public.activity_log, s.start_hash)
+                                   r.user_agent, null, ''::bytea, r.subject_email)::public.activity_log,
+                             s.start_hash)
              over (partition by r.workspace_id order by r.id) as hash
       from bench_activity_rows r
       join bench_chain_start s on s.workspace_id = r.workspace_id
