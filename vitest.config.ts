@@ -18,6 +18,10 @@ export default mergeConfig(
             name: 'unit',
             environment: 'happy-dom',
             include: ['src/**/*.test.ts', 'tests/unit/**/*.test.ts'],
+            setupFiles: ['src/test/setup.ts'],
+            // A page test spends about 0.35 s of CPU (mostly PrimeVue rendering in happy-dom); on
+            // the shared 2-core machine at a load of 13 that took up to 5.6 s of wall time.
+            testTimeout: 20_000,
           },
         },
         {

@@ -1,6 +1,6 @@
 -- =====================================================================================
 -- Local demo data. Applied after the migrations by `supabase db reset` and by
--- `node scripts/stack.mjs reset`. Runs as postgres with no JWT: activity rows it causes have
+-- `npm run db:reset`. Runs as postgres with no JWT: activity rows it causes have
 -- no actor (reported as 'system').
 -- Every user's password: Fluxera-demo-2026!
 -- =====================================================================================

@@ -1,6 +1,6 @@
 -- =====================================================================================
 -- Local stack bootstrap: what a hosted Supabase database already has before any project
--- migration runs. Applied once, as superuser, to a fresh cluster by scripts/stack.mjs.
+-- migration runs. Applied once, as superuser, to a fresh cluster by scripts/stack.ts.
 -- Not a project migration: hosted Supabase (and `supabase start`) provide all of this.
 -- =====================================================================================
 

@@ -95,7 +95,9 @@ export interface ResendResult {
 
 /**
  * Renews pending invitations and mails each invitee a new link (the old one stops working),
- * through the `invite-members` edge function. All or nothing on the database side.
+ * through the `invite-members` edge function (1 to 100 per call). The renewal is all or nothing
+ * in the database; the mails are reported per address (`resent`, `failed`). Throws when the
+ * renewal is refused, or when no mail at all could be sent.
  */
 export async function resendInvitations(membershipIds: string[]): Promise<ResendResult> {
   const data = await invokeFunction<ResendResult>(

@@ -1,6 +1,6 @@
 import { FunctionsHttpError } from '@supabase/supabase-js'
 import { AppError, toAppError, unwrap } from '@/lib/errors'
-import { resendInvitations as resendInvitationMails } from '@/api/invitations'
+import { resendInvitations as resendInvitationMails, type ResendResult } from '@/api/invitations'
 import type { MemberStatus, WorkspaceRole } from '@/lib/roles'
 import { supabase } from '@/lib/supabase'
 import type { Tables } from '@/types/database.types'
@@ -192,7 +192,10 @@ export async function removeMember(membershipId: string): Promise<void> {
   await unwrap(supabase.rpc('remove_member', { p_membership_id: membershipId }))
 }
 
-/** Renews the invitation and mails a new link (src/api/invitations.ts, the edge function). */
+/**
+ * Renews the invitation and mails the invitee a new link (the old one stops working), through the
+ * invite-members edge function (src/api/invitations.ts). Throws when the mail could not be sent.
+ */
 export async function resendInvitation(membershipId: string): Promise<void> {
   await resendInvitationMails([membershipId])
 }
@@ -201,7 +204,7 @@ export async function revokeInvitation(membershipId: string): Promise<void> {
   await unwrap(supabase.rpc('revoke_invitation', { p_membership_id: membershipId }))
 }
 
-// ---- bulk actions: all or nothing; the first refusal names its member ---------------------
+// ---- bulk actions: all or nothing in the database; the first refusal names its member ------
 
 export async function deactivateMembers(membershipIds: string[]): Promise<void> {
   await unwrap(supabase.rpc('deactivate_members', { p_membership_ids: membershipIds }))
@@ -216,8 +219,13 @@ export async function changeMembersRole(
   )
 }
 
-export async function resendInvitations(membershipIds: string[]): Promise<void> {
-  await resendInvitationMails(membershipIds)
+/**
+ * Renews up to 100 invitations (all or none, in the database), then mails each invitee a new link.
+ * The mails are reported per address: `resent` and `failed` (with Auth's reason). Throws only when
+ * the renewal was refused or no mail at all could be sent.
+ */
+export async function resendInvitations(membershipIds: string[]): Promise<ResendResult> {
+  return resendInvitationMails(membershipIds)
 }
 
 /** Whether one member has a verified TOTP factor (needs members.manage). */

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { root } from '../../scripts/stack/config.mjs'
+import { root } from '../../scripts/stack/config.ts'
 import { renderTemplate } from '../../scripts/stack/auth/template'
 
 const goProgram = `package main

@@ -10,7 +10,7 @@ import * as OTPAuth from 'otpauth'
 import pg from 'pg'
 import { randomUUID } from 'node:crypto'
 import type { Database } from '../../src/types/database.types'
-import { anonKey, apiUrl, dbUrl, jwtSecret, serviceRoleKey } from '../../scripts/stack/config.mjs'
+import { anonKey, apiUrl, dbUrl, jwtSecret, serviceRoleKey } from '../../scripts/stack/config.ts'
 
 export { anonKey, apiUrl, dbUrl, serviceRoleKey }
 export type Client = SupabaseClient<Database>

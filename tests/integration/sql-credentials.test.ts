@@ -4,7 +4,7 @@
 // vendor-wide analyst (local password from supabase/seed.sql) sees every workspace.
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ports } from '../../scripts/stack/config.mjs'
+import { ports } from '../../scripts/stack/config.ts'
 import { clientAs, closeSql, sql, type Client } from '../helpers/stack'
 import { buildWorld, type World } from './fixtures'
 

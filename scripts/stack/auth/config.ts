@@ -2,7 +2,7 @@
 // real Auth) plus the stack's ports and keys. Every setting config.toml has under [auth] is honoured.
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { apiUrl, jwtSecret, ports, root } from '../config.mjs'
+import { apiUrl, jwtSecret, ports, root } from '../config.ts'
 
 type TomlValue = string | number | boolean | TomlValue[]
 export type TomlTable = { [key: string]: TomlValue | TomlTable }

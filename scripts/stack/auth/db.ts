@@ -47,7 +47,7 @@ export async function tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
 
 /** An error to return from a transaction whose writes must still commit (e.g. revoking a token family). */
 export class CommitWithError extends Error {
-  cause: unknown
+  override cause: unknown
   constructor(cause: unknown) {
     super('commit with error')
     this.cause = cause

@@ -1,5 +1,5 @@
 // Fluxera's local Auth: a GoTrue-compatible (Supabase Auth v2.189.0) server for development and
-// tests, run by the local stack (scripts/stack/services.mjs) behind the gateway at /auth/v1.
+// tests, run by the local stack (scripts/stack/services.ts) behind the gateway at /auth/v1.
 //   node scripts/stack/auth/server.ts
 import http from 'node:http'
 import { loadConfig } from './config.ts'

@@ -8,9 +8,6 @@ import { mountWithApp } from '@/test/mountWithApp'
 import ActivityPage from './ActivityPage.vue'
 import ActivityFilters from './components/ActivityFilters.vue'
 
-// Mounting the whole page is slow on a loaded machine; the assertions are not about time.
-vi.setConfig({ testTimeout: 30_000 })
-
 vi.mock('@/api/activity')
 vi.mock('@/api/auth')
 vi.mock('@/api/workspaces')

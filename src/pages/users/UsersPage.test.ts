@@ -9,9 +9,6 @@ import BulkActions from './components/BulkActions.vue'
 import MembersTable from './components/MembersTable.vue'
 import UsersPage from './UsersPage.vue'
 
-// Mounting the whole page is slow on a loaded machine; the assertions are not about time.
-vi.setConfig({ testTimeout: 30_000 })
-
 vi.mock('@/api/members')
 vi.mock('@/api/directory')
 vi.mock('@/api/people')
@@ -288,6 +285,36 @@ describe('UsersPage', () => {
       expect.objectContaining({
         severity: 'error',
         detail: 'ben@example.com: This invitation is not pending.',
+      }),
+    )
+  })
+
+  it('resends in one call and names each invitee whose new mail could not be sent', async () => {
+    vi.mocked(members.resendInvitations).mockResolvedValue({
+      resent: ['sue@example.com'],
+      failed: [
+        { email: 'ben@example.com', reason: 'Auth is not reachable.', code: 'auth_unavailable' },
+      ],
+    })
+    const asPending = (m: typeof BEN) => ({
+      ...m,
+      status: 'pending' as const,
+      effective_status: 'pending' as const,
+    })
+    const { wrapper } = await mountWithApp(UsersPage, { role: 'admin' })
+    wrapper
+      .findComponent(MembersTable)
+      .vm.$emit('update:selection', [asPending(BEN), asPending(SUE)])
+    await flushPromises()
+    await wrapper.get('[data-test="bulk-resend"]').trigger('click')
+    await confirmRequire.mock.calls[0]![0].accept()
+    await flushPromises()
+    expect(members.resendInvitations).toHaveBeenCalledWith(['m-ben', SUE.id])
+    expect(toastAdd).toHaveBeenCalledWith(
+      expect.objectContaining({
+        severity: 'error',
+        summary: 'No new mail could be sent to 1 invitee',
+        detail: 'ben@example.com: Auth is not reachable.',
       }),
     )
   })

@@ -2,6 +2,7 @@ import { useConfirm } from 'primevue/useconfirm'
 import * as api from '@/api/members'
 import type { MemberRow } from '@/api/members'
 import { useNotify } from '@/composables/useNotify'
+import { AppError } from '@/lib/errors'
 import { splitForBulk, type Actor, type MemberAction } from '@/lib/memberRules'
 import { plural } from '@/lib/plural'
 import { ROLE_LABELS, type WorkspaceRole } from '@/lib/roles'
@@ -84,10 +85,10 @@ export function useMemberActions(done: () => unknown) {
       case 'resend':
         return ask({
           header: 'Resend invitation',
-          message: `Renew the invitation to ${name} for another full period?`,
+          message: `Mail ${name} a new invitation link, valid for another full period? The old link stops working.`,
           accept: 'Resend',
           run: () => api.resendInvitation(id),
-          success: `The invitation to ${name} was renewed.`,
+          success: `A new invitation was sent to ${name}.`,
         })
       case 'revoke':
         return ask({
@@ -162,10 +163,19 @@ export function useMemberActions(done: () => unknown) {
       actor,
       {
         header: 'Resend invitations',
-        question: (n) => `Renew the invitations of ${n} for another full period?`,
+        question: (n) =>
+          `Mail ${n} a new invitation link, valid for another full period? Old links stop working.`,
         accept: 'Resend',
       },
-      (act) => api.resendInvitations(ids(act)),
+      async (act) => {
+        const { failed } = await api.resendInvitations(ids(act))
+        // The renewal held for everyone; say whose mail did not go out.
+        if (failed.length)
+          notify.error(
+            new AppError(failed.map((f) => `${f.email}: ${f.reason}`).join('; '), 'resend_failed'),
+            `No new mail could be sent to ${plural(failed.length, 'invitee')}`,
+          )
+      },
       (n) => `${plural(n, 'invitation')} renewed.`,
     )
   }

@@ -24,23 +24,47 @@ import {
   root,
   serviceRoleKey,
   stateDir,
-} from './config.mjs'
-import { pgTool } from './pg.mjs'
+} from './config.ts'
+import { pgTool } from './pg.ts'
 
 /** A start failure, reported as one line naming the component, the cause and its log. */
 export class StackError extends Error {
-  constructor(component, message, log) {
+  component: string
+  log: string | undefined
+  constructor(component: string, message: string, log?: string) {
     super(message)
     this.component = component
     this.log = log
   }
 }
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
-const logFile = (name) => join(paths.logs, `${name}.log`)
-const pidFile = (name) => join(paths.pids, `${name}.pid`)
+/** One service of the stack, as stack.ts drives it. */
+export interface Service {
+  name: string
+  /** Where it answers, for `stack status`. */
+  where: string
+  env?: Record<string, string>
+  running(): Promise<boolean>
+  /** Throws a StackError when the service's port is taken by something else. */
+  checkPort(): Promise<void>
+  /** Starts it and waits until it answers; true when it made a new database (Postgres only). */
+  start(): Promise<boolean>
+  stop(): Promise<void>
+}
 
-function portOpen(port) {
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+const logFile = (name: string) => join(paths.logs, `${name}.log`)
+const pidFile = (name: string) => join(paths.pids, `${name}.pid`)
+
+/** Node 24 for the TypeScript services (the stand-in Auth, the gateway): this process's Node when it
+ * is 24 or newer, else the project's node@24 dev dependency. */
+function node24(): string {
+  const major = Number(process.versions.node.split('.')[0])
+  const bundled = join(root, 'node_modules', '.bin', 'node')
+  return major >= 24 || !existsSync(bundled) ? process.execPath : bundled
+}
+
+function portOpen(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const sock = net.connect({ port, host: '127.0.0.1' })
     sock.once('connect', () => (sock.destroy(), resolve(true)))
@@ -48,7 +72,7 @@ function portOpen(port) {
   })
 }
 
-function alive(pid) {
+function alive(pid: number) {
   try {
     process.kill(pid, 0)
     return true
@@ -57,7 +81,7 @@ function alive(pid) {
   }
 }
 
-function readPid(name) {
+function readPid(name: string) {
   try {
     const pid = Number(readFileSync(pidFile(name), 'utf8'))
     return pid > 0 && alive(pid) ? pid : null
@@ -66,15 +90,20 @@ function readPid(name) {
   }
 }
 
-function tail(file, lines = 6) {
+function tail(file: string | undefined, lines = 6) {
   try {
+    if (!file) return ''
     return readFileSync(file, 'utf8').trim().split('\n').slice(-lines).join('\n    ')
   } catch {
     return ''
   }
 }
 
-async function waitFor(name, check, { timeoutMs = 20_000, log, pid } = {}) {
+async function waitFor(
+  name: string,
+  check: () => Promise<boolean>,
+  { timeoutMs = 20_000, log, pid }: { timeoutMs?: number; log?: string; pid?: number } = {},
+) {
   const until = Date.now() + timeoutMs
   while (Date.now() < until) {
     if (await check().catch(() => false)) return
@@ -86,13 +115,34 @@ async function waitFor(name, check, { timeoutMs = 20_000, log, pid } = {}) {
   throw new StackError(name, `not ready after ${timeoutMs / 1000}s:\n    ${tail(log)}`, log)
 }
 
-async function httpOk(url, accept = (s) => s < 500) {
+async function httpOk(url: string, accept = (status: number) => status < 500) {
   const res = await fetch(url, { signal: AbortSignal.timeout(1000) })
   return accept(res.status)
 }
 
+interface ProcessSpec {
+  name: string
+  port: number
+  where: string
+  /** The command and its arguments, or `prepare`, which finds them (and may build or check them). */
+  command?: string
+  args?: string[]
+  prepare?: (this: { env: Record<string, string> }) => Promise<[string, string[]]>
+  env?: Record<string, string>
+  ready: () => Promise<boolean>
+}
+
 /** A long-running child process we start detached and track by pid file. */
-function processService({ name, port, where, command, args, env, ready, prepare }) {
+function processService({
+  name,
+  port,
+  where,
+  command,
+  args,
+  env = {},
+  ready,
+  prepare,
+}: ProcessSpec): Service & { env: Record<string, string> } {
   return {
     name,
     where,
@@ -109,7 +159,7 @@ function processService({ name, port, where, command, args, env, ready, prepare 
       }
     },
     async start() {
-      const [cmd, argv] = prepare ? await prepare.call(this) : [command, args]
+      const [cmd, argv] = prepare ? await prepare.call(this) : [command ?? '', args ?? []]
       const log = logFile(name)
       const out = openSync(log, 'w')
       const child = spawn(cmd, argv, {
@@ -118,12 +168,12 @@ function processService({ name, port, where, command, args, env, ready, prepare 
         detached: true,
         stdio: ['ignore', out, out],
       })
-      const spawnError = new Promise((resolve) => child.once('error', resolve))
+      const spawnError = new Promise<Error>((resolve) => child.once('error', resolve))
       child.unref()
       writeFileSync(pidFile(name), String(child.pid ?? ''))
       const err = await Promise.race([spawnError, sleep(50).then(() => null)])
       if (err) throw new StackError(name, `could not run ${cmd}: ${err.message}`, log)
-      await waitFor(name, ready, { log, pid: child.pid })
+      await waitFor(name, ready, { log, ...(child.pid ? { pid: child.pid } : {}) })
       return false
     },
     async stop() {
@@ -143,7 +193,7 @@ function processService({ name, port, where, command, args, env, ready, prepare 
 
 // ---------- PostgreSQL ----------------------------------------------------------------
 const pgLog = join(stateDir, 'pg', 'postgres.log')
-const postgres = {
+const postgres: Service = {
   name: 'postgres',
   where: dbUrl,
   async running() {
@@ -233,7 +283,7 @@ const postgres = {
   },
 }
 
-function chownTree(dir) {
+function chownTree(dir: string) {
   const r = spawnSync('chown', ['-R', 'postgres:postgres', dir])
   if (r.status !== 0) chownSync(dir, 0, 0)
 }
@@ -348,7 +398,7 @@ export async function realAuthEnv() {
   const cfg = loadConfig()
   // Character classes are separated by ':'; a ':' inside a class is escaped as '\\:'.
   const classes = cfg.passwordRequired.map((set) => set.replaceAll(':', '\\:')).join(':')
-  const env = {
+  const env: Record<string, string> = {
     GOTRUE_API_HOST: '127.0.0.1',
     PORT: String(ports.auth),
     API_EXTERNAL_URL: `${apiUrl}/auth/v1`,
@@ -385,23 +435,17 @@ export async function realAuthEnv() {
     GOTRUE_MFA_TOTP_ENROLL_ENABLED: String(cfg.totpEnroll),
     GOTRUE_MFA_TOTP_VERIFY_ENABLED: String(cfg.totpVerify),
   }
-  for (const [kind, name] of [
-    ['invite', 'INVITE'],
-    ['confirmation', 'CONFIRMATION'],
-    ['recovery', 'RECOVERY'],
-    ['email_change', 'EMAIL_CHANGE'],
-  ]) {
+  for (const name of ['INVITE', 'CONFIRMATION', 'RECOVERY', 'EMAIL_CHANGE'])
     env[`GOTRUE_MAILER_URLPATHS_${name}`] = `${apiUrl}/auth/v1/verify`
-    void kind
-  }
   for (const [kind, name] of [
     ['invite', 'INVITE'],
     ['confirmation', 'CONFIRMATION'],
     ['recovery', 'RECOVERY'],
     ['magic_link', 'MAGIC_LINK'],
     ['email_change', 'EMAIL_CHANGE'],
-  ]) {
+  ] as const) {
     const t = cfg.templates[kind]
+    if (!t) continue
     env[`GOTRUE_MAILER_SUBJECTS_${name}`] = t.subject
     if (t.contentPath)
       env[`GOTRUE_MAILER_TEMPLATES_${name}`] =
@@ -410,7 +454,7 @@ export async function realAuthEnv() {
   for (const [key, hook] of [
     ['CUSTOM_ACCESS_TOKEN', cfg.hooks.customAccessToken],
     ['PASSWORD_VERIFICATION_ATTEMPT', cfg.hooks.passwordVerificationAttempt],
-  ]) {
+  ] as const) {
     if (!hook) continue
     env[`GOTRUE_HOOK_${key}_ENABLED`] = 'true'
     env[`GOTRUE_HOOK_${key}_URI`] = hook.uri
@@ -420,6 +464,7 @@ export async function realAuthEnv() {
 
 /** Runs `$SUPABASE_AUTH_BIN migrate` (Auth's own migrations) against the stack's database. */
 export async function realAuthMigrate() {
+  if (!realAuthBin) throw new StackError('auth', 'SUPABASE_AUTH_BIN is not set')
   const r = spawnSync(realAuthBin, ['migrate'], {
     env: { ...process.env, ...(await realAuthEnv()) },
     encoding: 'utf8',
@@ -444,12 +489,8 @@ const auth = processService({
       Object.assign(this.env, await realAuthEnv())
       return [realAuthBin, ['serve']]
     }
-    // The stand-in is TypeScript run by Node's type stripping (Node 24; npm scripts use the
-    // node@24 dev dependency). A plain `node` older than that uses the project's Node 24.
-    const major = Number(process.versions.node.split('.')[0])
-    const node24 = join(root, 'node_modules', '.bin', 'node')
-    const node = major >= 24 || !existsSync(node24) ? process.execPath : node24
-    return [node, [join(root, 'scripts', 'stack', 'auth', 'server.ts')]]
+    // The stand-in is TypeScript run by Node's type stripping (Node 24).
+    return [node24(), [join(root, 'scripts', 'stack', 'auth', 'server.ts')]]
   },
   env: {},
   ready: () => httpOk(`http://127.0.0.1:${ports.auth}/health`, (s) => s === 200),
@@ -460,10 +501,10 @@ const gateway = processService({
   name: 'gateway',
   port: ports.api,
   where: apiUrl,
-  command: process.execPath,
-  args: [join(root, 'scripts', 'stack', 'gateway.mjs')],
+  command: node24(),
+  args: [join(root, 'scripts', 'stack', 'gateway.ts')],
   env: {},
   ready: () => httpOk(`${apiUrl}/health`, (s) => s === 200),
 })
 
-export const services = [postgres, postgrest, mailpit, auth, functions, gateway]
+export const services: Service[] = [postgres, postgrest, mailpit, auth, functions, gateway]

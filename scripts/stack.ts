@@ -3,12 +3,12 @@
 // GoTrue-compatible stand-in, or Supabase Auth itself with SUPABASE_AUTH_BIN), Deno functions,
 // Mailpit and a gateway on 127.0.0.1:54321, wired like `supabase start`.
 //
-//   node scripts/stack.mjs start     start what is not running; apply pending migrations
-//   node scripts/stack.mjs stop      stop everything
-//   node scripts/stack.mjs status    what runs, where, with which keys
-//   node scripts/stack.mjs reset     stop, wipe the database and mail, start again from empty
-//   node scripts/stack.mjs migrate   apply pending migrations to the running database
-//   node scripts/stack.mjs test-db   run the pgTAP suite (supabase/tests/database) with pg_prove
+//   node scripts/stack.ts start     start what is not running; apply pending migrations
+//   node scripts/stack.ts stop      stop everything
+//   node scripts/stack.ts status    what runs, where, with which keys
+//   node scripts/stack.ts reset     stop, wipe the database and mail, start again from empty
+//   node scripts/stack.ts migrate   apply pending migrations to the running database
+//   node scripts/stack.ts test-db   run the pgTAP suite (supabase/tests/database) with pg_prove
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
@@ -22,11 +22,11 @@ import {
   root,
   serviceRoleKey,
   stateDir,
-} from './stack/config.mjs'
-import { StackError, realAuthBin, realAuthMigrate, services } from './stack/services.mjs'
-import { psql } from './stack/pg.mjs'
+} from './stack/config.ts'
+import { StackError, realAuthBin, realAuthMigrate, services } from './stack/services.ts'
+import { psql } from './stack/pg.ts'
 
-const bold = (s) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s)
+const bold = (s: string) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s)
 
 const supabaseCli = join(root, 'node_modules', '.bin', 'supabase')
 
@@ -79,7 +79,7 @@ export function migrate({ quiet = false, seed = false } = {}) {
  * migrations when SUPABASE_AUTH_BIN is set, else the local stand-in's scripts/stack/auth/schema.sql.
  */
 async function authSchema() {
-  const has = (table) =>
+  const has = (table: string) =>
     psql(['-At', '-c', `select to_regclass('auth.${table}') is not null`]).trim() === 't'
   if (realAuthBin) {
     // Auth records its migrations in auth.schema_migrations (the stand-in leaves that table empty).
@@ -109,7 +109,7 @@ async function authSchema() {
       user: 'supabase_auth_admin',
     })
   } catch (err) {
-    throw new StackError('auth', `scripts/stack/auth/schema.sql failed: ${err.message}`)
+    throw new StackError('auth', `scripts/stack/auth/schema.sql failed: ${(err as Error).message}`)
   }
   console.log('  applied the local Auth schema')
 }
@@ -228,7 +228,7 @@ function testDb() {
   return r.status === 0
 }
 
-const commands = {
+const commands: Record<string, () => boolean | Promise<boolean | void>> = {
   start,
   stop,
   status,
@@ -241,7 +241,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const cmd = process.argv[2] ?? 'status'
   const fn = commands[cmd]
   if (!fn) {
-    console.error(`usage: node scripts/stack.mjs ${Object.keys(commands).join('|')}`)
+    console.error(`usage: node scripts/stack.ts ${Object.keys(commands).join('|')}`)
     process.exit(2)
   }
   const ok = await fn()

@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 // Generates src/types/database.types.ts from the running local database with Supabase's own
 // generator (@supabase/postgres-meta, the code behind `supabase gen types typescript`).
-//   node scripts/db-types.mjs          write the file
-//   node scripts/db-types.mjs --check  exit 1 when the committed file differs from the database
+//   node scripts/db-types.ts          write the file
+//   node scripts/db-types.ts --check  exit 1 when the committed file differs from the database
 import { spawnSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { dbUrl, root } from './stack/config.mjs'
+import { dbUrl, root } from './stack/config.ts'
 
 const target = join(root, 'src', 'types', 'database.types.ts')
 

@@ -18,7 +18,7 @@ import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { SignJWT } from 'jose'
 import pg from 'pg'
-import { anonKey, apiUrl, dbUrl, jwtSecret, paths, serviceRoleKey } from './stack/config.mjs'
+import { anonKey, apiUrl, dbUrl, jwtSecret, paths, serviceRoleKey } from './stack/config.ts'
 
 const N = 400 // members in the bulk role change and invitees in the batch (the RPCs take 500 at most)
 const REQUEST_TIMEOUT_MS = 30_000 // longer than this counts as hanging
@@ -34,7 +34,7 @@ if (!Number(process.env.FLUXERA_PORT_OFFSET)) {
 
 // ---------- Stack control ---------------------------------------------------------------
 function stackStart() {
-  const r = spawnSync(process.execPath, [join(root, 'scripts', 'stack.mjs'), 'start'], {
+  const r = spawnSync(process.execPath, [join(root, 'scripts', 'stack.ts'), 'start'], {
     cwd: root,
     env: process.env,
     encoding: 'utf8',
@@ -42,11 +42,13 @@ function stackStart() {
   if (r.status !== 0) throw new Error(`stack did not start:\n${r.stdout}\n${r.stderr}`)
 }
 
-const readPid = (file) => Number(readFileSync(file, 'utf8').split('\n')[0])
+type Target = 'postgres' | 'postgrest' | 'gateway'
+
+const readPid = (file: string) => Number(readFileSync(file, 'utf8').split('\n')[0])
 
 /** Children of a process, from /proc (so only the ones of this stack's Postgres). */
-function childrenOf(pid) {
-  const out = []
+function childrenOf(pid: number): number[] {
+  const out: number[] = []
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue
     try {
@@ -60,7 +62,7 @@ function childrenOf(pid) {
   return out
 }
 
-const alive = (pid) => {
+const alive = (pid: number) => {
   try {
     process.kill(pid, 0)
     return !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ') // a zombie is gone too
@@ -70,8 +72,8 @@ const alive = (pid) => {
 }
 
 /** SIGKILL, as a crash would; returns once the processes are gone (so a restart sees it). */
-async function kill(target) {
-  let pids
+async function kill(target: Target) {
+  let pids: number[]
   if (target === 'postgres') {
     const pm = readPid(join(paths.pgData, 'postmaster.pid'))
     pids = [pm, ...childrenOf(pm)]
@@ -101,7 +103,7 @@ async function kill(target) {
 }
 
 // ---------- Database and API ------------------------------------------------------------
-async function withDb(fn) {
+async function withDb<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
   for (let i = 0; ; i++) {
     const client = new pg.Client({ connectionString: dbUrl })
     try {
@@ -117,9 +119,12 @@ async function withDb(fn) {
     }
   }
 }
-const q = (text, values = []) => withDb(async (c) => (await c.query(text, values)).rows)
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- rows of ad-hoc SQL, read by column name
+type Row = Record<string, any>
+const q = (text: string, values: unknown[] = []) =>
+  withDb(async (c) => (await c.query<Row>(text, values)).rows)
 
-async function token(userId) {
+async function token(userId: string) {
   const sessionId = randomUUID()
   await q(
     `insert into auth.sessions (id, user_id, created_at, updated_at, aal) values ($1, $2, now(), now(), 'aal1')`,
@@ -139,8 +144,25 @@ async function token(userId) {
     .sign(new TextEncoder().encode(jwtSecret))
 }
 
+/** How a request ended: an HTTP answer, a network error, or nothing before the timeout. */
+interface Answer {
+  status?: number
+  text?: string
+  error?: string
+  hung?: boolean
+  ms: number
+}
+
 /** One request; resolves to { status } or { error } (never throws), or { hung } after the timeout. */
-async function call(path, { method = 'POST', bearer, key = anonKey, body } = {}) {
+async function call(
+  path: string,
+  {
+    method = 'POST',
+    bearer,
+    key = anonKey,
+    body,
+  }: { method?: string; bearer?: string; key?: string; body?: unknown } = {},
+): Promise<Answer> {
   const started = performance.now()
   try {
     const res = await fetch(`${apiUrl}${path}`, {
@@ -155,14 +177,15 @@ async function call(path, { method = 'POST', bearer, key = anonKey, body } = {})
     })
     const text = await res.text()
     return { status: res.status, text, ms: performance.now() - started }
-  } catch (err) {
+  } catch (caught) {
+    const err = caught as Error & { cause?: { code?: string } }
     if (err.name === 'TimeoutError') return { hung: true, ms: performance.now() - started }
     return { error: err.cause?.code ?? err.message, ms: performance.now() - started }
   }
 }
 
 /** Waits until Postgres runs a statement matching `pattern` (the operation is mid-flight). */
-async function waitForQuery(pattern, timeoutMs = 5_000) {
+async function waitForQuery(pattern: string, timeoutMs = 5_000) {
   const client = new pg.Client({ connectionString: dbUrl })
   await client.connect()
   try {
@@ -182,7 +205,7 @@ async function waitForQuery(pattern, timeoutMs = 5_000) {
 }
 
 // ---------- World ----------------------------------------------------------------------
-async function createUsers(tag, n) {
+async function createUsers(tag: string, n: number): Promise<string[]> {
   const rows = await q(
     `insert into auth.users (instance_id, id, aud, role, email, encrypted_password, email_confirmed_at,
        raw_app_meta_data, raw_user_meta_data, created_at, updated_at)
@@ -193,12 +216,20 @@ async function createUsers(tag, n) {
      returning id`,
     [tag, n],
   )
-  return rows.map((r) => r.id)
+  return rows.map((r) => r.id as string)
 }
 
-async function buildWorld() {
+interface World {
+  ws: string
+  owner: string
+  admin: string
+  memberships: string[]
+}
+
+async function buildWorld(): Promise<World> {
   const [owner] = await createUsers('owner', 1)
   const [admin] = await createUsers('admin', 1)
+  if (!owner || !admin) throw new Error('could not create the owner and the admin')
   const members = await createUsers('member', N)
   const [ws] = await q(
     `with w as (insert into public.workspaces (name) values ('Faults ' || substr(md5(random()::text), 1, 6)) returning id),
@@ -211,40 +242,56 @@ async function buildWorld() {
     `insert into public.memberships (workspace_id, user_id, role, status, joined_at)
      select $1, u, case when u = $2 then 'admin' else 'member' end::public.workspace_role, 'active', now()
        from unnest($3::uuid[]) as u`,
-    [ws.id, admin, [admin, ...members]],
+    [ws!.id, admin, [admin, ...members]],
   )
   const memberships = (
     await q(`select id from public.memberships where workspace_id = $1 and user_id = any ($2)`, [
-      ws.id,
+      ws!.id,
       members,
     ])
   ).map((r) => r.id)
-  return { ws: ws.id, owner, admin, memberships }
+  return { ws: ws!.id, owner, admin, memberships }
 }
 
-const countActions = async (ws, action, afterId) =>
+const countActions = async (ws: string, action: string, afterId: number) =>
   Number(
     (
       await q(
         `select count(*) n from public.activity_log where workspace_id = $1 and action = $2 and id > $3`,
         [ws, action, afterId],
       )
-    )[0].n,
+    )[0]!.n,
   )
 const maxId = async () =>
-  Number((await q(`select coalesce(max(id), 0) id from public.activity_log`))[0].id)
+  Number((await q(`select coalesce(max(id), 0) id from public.activity_log`))[0]!.id)
 /** verify_activity_log as the workspace's Owner (it needs activity.view). */
-const chainOk = (ws, owner) =>
+const chainOk = (ws: string, owner: string) =>
   withDb(async (c) => {
     await c.query(
       `select set_config('request.jwt.claims', json_build_object('sub', $1::text)::text, false)`,
       [owner],
     )
-    return (await c.query(`select ok from public.verify_activity_log($1)`, [ws])).rows[0].ok
+    const { rows } = await c.query<{ ok: boolean }>(
+      `select ok from public.verify_activity_log($1)`,
+      [ws],
+    )
+    return rows[0]?.ok === true
   })
 
 // ---------- Operations -----------------------------------------------------------------
-const operations = {
+/** What one operation interrupted by one kill left behind. */
+interface Outcome {
+  answer: Answer
+  midFlight: boolean
+  /** Rows changed after the restart (rows exported, for the export). */
+  changed: number
+  /** Activity rows written for the change (rows exported again, for the export). */
+  logged: number
+  expectAll: number
+  export?: boolean
+}
+
+const operations: Record<string, (world: World, target: Target) => Promise<Outcome>> = {
   /** change_members_role for N members: after the fault, all N are viewers with N rows, or none. */
   async 'bulk role change'(world, target) {
     await q(`update public.memberships set role = 'member' where id = any ($1)`, [
@@ -266,7 +313,7 @@ const operations = {
           `select count(*) n from public.memberships where id = any ($1) and role = 'viewer'`,
           [world.memberships],
         )
-      )[0].n,
+      )[0]!.n,
     )
     const logged = await countActions(world.ws, 'member.role_changed', before)
     return { answer, midFlight, changed, logged, expectAll: N }
@@ -295,7 +342,7 @@ const operations = {
           `select count(*) n from public.memberships where workspace_id = $1 and user_id = any ($2)`,
           [world.ws, invitees],
         )
-      )[0].n,
+      )[0]!.n,
     )
     const logged = await countActions(world.ws, 'member.invited', before)
     // Leave room under the workspace's daily invitation limit for the next scenario.
@@ -310,25 +357,26 @@ const operations = {
   async export(world, target) {
     const bearer = await token(world.owner)
     const total = Number(
-      (await q(`select count(*) n from public.activity_log where workspace_id = $1`, [world.ws]))[0]
-        .n,
+      (
+        await q(`select count(*) n from public.activity_log where workspace_id = $1`, [world.ws])
+      )[0]!.n,
     )
-    const page = async (beforeId) =>
+    const page = async (beforeId: number | null) =>
       call(
         `/rest/v1/activity_log?select=id&workspace_id=eq.${world.ws}&order=id.desc&limit=50${beforeId ? `&id=lt.${beforeId}` : ''}`,
         { method: 'GET', bearer },
       )
-    const run = async (killAfterPages) => {
-      let beforeId = null
+    const run = async (killAfterPages: number): Promise<{ rows: number; answer: Answer }> => {
+      let beforeId: number | null = null
       let rows = 0
       for (let n = 0; ; n++) {
         if (n === killAfterPages) await kill(target)
         const res = await page(beforeId)
         if (res.status !== 200) return { rows, answer: res }
-        const ids = JSON.parse(res.text)
+        const ids = JSON.parse(res.text ?? '[]') as { id: number }[]
         if (!ids.length) return { rows, answer: res }
         rows += ids.length
-        beforeId = ids[ids.length - 1].id
+        beforeId = ids[ids.length - 1]!.id
       }
     }
     const interrupted = await run(3)
@@ -346,9 +394,10 @@ const operations = {
 }
 
 // ---------- Run ------------------------------------------------------------------------
-function verdict(r) {
+function verdict(r: Outcome) {
   const answered = !r.answer.hung
-  const acknowledged = r.answer.status >= 200 && r.answer.status < 300
+  const status = r.answer.status ?? 0
+  const acknowledged = status >= 200 && status < 300
   if (r.export) {
     return {
       answered,
@@ -374,10 +423,11 @@ async function main() {
     `update private.invitation_limits set per_workspace_per_day = 100000, per_address_per_day = 1000`,
   )
   const world = await buildWorld()
-  const results = []
+  type Run = Outcome & ReturnType<typeof verdict>
+  const results: (Run & { name: string; target: Target; chain: boolean; answerText: string })[] = []
   try {
     for (const [name, op] of Object.entries(operations)) {
-      for (const target of ['postgres', 'postgrest', 'gateway']) {
+      for (const target of ['postgres', 'postgrest', 'gateway'] as const) {
         const r = await op(world, target)
         const v = verdict(r)
         const chain = await chainOk(world.ws, world.owner)
@@ -398,7 +448,7 @@ async function main() {
   } finally {
     await q(
       `update private.invitation_limits set per_workspace_per_day = $1, per_address_per_day = $2`,
-      [limits.per_workspace_per_day, limits.per_address_per_day],
+      [limits!.per_workspace_per_day, limits!.per_address_per_day],
     )
     // Back to the stack's own setting (postgresql.conf).
     await q(`alter system reset synchronous_commit`)

@@ -6,23 +6,23 @@ import { spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { root } from './stack/config.mjs'
+import { root } from './stack/config.ts'
 
 const runs = Number(process.env.RUNS ?? 3)
-const stack = (cmd, env) => {
+const stack = (cmd: string, env: Record<string, string>) => {
   const t0 = performance.now()
-  const r = spawnSync(process.execPath, [join(root, 'scripts', 'stack.mjs'), cmd], {
+  const r = spawnSync(process.execPath, [join(root, 'scripts', 'stack.ts'), cmd], {
     env: { ...process.env, ...env },
     encoding: 'utf8',
   })
   if (r.status !== 0) throw new Error(`stack ${cmd} failed:\n${r.stdout}\n${r.stderr}`)
   return (performance.now() - t0) / 1000
 }
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 
 stack('stop', {})
-const cold = []
-const warm = []
+const cold: number[] = []
+const warm: number[] = []
 for (let i = 0; i < runs; i++) {
   const dir = mkdtempSync(join(tmpdir(), 'fluxera-stack-'))
   if (process.getuid?.() === 0) spawnSync('chmod', ['755', dir])

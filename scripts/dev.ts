@@ -3,8 +3,8 @@
 // the SPA with Vite. Ctrl-C stops Vite and the stack this command started.
 import { spawn } from 'node:child_process'
 import { join } from 'node:path'
-import { apiUrl, ports, root } from './stack/config.mjs'
-import { start, stop } from './stack.mjs'
+import { apiUrl, ports, root } from './stack/config.ts'
+import { start, stop } from './stack.ts'
 
 const t0 = performance.now()
 if (!(await start())) process.exit(1)
@@ -41,7 +41,7 @@ vite.stdout.on('data', (chunk) => {
 })
 
 let stopping = false
-async function shutdown(code) {
+async function shutdown(code: number) {
   if (stopping) return
   stopping = true
   vite.kill('SIGTERM')

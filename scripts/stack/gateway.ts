@@ -7,9 +7,9 @@
 // open: mail links are plain GETs), copies the key into Authorization for PostgREST and the
 // functions when that is absent, adds X-Forwarded-For, and answers CORS for the SPA.
 import { readFile } from 'node:fs/promises'
-import http from 'node:http'
+import http, { type OutgoingHttpHeaders, type ServerResponse } from 'node:http'
 import { join } from 'node:path'
-import { anonKey, ports, root, serviceRoleKey } from './config.mjs'
+import { anonKey, ports, root, serviceRoleKey } from './config.ts'
 
 const upstreams = {
   '/rest/v1': { port: ports.rest, keyRequired: true, copyKey: true },
@@ -32,12 +32,12 @@ const corsHeaders = {
   'access-control-max-age': '3600',
 }
 
-function reply(res, status, body) {
+function reply(res: ServerResponse, status: number, body: unknown) {
   res.writeHead(status, { ...corsHeaders, 'content-type': 'application/json' })
   res.end(JSON.stringify(body))
 }
 
-function route(url) {
+function route(url: string) {
   for (const [prefix, upstream] of Object.entries(upstreams)) {
     if (url === prefix || url.startsWith(prefix + '/') || url.startsWith(prefix + '?')) {
       return { ...upstream, path: url.slice(prefix.length) || '/' }
@@ -47,7 +47,7 @@ function route(url) {
 }
 
 /** Serves supabase/templates/<name>.html (what GOTRUE_MAILER_TEMPLATES_* point a real Auth at). */
-async function template(name, res) {
+async function template(name: string, res: ServerResponse) {
   if (!/^[\w.-]+\.html$/.test(name))
     return reply(res, 404, { message: 'no route matched with those values' })
   try {
@@ -82,7 +82,7 @@ const server = http.createServer((req, res) => {
   if (apikey && !open && !knownKeys.has(String(apikey)))
     return reply(res, 401, { message: 'Invalid API key' })
 
-  const headers = { ...req.headers, host: `127.0.0.1:${target.port}` }
+  const headers: OutgoingHttpHeaders = { ...req.headers, host: `127.0.0.1:${target.port}` }
   if (!headers.authorization && apikey && target.copyKey) headers.authorization = `Bearer ${apikey}`
   const client = req.socket.remoteAddress ?? '127.0.0.1'
   headers['x-forwarded-for'] = headers['x-forwarded-for']

@@ -5,17 +5,41 @@
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
-import { apiUrl, dbUrl, root, stateDir } from './stack/config.mjs'
-import { start, stop } from './stack.mjs'
-import { services } from './stack/services.mjs'
+import { apiUrl, dbUrl, root, stateDir } from './stack/config.ts'
+import { start, stop } from './stack.ts'
+import { services } from './stack/services.ts'
 
 const only = process.argv.slice(2)
-const results = []
+interface Result {
+  name: string
+  ok: boolean
+  secs: number
+  passed: number
+  failed: number
+}
+interface Counts {
+  passed: number
+  failed: number
+}
+interface RunOptions {
+  /** Reads the test counts from the suite's output (else the suite counts as one test). */
+  count?: (stdout: string) => Counts | null
+  env?: NodeJS.ProcessEnv
+  /** Run even when other suites were named on the command line. */
+  always?: boolean
+}
+
+const results: Result[] = []
 const reports = join(stateDir, 'test-reports')
 rmSync(reports, { recursive: true, force: true })
 mkdirSync(reports, { recursive: true })
 
-function run(name, cmd, args, { count, env = process.env, always = false } = {}) {
+function run(
+  name: string,
+  cmd: string,
+  args: string[],
+  { count, env = process.env, always = false }: RunOptions = {},
+) {
   if (only.length && !only.includes(name) && !always) return
   console.log(`\n━━ ${name} ━━ ${[cmd, ...args].join(' ')}`)
   const t0 = performance.now()
@@ -39,7 +63,7 @@ function run(name, cmd, args, { count, env = process.env, always = false } = {})
   })
 }
 
-const vitestCount = (project) => () => {
+const vitestCount = (project: string) => (): Counts | null => {
   try {
     const j = JSON.parse(readFileSync(join(reports, `${project}.json`), 'utf8'))
     return {
@@ -50,7 +74,7 @@ const vitestCount = (project) => () => {
     return null
   }
 }
-const vitest = (project, { name = project, args = [] } = {}) =>
+const vitest = (project: string, { name = project, args = [] as string[] } = {}) =>
   run(
     name,
     process.execPath,
@@ -66,10 +90,10 @@ const vitest = (project, { name = project, args = [] } = {}) =>
     ],
     { count: vitestCount(name) },
   )
-const proveCount = (out) => {
+const proveCount = (out: string): Counts | null => {
   const m = out.match(/Tests=(\d+)/)
   const failed = (out.match(/Failed (\d+)\/\d+ subtests/g) ?? []).reduce(
-    (n, s) => n + Number(s.match(/\d+/)[0]),
+    (n, s) => n + Number(s.match(/\d+/)?.[0] ?? 0),
     0,
   )
   return m ? { passed: Number(m[1]) - failed, failed } : null
@@ -80,11 +104,11 @@ if (!wasRunning && !(await start())) process.exit(1)
 
 const node = process.execPath
 try {
-  run('types', node, ['scripts/db-types.mjs', '--check'])
+  run('types', node, ['scripts/db-types.ts', '--check'])
   run('typecheck', 'npm', ['run', '--silent', 'typecheck'])
   run('lint', 'npm', ['run', '--silent', 'lint'])
   vitest('unit')
-  run('database', node, ['scripts/stack.mjs', 'test-db'], { count: proveCount })
+  run('database', node, ['scripts/stack.ts', 'test-db'], { count: proveCount })
   run('db-lint', 'npx', [
     '--no-install',
     'supabase',

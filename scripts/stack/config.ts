@@ -1,0 +1,47 @@
+// Ports, keys, paths and URLs of the local Supabase stack. They match `supabase start`, so the same
+// `.env` and `supabase/config.toml` serve people who run the Docker-based Supabase CLI instead.
+import { homedir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+export const root = resolve(fileURLToPath(new URL('../..', import.meta.url)))
+export const stateDir = process.env.FLUXERA_STACK_DIR ?? join(root, '.supabase-local')
+export const cacheBin = process.env.FLUXERA_CACHE_BIN ?? join(homedir(), '.cache', 'fluxera', 'bin')
+
+// FLUXERA_PORT_OFFSET shifts every port, so that a second checkout can run its own stack beside
+// the first one (each with its own FLUXERA_STACK_DIR). Unset, the ports are `supabase start`'s.
+const offset = Number(process.env.FLUXERA_PORT_OFFSET ?? 0)
+export const ports = {
+  api: 54321 + offset, // the gateway, like Kong in `supabase start`
+  db: 54322 + offset,
+  mailUi: 54324 + offset, // Mailpit web UI and JSON API (Inbucket's port in the CLI)
+  smtp: 54325 + offset,
+  rest: 3000 + offset, // PostgREST, internal
+  functions: 54329 + offset, // Deno functions server, internal
+  auth: 9999 + offset, // Supabase Auth, internal
+  app: 5173 + offset, // Vite, `npm run dev`
+  e2eApp: 5174 + offset, // Vite, browser tests
+}
+
+// Supabase's public local demo secret and keys (HS256). Never use them outside a local stack.
+export const jwtSecret = 'super-secret-jwt-token-with-at-least-32-characters-long'
+export const anonKey =
+  'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZS1kZW1vIiwicm9sZSI6ImFub24iLCJleHAiOjE5ODM4MTI5OTZ9.CRXP1A7WOeoJeXxjNni43kdQwgnWNReilDMblYTn_I0'
+export const serviceRoleKey =
+  'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZS1kZW1vIiwicm9sZSI6InNlcnZpY2Vfcm9sZSIsImV4cCI6MTk4MzgxMjk5Nn0.EGIM96RAZx35lJzdJsyH-qQwv8Hdp7fsn3W0YpN81IU'
+
+export const apiUrl = `http://127.0.0.1:${ports.api}`
+export const dbUrl = `postgresql://postgres:postgres@127.0.0.1:${ports.db}/postgres`
+export const mailUrl = `http://127.0.0.1:${ports.mailUi}`
+
+export const pgBin = process.env.PG_BIN ?? '/usr/lib/postgresql/15/bin'
+export const paths = {
+  pgData: join(stateDir, 'pg', 'data'),
+  pgSocket: join(stateDir, 'pg'),
+  logs: join(stateDir, 'logs'),
+  pids: join(stateDir, 'pids'),
+  mailDb: join(stateDir, 'mailpit.db'),
+  denoDir: join(stateDir, 'deno'),
+}
+
+export const isRoot = typeof process.getuid === 'function' && process.getuid() === 0
