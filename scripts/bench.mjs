@@ -23,6 +23,7 @@ import { readCases } from './bench/cases.mjs'
 import { loadContext } from './bench/context.mjs'
 import {
   accessToken,
+  liveSession,
   apiRead,
   apiUrl,
   asRole,
@@ -139,7 +140,7 @@ results.migrations = await db
     () => null, // a database not built by scripts/stack.mjs
   )
 
-const token = await accessToken(ctx.admin)
+const token = await accessToken(ctx.admin, { sessionId: await liveSession(db, ctx.admin) })
 const claims = claimsOf(token)
 const serviceClaims = JSON.stringify({ role: 'service_role', iss: 'supabase-demo' })
 const admin = userClient(token)

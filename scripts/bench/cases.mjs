@@ -4,7 +4,7 @@
 
 // Columns the SPA's activity page selects (src/api/activity.ts).
 export const ACTIVITY_COLUMNS =
-  'id, workspace_id, occurred_at, actor_id, actor_email, action, entity_type, entity_id, before, after, ip, user_agent, prev_hash, hash'
+  'id, workspace_id, occurred_at, actor_id, actor_email, action, entity_type, entity_id, subject_user_id, before, after, ip, user_agent, prev_hash, hash'
 
 const SEARCH_TERMS = ['mar', 'schmidt', 'li', 'anna.k', 'tanaka', 'zz-nobody']
 const rotate = (xs) => (i) => xs[i % xs.length]

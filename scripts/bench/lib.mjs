@@ -12,7 +12,7 @@ export const apiUrl = process.env.BENCH_API_URL ?? stackApiUrl
  * Auth cannot run on this machine (README, "Supabase Auth locally"), so nobody signs in: the
  * token is minted here, as tests/helpers/stack.ts does. PostgREST verifies it like Auth's.
  */
-export async function accessToken(user, { aal = 'aal1', expiresInSeconds = 3600 } = {}) {
+export async function accessToken(user, { aal = 'aal1', expiresInSeconds = 3600, sessionId } = {}) {
   const now = Math.floor(Date.now() / 1000)
   return new SignJWT({
     sub: user.id,
@@ -24,7 +24,7 @@ export async function accessToken(user, { aal = 'aal1', expiresInSeconds = 3600 
     user_metadata: {},
     aal,
     amr: [{ method: 'password', timestamp: now }],
-    session_id: randomUUID(),
+    session_id: sessionId ?? randomUUID(),
     is_anonymous: false,
   })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
@@ -32,6 +32,21 @@ export async function accessToken(user, { aal = 'aal1', expiresInSeconds = 3600 
     .setIssuedAt(now)
     .setExpirationTime(now + expiresInSeconds)
     .sign(new TextEncoder().encode(jwtSecret))
+}
+
+/**
+ * A live Auth session for `user` (an auth.sessions row, as Auth writes at sign-in), so that a
+ * token carrying its id passes private.session_active() like a real signed-in user's: the RLS
+ * helpers refuse a token whose session Auth no longer keeps (20261201000210). Without it every
+ * read of the bench returns no row. Returns the session id, for accessToken({ sessionId }).
+ */
+export async function liveSession(db, user, { aal = 'aal1' } = {}) {
+  const id = randomUUID()
+  await db.query(
+    `insert into auth.sessions (id, user_id, created_at, updated_at, aal) values ($1, $2, now(), now(), $3)`,
+    [id, user.id, aal],
+  )
+  return id
 }
 
 /** The claims PostgREST would put in request.jwt.claims for that token. */

@@ -5,7 +5,10 @@
 //
 //   npm run bench:load                          the SPA's requests as src/api sends them now
 //   npm run bench:load -- --shape=before        the requests the SPA sent before issue 11
-//   npm run bench:load -- --duration=15 --connections=50 --only=ceiling,users_first
+//   npm run bench:load -- --duration=15 --connections=50 --rounds=3 --only=ceiling,users_first
+//
+// Each kind runs --duration seconds in all, split over --rounds rounds that cycle through every
+// kind (so load changes during the run affect all kinds alike).
 //
 // Requests are built as the SPA builds them (src/api/members.ts, src/api/activity.ts) and sent as
 // raw HTTP, one shared access token (the bench admin's, minted with the project's JWT secret like
@@ -20,7 +23,7 @@ import pg from 'pg'
 import { anonKey, dbUrl as stackDbUrl, root } from '../stack/config.mjs'
 import { ACTIVITY_COLUMNS } from './cases.mjs'
 import { loadContext } from './context.mjs'
-import { accessToken, apiUrl, stats } from './lib.mjs'
+import { accessToken, apiUrl, liveSession, stats } from './lib.mjs'
 
 const args = process.argv.slice(2)
 const arg = (name, fallback) => {
@@ -30,6 +33,7 @@ const arg = (name, fallback) => {
 const SHAPE = arg('shape', 'after')
 const DURATION = Number(arg('duration', 12))
 const CONNECTIONS = Number(arg('connections', 50))
+const ROUNDS = Math.max(1, Number(arg('rounds', 3)))
 const only = arg('only', null)?.split(',')
 const dbUrl = process.env.BENCH_DB_URL ?? stackDbUrl
 if (!['before', 'after'].includes(SHAPE)) throw new Error('--shape is before or after')
@@ -42,7 +46,10 @@ if (!ctx) {
   process.exit(1)
 }
 const ws = ctx.workspaceId
-const token = await accessToken(ctx.admin, { expiresInSeconds: 4 * 3600 })
+const token = await accessToken(ctx.admin, {
+  expiresInSeconds: 4 * 3600,
+  sessionId: await liveSession(db, ctx.admin),
+})
 const auth = { apikey: anonKey, authorization: `Bearer ${token}` }
 
 // People for the writes: active members and viewers (the admin may change their role), and
@@ -220,7 +227,7 @@ const kinds = [
 ].filter(([id]) => !only || only.includes(id))
 
 // ---------- Running ---------------------------------------------------------------------------
-function run(make) {
+function run(make, seconds) {
   return new Promise((resolvePromise, reject) => {
     const times = []
     const statuses = {}
@@ -228,7 +235,7 @@ function run(make) {
       {
         url: apiUrl,
         connections: CONNECTIONS,
-        duration: DURATION,
+        duration: seconds,
         timeout: 10,
         requests: [
           {
@@ -251,9 +258,12 @@ function run(make) {
 const loadBefore = os.loadavg()
 console.log(
   `Bench Corp: ${ctx.dataset.members} members, ${ctx.dataset.activity} activity rows; shape "${SHAPE}"; ` +
-    `${CONNECTIONS} connections × ${DURATION} s per request kind; load average ${loadBefore.map((x) => x.toFixed(1)).join(' ')}`,
+    `${CONNECTIONS} connections × ${DURATION} s per request kind in ${ROUNDS} rounds; load average ${loadBefore.map((x) => x.toFixed(1)).join(' ')}`,
 )
-const rows = []
+// The kinds run in ROUNDS rounds of DURATION / ROUNDS seconds each (ceiling, Users, Activity,
+// writes, then again), so that a change of the machine's load during the run (other people's
+// test suites) weighs on every kind alike, not on whichever ran at that moment. Figures pool
+// the rounds.
 for (const [id, make] of kinds) {
   // check the request works once before loading it
   const sample = make()
@@ -266,23 +276,46 @@ for (const [id, make] of kinds) {
     console.error(`✖ ${id}: ${res.status} ${await res.text()}`)
     process.exit(1)
   }
-  const { result, times, statuses } = await run(make)
-  const s = times.length ? stats(times) : { p50: null, p95: null, p99: null }
-  const non2xx = Object.entries(statuses)
+}
+const pooled = new Map(
+  kinds.map(([id]) => [
+    id,
+    { times: [], statuses: {}, requests: 0, seconds: 0, errors: 0, timeouts: 0 },
+  ]),
+)
+for (let round = 0; round < ROUNDS; round++) {
+  for (const [id, make] of kinds) {
+    const t0 = performance.now()
+    const { result, times, statuses } = await run(make, DURATION / ROUNDS)
+    const p = pooled.get(id)
+    p.seconds += (performance.now() - t0) / 1000
+    p.requests += result.requests.total
+    p.errors += result.errors
+    p.timeouts += result.timeouts
+    for (const t of times) p.times.push(t)
+    for (const [code, n] of Object.entries(statuses)) p.statuses[code] = (p.statuses[code] ?? 0) + n
+  }
+  console.log(`round ${round + 1}/${ROUNDS} done (load ${os.loadavg()[0].toFixed(1)})`)
+}
+const rows = []
+for (const [id] of kinds) {
+  const p = pooled.get(id)
+  const s = p.times.length ? stats(p.times) : { p50: null, p95: null, p99: null }
+  const non2xx = Object.entries(p.statuses)
     .filter(([code]) => Number(code) >= 300)
     .reduce((a, [, n]) => a + n, 0)
   rows.push({
     id,
     label: LABELS[id] ?? id,
-    requests: result.requests.total,
-    rps: result.requests.average,
+    requests: p.requests,
+    rps: p.requests / p.seconds,
     p50: s.p50,
     p95: s.p95,
     p99: s.p99,
-    errors: result.errors,
-    timeouts: result.timeouts,
+    errors: p.errors,
+    timeouts: p.timeouts,
     non2xx,
-    statuses,
+    statuses: p.statuses,
   })
   const r = rows.at(-1)
   console.log(

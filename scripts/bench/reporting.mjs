@@ -12,6 +12,7 @@
 // path the SPA takes; request.jwt.claims set in SQL since Supabase Auth does not run here) and
 // revoked at the end.
 import { mkdirSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
 import { dbUrl, ports, root } from '../stack/config.mjs'
@@ -90,6 +91,10 @@ const [cred] = await asOwner(
   `select * from public.create_sql_credential($1, $2, now() + interval '1 hour')`,
   [bench.id, `bench ${new Date().toISOString()}`],
 )
+// --jit=off: the credential gets `jit = off` as a role setting (what create_sql_credential()
+// should set: JIT compilation cost 1.3 s of the alerts query's 1.9 s at Bench Corp scale).
+const jitOff = process.argv.includes('--jit=off')
+if (jitOff) await admin.query(`alter role ${pg.escapeIdentifier(cred.role_name)} set jit = off`)
 const analyst = new pg.Client({
   host: '127.0.0.1',
   port: ports.db,
@@ -102,7 +107,10 @@ const explains = []
 try {
   await analyst.connect()
   console.log(
-    `Bench Corp: ${bench.activity.toLocaleString('en')} activity rows; scoped credential ${cred.role_name}; ${iterations} runs per query after warm-up\n`,
+    `Bench Corp: ${bench.activity.toLocaleString('en')} activity rows; scoped credential ${cred.role_name}${jitOff ? ' (jit = off)' : ''}; ${iterations} runs per query after warm-up; load ${os
+      .loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')}\n`,
   )
   const { rows: foreign } = await analyst.query(
     `select (select count(*) from activity where workspace_id <> $1)
@@ -145,6 +153,16 @@ writeFileSync(
 )
 writeFileSync(
   join(out, 'reporting.json'),
-  JSON.stringify({ at: new Date().toISOString(), activityRows: bench.activity, results }, null, 2),
+  JSON.stringify(
+    {
+      at: new Date().toISOString(),
+      load: os.loadavg(),
+      jitOff,
+      activityRows: bench.activity,
+      results,
+    },
+    null,
+    2,
+  ),
 )
 console.log(`\nplans: bench-results/reporting-explain.txt, figures: bench-results/reporting.json`)

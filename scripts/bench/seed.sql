@@ -9,9 +9,11 @@
 -- Everything here is synthetic and lives under deterministic ids (md5 of a label), with
 -- emails ending in bench.fluxera.test, so a rebuild finds and removes exactly its own rows.
 --
--- The activity log is written through its real BEFORE INSERT trigger (private.chain_activity):
--- ids, prev_hash and hash are computed by the product's own code, row by row, in
--- occurred_at order, so verify_activity_log() holds for the result. Row-by-row logging of the
+-- The activity history is written in one set-based insert: ids from the log's sequence in
+-- occurred_at order, hashes by the product's own private.activity_hash() in a running
+-- aggregate per workspace (step 4), with triggers off for that one superuser transaction; the
+-- chain heads are then set as the trigger would have, and seed.mjs checks the whole chain with
+-- verify_activity_log(). Everything else goes through the product's triggers. Row-by-row logging of the
 -- bulk inserts of members/assets/licences is muted with the product's own switch
 -- (fluxera.muted_workspace, as delete_workspace() and the role-matrix defaults use); their
 -- history is the synthetic two years written afterwards.
@@ -81,6 +83,14 @@ delete from auth.users where email like '%bench.fluxera.test';
 set local session_replication_role = replica;
 delete from public.activity_log where workspace_id in (select id from bench_ws);
 set local session_replication_role = origin;
+-- Their chain heads go too (the next row of these ids starts a new chain).
+do $$
+begin
+  if to_regclass('private.activity_chain_heads') is not null then
+    delete from private.activity_chain_heads where workspace_id in (select id from bench_ws);
+  end if;
+end
+$$;
 commit;
 
 -- ---------- 2. People ------------------------------------------------------------------
@@ -285,7 +295,13 @@ begin
      where l.k = w.k
      order by l.g;
 
-    -- About 40% of each licence's seats assigned, to distinct holders (131 is prime to n).
+    -- About 40% of each licence's seats assigned, to distinct holders (131 is prime to n);
+    -- never more than the licence's seats, by construction. Written with triggers off (this
+    -- superuser transaction only): the seat-count guard counts the licence's seats once per
+    -- inserted row with a plan made while the table was nearly empty (a scan of all seats),
+    -- which made this one statement quadratic (over 5 minutes for 52,607 seats); its
+    -- activity trigger is muted here anyway.
+    perform set_config('session_replication_role', 'replica', true);
     insert into public.license_seats (workspace_id, license_id, user_id, assigned_by, assigned_at)
     select l.workspace_id, l.id, h.id,
            (select o.id from bench_users o where o.k = l.k and o.g = 1 + l.g % 2),
@@ -295,6 +311,7 @@ begin
       cross join lateral generate_series(0, greatest(0, least(c.n - 1, floor(l.seats * (0.2 + 0.4 * l.r_fill))::int - 1))) s(i)
       join bench_holders h on h.k = l.k and h.idx = 1 + ((l.g * 97 + s.i * 131) % c.n)
      where l.k = w.k;
+    perform set_config('session_replication_role', 'origin', true);
   end loop;
   perform set_config('fluxera.muted_workspace', '', true);
 end
@@ -311,7 +328,7 @@ select set_config('fluxera.muted_workspace', '', true) as muted \gset
 commit;
 
 -- ---------- 4. Two years of activity -------------------------------------------------------
-\echo '== 4. activity history (through the hash-chain trigger)'
+\echo '== 4. activity history (hash chain computed set-based, checked by verify_activity_log)'
 -- Action mix: (action, entity type, who acts, weight in 1/10000).
 create temp table bench_mix (action text, entity_type text, actor_kind text, weight int);
 insert into bench_mix values
@@ -434,10 +451,13 @@ select s.k, s.g, s.workspace_id, s.occurred_at, m.action, m.entity_type,
            end as email
   ) actor;
 
--- Rows shaped like what private.record_activity() and the auth hooks write.
-begin;
-insert into public.activity_log (workspace_id, occurred_at, actor_id, actor_email, action, entity_type,
-                                 entity_id, subject_user_id, before, after, ip, user_agent, hash)
+-- Rows shaped like what private.record_activity() and the auth hooks write, in chain order:
+-- ids drawn from the log's own sequence in occurred_at order (as the trigger would draw them).
+create temp table bench_activity_rows as
+select nextval('public.activity_log_id_seq') as id, r.*,
+       -- the subject's email at write time, as the activity_log_a_subject_email trigger keeps it
+       (select sp.email from public.profiles sp where sp.id = r.subject_user_id) as subject_email
+  from (
 select a.workspace_id, a.occurred_at,
        case when a.unknown_actor then null
             when a.action = 'member.suspension_lifted' and a.r_detail < 0.5 then null  -- lifted by the scheduler
@@ -514,10 +534,74 @@ select a.workspace_id, a.occurred_at,
          when 'access_review.completed' then jsonb_build_object('members_reviewed', 9000 + a.g % 500, 'flagged', 100 + a.g % 50)
        end,
        case when a.action like 'auth.%' or a.r_detail < 0.7 then a.ip end,
-       case when a.action like 'auth.%' or a.r_detail < 0.7 then a.user_agent end,
-       ''::bytea  -- replaced by the chain trigger
+       case when a.action like 'auth.%' or a.r_detail < 0.7 then a.user_agent end
   from bench_activity a
- order by a.occurred_at, a.k, a.g;
+ order by a.occurred_at, a.k, a.g
+  ) r(workspace_id, occurred_at, actor_id, actor_email, action, entity_type, entity_id, subject_user_id,
+      before, after, ip, user_agent);
+
+-- The hash chain, computed set-based with the product's own hash function
+-- (private.activity_hash, the one the trigger and verify_activity_log() use): a running
+-- aggregate over each workspace's rows in id order whose state is the previous row's hash,
+-- starting from the workspace's current chain head (its "workspace.created" row, written by
+-- the trigger in step 3). One pass, no per-row lookups.
+create function pg_temp.bench_chain_step(p_state bytea, p_row public.activity_log, p_start bytea)
+returns bytea
+language plpgsql
+immutable
+as $$
+begin
+  p_row.prev_hash := coalesce(p_state, p_start);
+  return private.activity_hash(p_row);
+end;
+$$;
+create aggregate pg_temp.bench_chain(public.activity_log, bytea) (sfunc = pg_temp.bench_chain_step, stype = bytea);
+
+create temp table bench_chain_start as
+select b.id as workspace_id,
+       (select a.hash from public.activity_log a where a.workspace_id = b.id order by a.id desc limit 1) as start_hash
+  from bench_ws b;
+
+begin;
+-- The rows are written with triggers off (superuser only: session_replication_role cannot be
+-- set by API roles), this transaction only, with the ids and hashes computed above; the
+-- chain heads are then moved to each workspace's newest row, as the trigger would have, and
+-- seed.mjs checks the result with verify_activity_log(). Before 20261202000100 the rows went
+-- through the trigger one by one, whose head lookup made the insert quadratic (~60 rows/s
+-- after 70,000 rows).
+set local session_replication_role = replica;
+insert into public.activity_log (id, workspace_id, occurred_at, actor_id, actor_email, action, entity_type,
+                                 entity_id, subject_user_id, before, after, ip, user_agent, prev_hash, hash,
+                                 subject_email)
+select c.id, c.workspace_id, c.occurred_at, c.actor_id, c.actor_email, c.action, c.entity_type, c.entity_id,
+       c.subject_user_id, c.before, c.after, c.ip, c.user_agent,
+       coalesce(lag(c.hash) over w, c.start_hash), c.hash, c.subject_email
+  from (
+    select r.*, s.start_hash,
+           pg_temp.bench_chain(row(r.id, r.workspace_id, r.occurred_at, r.actor_id, r.actor_email, r.action,
+                                   r.entity_type, r.entity_id, r.subject_user_id, r.before, r.after, r.ip,
+                                   r.user_agent, null, ''::bytea, r.subject_email)::public.activity_log,
+                             s.start_hash)
+             over (partition by r.workspace_id order by r.id) as hash
+      from bench_activity_rows r
+      join bench_chain_start s on s.workspace_id = r.workspace_id
+  ) c
+window w as (partition by c.workspace_id order by c.id)
+order by c.id;
+set local session_replication_role = origin;
+do $$
+begin
+  if to_regclass('private.activity_chain_heads') is not null then
+    insert into private.activity_chain_heads (workspace_id, last_id, last_hash, row_count)
+    select b.id, h.id, h.hash, (select count(*) from public.activity_log a where a.workspace_id = b.id)
+      from bench_ws b
+      cross join lateral (select a.id, a.hash from public.activity_log a where a.workspace_id = b.id
+                           order by a.id desc limit 1) h
+    on conflict (workspace_id) do update
+      set last_id = excluded.last_id, last_hash = excluded.last_hash, row_count = excluded.row_count;
+  end if;
+end
+$$;
 commit;
 
 -- ---------- 5. Statistics ------------------------------------------------------------------

@@ -18,7 +18,17 @@ import pg from 'pg'
 import { root, dbUrl as stackDbUrl } from '../stack/config.mjs'
 import { readCases } from './cases.mjs'
 import { loadContext } from './context.mjs'
-import { accessToken, claimsOf, fmtMs, fmtRatio, resolve, runRead, sqlRead, stats } from './lib.mjs'
+import {
+  accessToken,
+  claimsOf,
+  fmtMs,
+  fmtRatio,
+  liveSession,
+  resolve,
+  runRead,
+  sqlRead,
+  stats,
+} from './lib.mjs'
 
 const args = process.argv.slice(2)
 const file = args.find((a) => !a.startsWith('--'))
@@ -43,7 +53,9 @@ if (!ctx) {
   console.error('✖ "Bench Corp" is not in the database: npm run bench:seed')
   process.exit(1)
 }
-const claims = claimsOf(await accessToken(ctx.admin))
+const claims = claimsOf(
+  await accessToken(ctx.admin, { sessionId: await liveSession(db, ctx.admin) }),
+)
 // Reads of the benchmark, plus the RPC and the asset update (in these rolled-back transactions).
 const extra = [
   {
