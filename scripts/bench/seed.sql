@@ -1,7 +1,7 @@
 -- =====================================================================================
 -- Benchmark data: one large workspace "Bench Corp" and three small ones, built with
 -- generate_series so that it runs in minutes on a 2-core machine. Run it with
--- `npm run bench:seed` (scripts/bench/seed.mjs), which decides whether to rebuild.
+-- `npm run bench:seed` (scripts/bench/seed.ts), which decides whether to rebuild.
 --
 -- Sizes (psql variables, scaled by seed.mjs --scale): members 10,000, assets 50,000,
 -- licences 5,000 (with seats), activity 1,000,000 rows over two years.

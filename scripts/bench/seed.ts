@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // Builds the benchmark data (scripts/bench/seed.sql) in the local stack's database.
 //
-//   node scripts/bench/seed.mjs            build it unless "Bench Corp" is already there
-//   node scripts/bench/seed.mjs --force    remove the previous build and build again
-//   node scripts/bench/seed.mjs --scale=0.1  a smaller build (members, assets, licences, activity x 0.1)
+//   node scripts/bench/seed.ts            build it unless "Bench Corp" is already there
+//   node scripts/bench/seed.ts --force    remove the previous build and build again
+//   node scripts/bench/seed.ts --scale=0.1  a smaller build (members, assets, licences, activity x 0.1)
 //
 // BENCH_DB_URL points it at another database (default: the stack's, postgres on :54322).
 // After the build it checks the hash chain of "Bench Corp" with verify_activity_log(), as its
@@ -12,14 +12,15 @@ import { spawn } from 'node:child_process'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import pg from 'pg'
-import { dbUrl as stackDbUrl, pgBin } from '../stack/config.mjs'
+import { dbUrl as stackDbUrl, pgBin } from '../stack/config.ts'
+import { argValue, oneRow } from './lib.ts'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const dbUrl = process.env.BENCH_DB_URL ?? stackDbUrl
 const args = process.argv.slice(2)
 const force = args.includes('--force')
-const scaleArg = args.find((a) => a.startsWith('--scale='))
-const scale = scaleArg ? Number(scaleArg.split('=')[1]) : 1
+const scaleArg = argValue(args, 'scale')
+const scale = scaleArg !== undefined ? Number(scaleArg) : 1
 if (!(scale > 0 && scale <= 1)) {
   console.error('--scale must be in (0, 1]')
   process.exit(2)
@@ -30,35 +31,39 @@ const sizes = {
   licenses: Math.max(5, Math.round(5000 * scale)),
   activity: Math.max(100, Math.round(1000000 * scale)),
 }
-export const BENCH_WORKSPACE = 'Bench Corp'
+const BENCH_WORKSPACE = 'Bench Corp'
 
 const db = new pg.Client({ connectionString: dbUrl })
 try {
   await db.connect()
 } catch (err) {
-  console.error(`✖ cannot reach Postgres at ${dbUrl.replace(/:[^:@/]*@/, ':***@')}: ${err.message}`)
-  console.error('  start the stack first: node scripts/stack.mjs start')
+  console.error(
+    `✖ cannot reach Postgres at ${dbUrl.replace(/:[^:@/]*@/, ':***@')}: ${(err as Error).message}`,
+  )
+  console.error('  start the stack first: npm run stack:start')
   process.exit(1)
 }
 
 try {
-  const { rows: tables } = await db.query(
+  const tables = await oneRow<{ activity: string | null; directory: string | null }>(
+    db,
     `select to_regclass('public.activity_log') as activity, to_regclass('public.member_directory') as directory`,
   )
-  if (!tables[0].activity || !tables[0].directory) {
+  if (!tables.activity || !tables.directory) {
     console.error(
-      '✖ the schema is missing (no activity_log / member_directory): apply the migrations first (node scripts/stack.mjs migrate)',
+      '✖ the schema is missing (no activity_log / member_directory): apply the migrations first (npm run db:reset)',
     )
     process.exit(1)
   }
-  const { rows } = await db.query(
+  const { rows } = await db.query<{ id: string; members: number; activity: number }>(
     `select w.id, (select count(*) from public.memberships m where m.workspace_id = w.id)::int as members,
             (select count(*) from public.activity_log a where a.workspace_id = w.id)::int as activity
        from public.workspaces w where w.id = md5('fluxera-bench:ws:0')::uuid`,
   )
-  if (rows.length > 0 && !force) {
+  const existing = rows[0]
+  if (existing && !force) {
     console.log(
-      `"${BENCH_WORKSPACE}" is already there (${rows[0].members} members, ${rows[0].activity} activity rows): nothing to do.`,
+      `"${BENCH_WORKSPACE}" is already there (${existing.members} members, ${existing.activity} activity rows): nothing to do.`,
     )
     console.log('Rebuild it with: npm run bench:seed -- --force')
     process.exit(0)
@@ -77,40 +82,36 @@ try {
   // Integrity of the hash chain written by the product's trigger.
   const check = new pg.Client({ connectionString: dbUrl })
   await check.connect()
-  const owner = await check.query(
+  const owner = await oneRow<{ id: string; email: string }>(
+    check,
     `select id, email from auth.users where email = 'owner@bench.fluxera.test'`,
   )
   await check.query('begin')
   await check.query(`select set_config('request.jwt.claims', $1, true)`, [
-    JSON.stringify({
-      sub: owner.rows[0].id,
-      role: 'authenticated',
-      email: owner.rows[0].email,
-      aal: 'aal1',
-    }),
+    JSON.stringify({ sub: owner.id, role: 'authenticated', email: owner.email, aal: 'aal1' }),
   ])
   const v0 = performance.now()
-  const { rows: verdict } = await check.query(
+  const v = await oneRow<{ ok: boolean; rows_checked: string; first_bad_id: string | null }>(
+    check,
     `select ok, rows_checked, first_bad_id from public.verify_activity_log(md5('fluxera-bench:ws:0')::uuid)`,
   )
   const verifyMs = performance.now() - v0
   await check.query('rollback')
   await check.end()
-  const v = verdict[0]
   console.log(
     `verify_activity_log("${BENCH_WORKSPACE}"): ok=${v.ok}, ${v.rows_checked} rows checked in ${(verifyMs / 1000).toFixed(1)} s` +
       (v.ok ? '' : `, first bad id ${v.first_bad_id}`),
   )
   if (!v.ok) process.exitCode = 1
   console.log(
-    'Sign-in is not possible locally (Supabase Auth does not run here); scripts/bench.mjs mints JWTs with the project secret.',
+    'Sign-in is not possible locally (Supabase Auth does not run here); scripts/bench/run.ts mints JWTs with the project secret.',
   )
 } catch (err) {
-  console.error(`✖ ${err.message}`)
+  console.error(`✖ ${(err as Error).message}`)
   process.exitCode = 1
 }
 
-function runPsql(file, vars) {
+function runPsql(file: string, vars: Record<string, number>): Promise<void> {
   const url = new URL(dbUrl)
   const argv = [
     '-X',

@@ -1,17 +1,45 @@
 // EXPLAIN (ANALYZE, BUFFERS) of every measured statement as the bench admin, written to a file,
 // with every Seq Scan on the big tables flagged (and whether it keeps most of the table).
 import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import pg from 'pg'
-import { readCases } from './cases.mjs'
-import { asRole, resolve, sqlRead } from './lib.mjs'
+import { root } from '../../stack/config.ts'
+import { readCases } from '../cases.ts'
+import type { BenchContext } from '../context.ts'
+import { asRole, resolve, sqlRead } from '../lib.ts'
+import type { Session } from './session.ts'
 
-export async function explainAll({ dbUrl, ctx, claims, outFile, tables }) {
+export const SEQ_SCAN_TABLES = ['memberships', 'assets', 'activity_log', 'licenses']
+
+export interface ExplainFlag {
+  query: string
+  table: string
+  where: string
+  rowsKept: number
+  rowsRemoved: number
+  share: number
+  verdict: string
+}
+
+export async function explainAll({
+  dbUrl,
+  ctx,
+  claims,
+  outFile,
+  tables,
+}: {
+  dbUrl: string
+  ctx: BenchContext
+  claims: string
+  outFile: string
+  tables: readonly string[]
+}): Promise<{ flags: ExplainFlag[]; nested: boolean }> {
   // A second session with auto_explain, so that statements run inside the RLS helpers
   // (security definer SQL functions are not inlined) are captured as well as the main plan.
   const ex = new pg.Client({ connectionString: dbUrl, application_name: 'fluxera-bench-explain' })
   await ex.connect()
-  const notices = []
-  ex.on('notice', (n) => notices.push(n.message))
+  const notices: string[] = []
+  ex.on('notice', (n) => notices.push(n.message ?? ''))
   let nested = true
   try {
     await ex.query(`load 'auto_explain'`)
@@ -25,14 +53,15 @@ export async function explainAll({ dbUrl, ctx, claims, outFile, tables }) {
     `Nested statements (inside RLS helpers and triggers) captured with auto_explain: ${nested ? 'yes' : 'no (auto_explain not loadable)'}`,
     '',
   ]
-  const flags = []
+  const flags: ExplainFlag[] = []
   // Every Seq Scan on a big table is flagged; one that keeps most of the table's rows (the bench
   // workspace is nearly all of memberships) is the planner's right choice and marked as such.
-  const scan = (id, text, where) => {
+  const scan = (id: string, text: string, where: string) => {
     const lines = text.split('\n')
     lines.forEach((line, i) => {
       const m = line.match(/Seq Scan on (?:public\.)?(\w+)/)
-      if (!m || !tables.includes(m[1])) return
+      const table = m?.[1]
+      if (table === undefined || !tables.includes(table)) return
       const rows = Number(line.match(/actual (?:time=\S+ )?rows=(\d+)/)?.[1] ?? 0)
       const loops = Number(line.match(/loops=(\d+)/)?.[1] ?? 1)
       let removed = 0
@@ -44,7 +73,7 @@ export async function explainAll({ dbUrl, ctx, claims, outFile, tables }) {
       const share = kept + removed > 0 ? kept / (kept + removed) : 0
       flags.push({
         query: id,
-        table: m[1],
+        table,
         where,
         rowsKept: kept,
         rowsRemoved: removed,
@@ -58,7 +87,13 @@ export async function explainAll({ dbUrl, ctx, claims, outFile, tables }) {
   }
   // The plan PostgREST runs at steady state: a prepared statement executed five times first, so
   // that Postgres has made its custom-or-generic plan choice (generic plans show $n in conditions).
-  const explainOne = async (id, label, sql, params, { write = false } = {}) => {
+  const explainOne = async (
+    id: string,
+    label: string,
+    sql: string,
+    params: unknown[],
+    { write = false }: { write?: boolean } = {},
+  ) => {
     const args = params.length
       ? `(${params.map((p) => ex.escapeLiteral(String(p))).join(', ')})`
       : ''
@@ -71,7 +106,11 @@ export async function explainAll({ dbUrl, ctx, claims, outFile, tables }) {
         try {
           if (!write) for (let i = 0; i < 5; i++) await ex.query(`execute bench_explain${args}`)
           notices.length = 0
-          return (await ex.query(`explain (analyze, buffers) execute bench_explain${args}`)).rows
+          return (
+            await ex.query<{ 'QUERY PLAN': string }>(
+              `explain (analyze, buffers) execute bench_explain${args}`,
+            )
+          ).rows
             .map((r) => r['QUERY PLAN'])
             .join('\n')
         } finally {
@@ -90,12 +129,13 @@ export async function explainAll({ dbUrl, ctx, claims, outFile, tables }) {
     )
     scan(id, plan, 'plan')
     // auto_explain also reports the EXPLAINed statement itself; keep the others, once each.
-    const seen = new Map()
+    const seen = new Map<string, { count: number; plan: string }>()
     for (const n of notices) {
       const m = n.match(/Query Text: ([\s\S]*?)\n([\s\S]*)$/)
-      if (!m || /^(explain|execute|prepare)/i.test(m[1].trim())) continue
-      const key = m[1].trim().replace(/\s+/g, ' ')
-      const entry = seen.get(key) ?? { count: 0, plan: m[2] }
+      const text = m?.[1]?.trim()
+      if (text === undefined || /^(explain|execute|prepare)/i.test(text)) continue
+      const key = text.replace(/\s+/g, ' ')
+      const entry = seen.get(key) ?? { count: 0, plan: m?.[2] ?? '' }
       entry.count++
       seen.set(key, entry)
     }
@@ -132,4 +172,25 @@ export async function explainAll({ dbUrl, ctx, claims, outFile, tables }) {
   await ex.end()
   writeFileSync(outFile, out.join('\n') + '\n')
   return { flags, nested }
+}
+
+/** `--only=explain`: writes bench-results/explain.txt */
+export async function explain(s: Session): Promise<void> {
+  const { flags, nested } = await explainAll({
+    dbUrl: s.dbUrl,
+    ctx: s.ctx,
+    claims: s.claims,
+    outFile: join(root, 'bench-results', 'explain.txt'),
+    tables: SEQ_SCAN_TABLES,
+  })
+  s.results.explain.seqScans = flags
+  s.results.explain.nestedCaptured = nested
+  s.log(
+    `\nEXPLAIN: ${flags.length === 0 ? 'no Seq Scan' : `${flags.length} Seq Scan finding(s)`} on ${SEQ_SCAN_TABLES.join('/')} (bench-results/explain.txt)`,
+  )
+  for (const f of flags) {
+    s.log(
+      `  (!) Seq Scan on ${f.table} in ${f.query} (${f.where}): keeps ${f.rowsKept} of ${f.rowsKept + f.rowsRemoved} rows, ${f.verdict}`,
+    )
+  }
 }

@@ -1,40 +1,22 @@
-// What the benchmark measures: the reads and writes of the Users, Activity and Assets pages,
-// described once and run through supabase-js (as the admin and as the service role) and as
-// plain SQL (the floor). `ctx` comes from scripts/bench.mjs (ids looked up in the bench data).
+// The Activity page's reads at 1M rows: newest first with keyset paging on id (filters, ranges,
+// deep pages, the exact count), the proposed shape (order by occurred_at, id; keyset on the pair;
+// an estimated count) beside it, and offset paging for comparison.
+import type { BenchContext } from '../context.ts'
+import { ACTIVITY_COLUMNS, rotate, type Order, type Read, type ReadCase } from '../lib.ts'
+import { measureReads } from './reads.ts'
+import type { Session } from './session.ts'
 
-// Columns the SPA's activity page selects (src/api/activity.ts).
-export const ACTIVITY_COLUMNS =
-  'id, workspace_id, occurred_at, actor_id, actor_email, action, entity_type, entity_id, subject_user_id, before, after, ip, user_agent, prev_hash, hash'
-
-const SEARCH_TERMS = ['mar', 'schmidt', 'li', 'anna.k', 'tanaka', 'zz-nobody']
-const rotate = (xs) => (i) => xs[i % xs.length]
-
-/** @returns {Array<{id: string, group: string, label: string, goalMs?: number, read?: object}>} */
-export function readCases(ctx) {
-  const ws = ctx.workspaceId
-  const members = (over) => ({
-    table: 'member_directory',
-    select: '*',
-    count: 'exact', // the SPA shows "N members" (src/api/members.ts)
-    limit: 50,
-    // src/api/members.ts: .order(field, { nullsFirst: false }).order('id', { ascending: true })
-    order: [
-      ['last_active_at', 'desc', 'nullslast'],
-      ['id', 'asc'],
-    ],
-    ...over,
-    filters: [['eq', 'workspace_id', ws], ...(over?.filters ?? [])],
-  })
-  const activity = (over) => ({
+export function activityCases(ctx: BenchContext): ReadCase[] {
+  const activity = (over: Partial<Read> = {}): Read => ({
     table: 'activity_log',
     select: ACTIVITY_COLUMNS,
     count: null,
     limit: 50,
     order: [['id', 'desc']],
     ...over,
-    filters: [['eq', 'workspace_id', ws], ...(over?.filters ?? [])],
+    filters: [['eq', 'workspace_id', ctx.workspaceId], ...(over.filters ?? [])],
   })
-  const byTime = [
+  const byTime: Order[] = [
     ['occurred_at', 'desc'],
     ['id', 'desc'],
   ]
@@ -42,68 +24,6 @@ export function readCases(ctx) {
   const rangeCursor = rotate(ctx.rangeCursors)
 
   return [
-    // ----- Users page: member_directory, 50 rows, sorted by last activity
-    {
-      id: 'members.page',
-      group: 'members',
-      goalMs: 15,
-      label: 'members: first page, sort last_active_at desc',
-      read: members(),
-    },
-    {
-      id: 'members.filter',
-      group: 'members',
-      goalMs: 15,
-      label: 'members: status=active, role=member',
-      read: members({
-        filters: [
-          ['eq', 'effective_status', 'active'],
-          ['eq', 'role', 'member'],
-        ],
-      }),
-    },
-    {
-      id: 'members.search',
-      group: 'members',
-      goalMs: 15,
-      label: 'members: search name/email (ilike)',
-      read: members({ search: { columns: ['full_name', 'email'], text: rotate(SEARCH_TERMS) } }),
-    },
-    {
-      id: 'members.filter_search',
-      group: 'members',
-      goalMs: 15,
-      label: 'members: status+role+search',
-      read: members({
-        filters: [
-          ['eq', 'effective_status', 'active'],
-          ['eq', 'role', 'viewer'],
-        ],
-        search: { columns: ['full_name', 'email'], text: rotate(SEARCH_TERMS) },
-      }),
-    },
-    {
-      id: 'members.page100',
-      group: 'members',
-      goalMs: 15,
-      label: 'members: page 100 (offset 4950)',
-      read: members({ offset: 4950 }),
-    },
-    // Proposed: filter on the stored status (lift_expired_suspensions() updates it every 5 minutes)
-    // rather than the computed effective_status, whose selectivity the planner cannot estimate.
-    {
-      id: 'proposal.members_status',
-      group: 'members-proposal',
-      goalMs: 15,
-      label: 'proposal: members status=active (column), role=member',
-      read: members({
-        filters: [
-          ['eq', 'status', 'active'],
-          ['eq', 'role', 'member'],
-        ],
-      }),
-    },
-
     // ----- Activity page at 1M rows: newest first, keyset on id
     {
       id: 'activity.first',
@@ -275,35 +195,8 @@ export function readCases(ctx) {
       label: 'activity: offset 500,000 (page 10,001)',
       read: activity({ offset: 500000 }),
     },
-
-    // ----- Whole-list loads the SPA makes today (no paging; PostgREST stops at db-max-rows 10,000)
-    {
-      id: 'spa.assets_list',
-      group: 'spa',
-      label: 'Assets page: listAssets (all rows, capped at 10,000)',
-      read: {
-        table: 'assets',
-        select: '*',
-        count: null,
-        limit: 10000,
-        apiLimit: false,
-        order: [['asset_tag', 'asc']],
-        filters: [['eq', 'workspace_id', ws]],
-      },
-    },
-    {
-      id: 'spa.all_members',
-      group: 'spa',
-      label: 'Assets/Licences pages: listAllMembers (10,000 rows)',
-      read: {
-        table: 'member_directory',
-        select: '*',
-        count: null,
-        limit: 10000,
-        apiLimit: false,
-        order: [['last_active_at', 'asc', 'nullsfirst']],
-        filters: [['eq', 'workspace_id', ws]],
-      },
-    },
   ]
 }
+
+/** `--only=activity` */
+export const activity = (s: Session): Promise<void> => measureReads(s, activityCases(s.ctx))
