@@ -2,7 +2,7 @@
 // One measured step of docs/scaling.md: the Activity page's reads and the cost of one chained
 // insert on an activity log of 10,000,000 rows, stored plain and partitioned by month.
 //
-//   node scripts/bench/partitions.mjs [--rows=10000000] [--budget=600] [--keep]
+//   node scripts/bench/partitions.ts [--rows=10000000] [--budget=600] [--keep]
 //
 // Works in a scratch database (fluxera_scaling) of the stack's Postgres, never in the app's: two
 // tables shaped like public.activity_log (same columns and the page's indexes), filled with the
@@ -15,22 +15,19 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
-import { dbUrl as stackDbUrl, root } from '../stack/config.mjs'
-import { stats } from './lib.mjs'
+import { dbUrl as stackDbUrl, root } from '../stack/config.ts'
+import { argValue, oneRow, stats, type Stats } from './lib.ts'
 
 const args = process.argv.slice(2)
-const arg = (name, fallback) => {
-  const a = args.find((x) => x.startsWith(`--${name}=`))
-  return a ? a.slice(name.length + 3) : fallback
-}
-const TARGET = Number(arg('rows', 10_000_000))
-const BUDGET_S = Number(arg('budget', 600))
+const arg = (name: string, fallback: number): number => Number(argValue(args, name) ?? fallback)
+const TARGET = arg('rows', 10_000_000)
+const BUDGET_S = arg('budget', 600)
 const CHUNK = 1_000_000
-const ITER = Number(arg('iterations', 60))
-const INSERTS = Number(arg('inserts', 2000))
+const ITER = arg('iterations', 60)
+const INSERTS = arg('inserts', 2000)
 const baseUrl = process.env.BENCH_DB_URL ?? stackDbUrl
 const scratchUrl = baseUrl.replace(/\/[^/]*$/, '/fluxera_scaling')
-const log = (...x) => console.log(...x)
+const log = (...x: unknown[]): void => console.log(...x)
 
 // --reuse: measure the tables a previous run left (with --keep, or after a crash) again.
 const REUSE = args.includes('--reuse')
@@ -53,7 +50,7 @@ let partS = 0
 let buildSeconds = 0
 const t0 = performance.now()
 if (REUSE) {
-  rows = Number((await db.query('select count(*) n from log_plain')).rows[0].n)
+  rows = Number((await oneRow<{ n: string }>(db, 'select count(*) n from log_plain')).n)
 } else {
   // Two years of history ending now; rows spread so that later months hold more (growth).
   await db.query(
@@ -116,7 +113,7 @@ if (REUSE) {
   genSeconds = (performance.now() - t0) / 1000
 
   // The partition key must be part of a partitioned table's primary key.
-  const INDEXES = (t) => [
+  const INDEXES = (t: string): string[] => [
     t === 'log_part'
       ? `alter table ${t} add primary key (id, occurred_at)`
       : `alter table ${t} add primary key (id)`,
@@ -125,7 +122,7 @@ if (REUSE) {
     `create index on ${t} (workspace_id, actor_id, occurred_at desc, id desc)`,
     `create index on ${t} (workspace_id, action, occurred_at desc, id desc)`,
   ]
-  const timed = async (sqls) => {
+  const timed = async (sqls: string[]): Promise<number> => {
     const s = performance.now()
     for (const q of sqls) await db.query(q)
     return (performance.now() - s) / 1000
@@ -155,43 +152,52 @@ if (REUSE) {
   buildSeconds = (performance.now() - t0) / 1000
 }
 const partitions = Number(
-  (await db.query(`select count(*) n from pg_inherits where inhparent = 'log_part'::regclass`))
-    .rows[0].n,
+  (
+    await oneRow<{ n: string }>(
+      db,
+      `select count(*) n from pg_inherits where inhparent = 'log_part'::regclass`,
+    )
+  ).n,
 )
-const size = async (t) =>
+const size = async (t: string): Promise<number> =>
   Number(
     (
-      await db.query(
+      await oneRow<{ s: string }>(
+        db,
         `select coalesce(sum(pg_total_relation_size(c.oid)), pg_total_relation_size($1::regclass)) s
            from pg_inherits i join pg_class c on c.oid = i.inhrelid where i.inhparent = $1::regclass`,
         [t],
       )
-    ).rows[0].s,
+    ).s,
   )
 const sizes = { plain: await size('log_plain'), partitioned: await size('log_part') }
 log(`built ${rows.toLocaleString()} rows in ${buildSeconds.toFixed(0)} s; ${partitions} partitions`)
 
 // ---------- The Activity page's reads -------------------------------------------------------
 const bigRows = Number(
-  (await db.query(`select count(*) n from log_plain where workspace_id = $1`, [BIG])).rows[0].n,
+  (
+    await oneRow<{ n: string }>(db, `select count(*) n from log_plain where workspace_id = $1`, [
+      BIG,
+    ])
+  ).n,
 )
-const mid = (
-  await db.query(
-    `select occurred_at, id from log_plain where workspace_id = $1 order by occurred_at desc, id desc offset $2 limit 1`,
-    [BIG, Math.floor(bigRows / 2)],
-  )
-).rows[0]
+const mid = await oneRow<{ occurred_at: Date; id: string }>(
+  db,
+  `select occurred_at, id from log_plain where workspace_id = $1 order by occurred_at desc, id desc offset $2 limit 1`,
+  [BIG, Math.floor(bigRows / 2)],
+)
 const busy = (
-  await db.query(
+  await oneRow<{ actor_id: string }>(
+    db,
     `select actor_id from log_plain where workspace_id = $1
         and occurred_at > (select max(occurred_at) from log_plain) - interval '30 days'
       group by actor_id order by count(*) desc limit 1`,
     [BIG],
   )
-).rows[0].actor_id
+).actor_id
 const yearAgo = new Date(Date.now() - 365 * 864e5)
 const monthLater = new Date(yearAgo.getTime() + 30 * 864e5)
-const cases = [
+const cases: [id: string, label: string, where: string | null, params: unknown[]][] = [
   [
     'first',
     'first page (newest 25)',
@@ -224,7 +230,17 @@ const cases = [
   ],
   ['count', 'count to 10,000 ("10,000+")', null, [BIG]],
 ]
-const results = { reads: [], inserts: {} }
+interface PartitionRead extends Stats {
+  table: string
+  id: string
+  label: string
+  partitionsRead: number
+  plan: string
+}
+const results: { reads: PartitionRead[]; inserts: Record<string, Stats> } = {
+  reads: [],
+  inserts: {},
+}
 for (const table of ['log_plain', 'log_part']) {
   for (const [id, label, where, params] of cases) {
     const text =
@@ -232,16 +248,17 @@ for (const table of ['log_plain', 'log_part']) {
         ? `select count(*) from (select 1 from ${table} where workspace_id = $1 limit 10001) c`
         : `select * from ${table} ${where}`
     const name = `${table}_${id}`
-    const times = []
+    const times: number[] = []
     for (let i = 0; i < ITER + 6; i++) {
       const s = performance.now()
       await db.query({ name, text, values: params })
       if (i >= 6) times.push(performance.now() - s) // after the switch to a generic plan
     }
     // the plan the prepared statement runs now (generic), with the partitions it really read
-    const lit = (v) => db.escapeLiteral(v instanceof Date ? v.toISOString() : String(v))
+    const lit = (v: unknown): string =>
+      db.escapeLiteral(v instanceof Date ? v.toISOString() : String(v))
     const plan = (
-      await db.query(
+      await db.query<{ 'QUERY PLAN': string }>(
         `explain (analyze, costs off, timing off) execute ${name}(${params.map(lit).join(', ')})`,
       )
     ).rows
@@ -264,7 +281,7 @@ for (const table of ['log_plain', 'log_part']) {
 // ---------- One chained insert (the trigger's work: chain head lookup, sha256, all indexes) ----
 for (const table of ['log_plain', 'log_part']) {
   let next = Math.max(rows, TARGET) + 1 + (table === 'log_part' ? 10 * INSERTS : 0)
-  const times = []
+  const times: number[] = []
   for (let i = 0; i < INSERTS; i++) {
     const s = performance.now()
     await db.query(
@@ -295,7 +312,7 @@ for (const table of ['log_plain', 'log_part']) {
     [BIG],
   )
   let next = Math.max(rows, TARGET) + 1 + (table === 'log_part' ? 30 : 20) * INSERTS
-  const times = []
+  const times: number[] = []
   for (let i = 0; i < INSERTS; i++) {
     const s = performance.now()
     await db.query(
@@ -315,7 +332,7 @@ for (const table of ['log_plain', 'log_part']) {
   results.inserts[`${table}_heads`] = stats(times)
 }
 
-const fmt = (x) => (x >= 100 ? x.toFixed(0) : x.toFixed(2))
+const fmt = (x: number): string => (x >= 100 ? x.toFixed(0) : x.toFixed(2))
 log(
   `\n| read (SQL, generic plan) | plain p50 / p95 ms | partitioned p50 / p95 ms | partitions read |`,
 )
@@ -323,17 +340,23 @@ log('|---|---|---|---|')
 for (const [id, label] of cases) {
   const a = results.reads.find((r) => r.table === 'log_plain' && r.id === id)
   const b = results.reads.find((r) => r.table === 'log_part' && r.id === id)
+  if (!a || !b) continue
   log(
     `| ${label} | ${fmt(a.p50)} / ${fmt(a.p95)} | ${fmt(b.p50)} / ${fmt(b.p95)} | ${b.partitionsRead} of ${partitions} |`,
   )
 }
-const ip = results.inserts.log_plain
-const iq = results.inserts.log_part
+const insertStats = (key: string): Stats => {
+  const st = results.inserts[key]
+  if (!st) throw new Error(`no insert figures for ${key}`)
+  return st
+}
+const ip = insertStats('log_plain')
+const iq = insertStats('log_part')
 log(
   `| one chained insert (µs), head looked up in the log | ${fmt(ip.p50)} / ${fmt(ip.p95)} | ${fmt(iq.p50)} / ${fmt(iq.p95)} | |`,
 )
-const hp = results.inserts.log_plain_heads
-const hq = results.inserts.log_part_heads
+const hp = insertStats('log_plain_heads')
+const hq = insertStats('log_part_heads')
 log(
   `| one chained insert (µs), head row (20261202000100) | ${fmt(hp.p50)} / ${fmt(hp.p95)} | ${fmt(hq.p50)} / ${fmt(hq.p95)} | |`,
 )

@@ -12,7 +12,7 @@
 //
 // Requests are built as the SPA builds them (src/api/members.ts, src/api/activity.ts) and sent as
 // raw HTTP, one shared access token (the bench admin's, minted with the project's JWT secret like
-// scripts/bench.mjs does: Supabase Auth does not run here). After the write mix (role changes
+// scripts/bench/run.ts does: Supabase Auth does not run here). After the write mix (role changes
 // through RPC and asset edits through PATCH, each writing its chained activity row) the hash
 // chain is verified in chunks through the API. Writes bench-results/load-<shape>.json.
 import autocannon from 'autocannon'
@@ -20,23 +20,18 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
-import { anonKey, dbUrl as stackDbUrl, root } from '../stack/config.mjs'
-import { ACTIVITY_COLUMNS } from './cases.mjs'
-import { loadContext } from './context.mjs'
-import { accessToken, apiUrl, liveSession, stats } from './lib.mjs'
+import { anonKey, dbUrl as stackDbUrl, root } from '../stack/config.ts'
+import { loadContext } from './context.ts'
+import { ACTIVITY_COLUMNS, accessToken, apiUrl, argValue, liveSession, stats } from './lib.ts'
 
 const args = process.argv.slice(2)
-const arg = (name, fallback) => {
-  const a = args.find((x) => x.startsWith(`--${name}=`))
-  return a ? a.slice(name.length + 3) : fallback
-}
-const SHAPE = arg('shape', 'after')
-const DURATION = Number(arg('duration', 12))
-const CONNECTIONS = Number(arg('connections', 50))
-const ROUNDS = Math.max(1, Number(arg('rounds', 3)))
-const only = arg('only', null)?.split(',')
+const SHAPE = argValue(args, 'shape') ?? 'after'
+const DURATION = Number(argValue(args, 'duration') ?? 12)
+const CONNECTIONS = Number(argValue(args, 'connections') ?? 50)
+const ROUNDS = Math.max(1, Number(argValue(args, 'rounds') ?? 3))
+const only = argValue(args, 'only')?.split(',')
 const dbUrl = process.env.BENCH_DB_URL ?? stackDbUrl
-if (!['before', 'after'].includes(SHAPE)) throw new Error('--shape is before or after')
+if (SHAPE !== 'before' && SHAPE !== 'after') throw new Error('--shape is before or after')
 
 const db = new pg.Client({ connectionString: dbUrl, application_name: 'fluxera-bench-load' })
 await db.connect()
@@ -55,41 +50,59 @@ const auth = { apikey: anonKey, authorization: `Bearer ${token}` }
 // People for the writes: active members and viewers (the admin may change their role), and
 // assets to edit. Busy actor for the filtered Activity page: the bench admin (~1% of the log).
 const pool = (
-  await db.query(
+  await db.query<{ id: string }>(
     `select id from public.memberships where workspace_id = $1 and status = 'active'
         and role in ('member', 'viewer') order by id limit 400`,
     [ws],
   )
 ).rows.map((r) => r.id)
 const roles = new Map(
-  (await db.query(`select id, role from public.memberships where id = any($1)`, [pool])).rows.map(
-    (r) => [r.id, r.role],
-  ),
+  (
+    await db.query<{ id: string; role: string }>(
+      `select id, role from public.memberships where id = any($1)`,
+      [pool],
+    )
+  ).rows.map((r) => [r.id, r.role]),
 )
 const assetIds = ctx.assetIds
 // 50,000 rows a call: ~0.1-0.3 s on a quiet machine, inside the 8 s statement timeout when busy
 const VERIFY_CHUNK = 50000
 const SEARCH_TERMS = ['mar', 'schmidt', 'li', 'anna', 'tanaka', 'zz-nobody']
+const searchTerm = (i: number): string => SEARCH_TERMS[i % SEARCH_TERMS.length] ?? ''
 const yearAgo = ctx.rangeFrom
 const yearAgoEnd = ctx.rangeTo
 
 // ---------- The requests, as the SPA sends them --------------------------------------------
-const q = (path, params) => `${path}?${new URLSearchParams(params).toString()}`
-const quotedLike = (text) => `"%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%"`
-const orIlike = (cols, text) => `(${cols.map((c) => `${c}.ilike.${quotedLike(text)}`).join(',')})`
-const get = (path, extra = {}) => ({ method: 'GET', path, headers: { ...auth, ...extra } })
-const rpc = (name, body) => ({
+/** One HTTP request for autocannon (and the check before the run). */
+interface Req {
+  method: 'GET' | 'POST' | 'PATCH'
+  path: string
+  headers: Record<string, string>
+  body?: string
+}
+type Make = () => Req
+const q = (path: string, params: Record<string, string>): string =>
+  `${path}?${new URLSearchParams(params).toString()}`
+const quotedLike = (text: string): string => `"%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%"`
+const orIlike = (cols: string[], text: string): string =>
+  `(${cols.map((c) => `${c}.ilike.${quotedLike(text)}`).join(',')})`
+const get = (path: string, extra: Record<string, string> = {}): Req => ({
+  method: 'GET',
+  path,
+  headers: { ...auth, ...extra },
+})
+const rpc = (name: string, body: Record<string, unknown>): Req => ({
   method: 'POST',
   path: `/rest/v1/rpc/${name}`,
   headers: { ...auth, 'content-type': 'application/json' },
   body: JSON.stringify(body),
 })
-const rotate = (make) => {
+const rotate = (make: (i: number) => Req): Make => {
   let i = 0
   return () => make(i++)
 }
 
-const shapes = {
+const shapes: Record<'before' | 'after', Record<string, Make>> = {
   // src/api/members.ts and src/api/activity.ts before issue 11
   before: {
     users_first: () =>
@@ -108,7 +121,7 @@ const shapes = {
         q('/rest/v1/member_directory', {
           select: '*',
           workspace_id: `eq.${ws}`,
-          or: orIlike(['full_name', 'email'], SEARCH_TERMS[i % SEARCH_TERMS.length]),
+          or: orIlike(['full_name', 'email'], searchTerm(i)),
           order: 'created_at.desc.nullslast,id.asc',
           offset: '0',
           limit: '20',
@@ -158,7 +171,7 @@ const shapes = {
         p_workspace_id: ws,
         p_sort: 'last_active_at',
         p_descending: true,
-        p_search: SEARCH_TERMS[i % SEARCH_TERMS.length],
+        p_search: searchTerm(i),
         p_offset: 0,
         p_limit: 20,
       }),
@@ -188,7 +201,7 @@ const shapes = {
   },
 }
 
-const LABELS = {
+const LABELS: Record<string, string> = {
   ceiling: 'trivial RLS select (workspaces?id=eq.…), the ceiling',
   users_first: 'Users first page',
   users_count: 'Users count (once per filter change)',
@@ -201,12 +214,12 @@ const LABELS = {
 
 const writeMix = rotate((i) => {
   if (i % 2 === 0) {
-    const id = pool[(i / 2) % pool.length]
+    const id = pool[(i / 2) % pool.length] ?? ''
     const next = roles.get(id) === 'member' ? 'viewer' : 'member'
     roles.set(id, next)
     return rpc('change_member_role', { p_membership_id: id, p_role: next })
   }
-  const id = assetIds[((i - 1) / 2) % assetIds.length]
+  const id = assetIds[((i - 1) / 2) % assetIds.length] ?? ''
   return {
     method: 'PATCH',
     path: q('/rest/v1/assets', { id: `eq.${id}`, select: '*' }),
@@ -220,17 +233,23 @@ const writeMix = rotate((i) => {
   }
 })
 
-const kinds = [
+const allKinds: [id: string, make: Make][] = [
   ['ceiling', () => get(q('/rest/v1/workspaces', { select: 'id', id: `eq.${ws}` }))],
   ...Object.entries(shapes[SHAPE]),
   ['writes', writeMix],
-].filter(([id]) => !only || only.includes(id))
+]
+const kinds = allKinds.filter(([id]) => !only || only.includes(id))
 
 // ---------- Running ---------------------------------------------------------------------------
-function run(make, seconds) {
+interface RunResult {
+  result: autocannon.Result
+  times: number[]
+  statuses: Record<string, number>
+}
+function run(make: Make, seconds: number): Promise<RunResult> {
   return new Promise((resolvePromise, reject) => {
-    const times = []
-    const statuses = {}
+    const times: number[] = []
+    const statuses: Record<string, number> = {}
     const instance = autocannon(
       {
         url: apiUrl,
@@ -239,16 +258,17 @@ function run(make, seconds) {
         timeout: 10,
         requests: [
           {
-            setupRequest: (req) => {
+            setupRequest: (req: autocannon.Request) => {
               const r = make()
               return { ...req, method: r.method, path: r.path, headers: r.headers, body: r.body }
             },
           },
         ],
       },
-      (err, result) => (err ? reject(err) : resolvePromise({ result, times, statuses })),
+      (err: Error | null, result: autocannon.Result) =>
+        err ? reject(err) : resolvePromise({ result, times, statuses }),
     )
-    instance.on('response', (_client, status, _bytes, ms) => {
+    instance.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => {
       times.push(ms)
       statuses[status] = (statuses[status] ?? 0) + 1
     })
@@ -277,17 +297,30 @@ for (const [id, make] of kinds) {
     process.exit(1)
   }
 }
-const pooled = new Map(
+interface Pooled {
+  times: number[]
+  statuses: Record<string, number>
+  requests: number
+  seconds: number
+  errors: number
+  timeouts: number
+}
+const pooled = new Map<string, Pooled>(
   kinds.map(([id]) => [
     id,
     { times: [], statuses: {}, requests: 0, seconds: 0, errors: 0, timeouts: 0 },
   ]),
 )
+const pooledOf = (id: string): Pooled => {
+  const p = pooled.get(id)
+  if (!p) throw new Error(`no figures for ${id}`)
+  return p
+}
 for (let round = 0; round < ROUNDS; round++) {
   for (const [id, make] of kinds) {
     const t0 = performance.now()
     const { result, times, statuses } = await run(make, DURATION / ROUNDS)
-    const p = pooled.get(id)
+    const p = pooledOf(id)
     p.seconds += (performance.now() - t0) / 1000
     p.requests += result.requests.total
     p.errors += result.errors
@@ -295,16 +328,31 @@ for (let round = 0; round < ROUNDS; round++) {
     for (const t of times) p.times.push(t)
     for (const [code, n] of Object.entries(statuses)) p.statuses[code] = (p.statuses[code] ?? 0) + n
   }
-  console.log(`round ${round + 1}/${ROUNDS} done (load ${os.loadavg()[0].toFixed(1)})`)
+  console.log(`round ${round + 1}/${ROUNDS} done (load ${(os.loadavg()[0] ?? 0).toFixed(1)})`)
 }
-const rows = []
+interface Row {
+  id: string
+  label: string
+  requests: number
+  rps: number
+  p50: number | null
+  p95: number | null
+  p99: number | null
+  errors: number
+  timeouts: number
+  non2xx: number
+  statuses: Record<string, number>
+}
+const rows: Row[] = []
 for (const [id] of kinds) {
-  const p = pooled.get(id)
-  const s = p.times.length ? stats(p.times) : { p50: null, p95: null, p99: null }
+  const p = pooledOf(id)
+  const s: Pick<Row, 'p50' | 'p95' | 'p99'> = p.times.length
+    ? stats(p.times)
+    : { p50: null, p95: null, p99: null }
   const non2xx = Object.entries(p.statuses)
     .filter(([code]) => Number(code) >= 300)
     .reduce((a, [, n]) => a + n, 0)
-  rows.push({
+  const r: Row = {
     id,
     label: LABELS[id] ?? id,
     requests: p.requests,
@@ -316,18 +364,29 @@ for (const [id] of kinds) {
     timeouts: p.timeouts,
     non2xx,
     statuses: p.statuses,
-  })
-  const r = rows.at(-1)
+  }
+  rows.push(r)
   console.log(
     `${r.label.padEnd(52)} ${r.rps.toFixed(1).padStart(7)} req/s  p50 ${r.p50} ms  p95 ${r.p95} ms  p99 ${r.p99} ms  errors ${r.errors}  timeouts ${r.timeouts}  non-2xx ${r.non2xx}`,
   )
 }
 
 // ---------- After the writes: the hash chain still verifies (in chunks, as the SPA does) -----
-let verify = null
+interface VerifyChunk {
+  ok: boolean
+  rows_checked: number | string
+  first_bad_id: string | number | null
+  last_id: string | number | null
+}
+let verify: {
+  ok: boolean
+  checked: number
+  firstBadId?: string | number | null
+  seconds?: number
+} | null = null
 if (kinds.some(([id]) => id === 'writes')) {
   const t0 = performance.now()
-  let after = null
+  let after: string | number | null = null
   let checked = 0
   let ok = true
   for (;;) {
@@ -337,7 +396,8 @@ if (kinds.some(([id]) => id === 'writes')) {
       body: JSON.stringify({ p_workspace_id: ws, p_after_id: after, p_limit: VERIFY_CHUNK }),
     })
     if (!res.ok) throw new Error(`verify_activity_log: ${res.status} ${await res.text()}`)
-    const [chunk] = await res.json()
+    const [chunk] = (await res.json()) as VerifyChunk[]
+    if (!chunk) throw new Error('verify_activity_log: no row')
     checked += Number(chunk.rows_checked)
     if (!chunk.ok) {
       ok = false

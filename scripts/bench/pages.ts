@@ -4,24 +4,36 @@
 // one request at a time; plus the benchmark-stage check that every one of the 50,000 assets is
 // reachable through the Assets page's own paging (src/api/assets.ts: order asset_tag, id).
 //
-//   node scripts/bench/pages.mjs                 (about 5 minutes on 2 cores)
-//   node scripts/bench/pages.mjs --quick         30 iterations
-//   node scripts/bench/pages.mjs --only=users|activity|assets
+//   node scripts/bench/pages.ts                  (about 5 minutes on 2 cores)
+//   node scripts/bench/pages.ts --quick          30 iterations
+//   node scripts/bench/pages.ts --only=users|activity|assets
 //
 // Writes bench-results/pages.json. Goals (issue 11): Users p95 < 15 ms, Activity p95 < 20 ms.
 import { mkdirSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
-import { dbUrl as stackDbUrl, root } from '../stack/config.mjs'
-import { ACTIVITY_COLUMNS } from './cases.mjs'
-import { userClient } from './clients.mjs'
-import { loadContext } from './context.mjs'
-import { accessToken, fmtMs, liveSession, measure, throwIfError } from './lib.mjs'
+import { dbUrl as stackDbUrl, root } from '../stack/config.ts'
+import { loadContext } from './context.ts'
+import {
+  ACTIVITY_COLUMNS,
+  accessToken,
+  argValue,
+  fmtMs,
+  liveSession,
+  measure,
+  oneRow,
+  rotate,
+  throwIfError,
+  userClient,
+  type ApiResponse,
+  type Stats,
+  type TimeCursor,
+} from './lib.ts'
 
 const args = process.argv.slice(2)
 const quick = args.includes('--quick')
-const only = args.find((a) => a.startsWith('--only='))?.slice(7)
+const only = argValue(args, 'only')
 const ITER = Number(process.env.BENCH_ITERATIONS ?? (quick ? 30 : 100))
 const WARMUP = Number(process.env.BENCH_WARMUP ?? (quick ? 5 : 10))
 const dbUrl = process.env.BENCH_DB_URL ?? stackDbUrl
@@ -39,37 +51,48 @@ const ws = ctx.workspaceId
 const admin = userClient(
   await accessToken(ctx.admin, { sessionId: await liveSession(db, ctx.admin) }),
 )
-const rotate = (xs) => (i) => xs[i % xs.length]
 const SEARCH = rotate(['mar', 'schmidt', 'li', 'anna', 'tanaka', 'zz-nobody'])
 
 // ---------- Users page: member_directory_page / member_directory_count (src/api/members.ts) ---
-const page = (over) => (i) =>
-  admin.rpc('member_directory_page', {
-    p_workspace_id: ws,
-    p_sort: 'last_active_at',
-    p_descending: true,
-    p_offset: 0,
-    p_limit: PAGE,
-    ...(typeof over === 'function' ? over(i) : over),
-  })
-const count = (over) => (i) =>
-  admin.rpc('member_directory_count', {
-    p_workspace_id: ws,
-    ...(typeof over === 'function' ? over(i) : over),
-  })
+/** One request of a page: a supabase-js call for iteration i. */
+type Run = (i: number) => PromiseLike<ApiResponse<unknown>>
+/** id, label, request */
+type Case = [id: string, label: string, run: Run]
+type Params = Record<string, unknown>
+const paramsAt = (over: Params | ((i: number) => Params), i: number): Params =>
+  typeof over === 'function' ? over(i) : over
+
+const page =
+  (over: Params | ((i: number) => Params)): Run =>
+  (i) =>
+    admin.rpc('member_directory_page', {
+      p_workspace_id: ws,
+      p_sort: 'last_active_at',
+      p_descending: true,
+      p_offset: 0,
+      p_limit: PAGE,
+      ...paramsAt(over, i),
+    })
+const count =
+  (over: Params | ((i: number) => Params)): Run =>
+  (i) =>
+    admin.rpc('member_directory_count', {
+      p_workspace_id: ws,
+      ...paramsAt(over, i),
+    })
 // The floor of any request on this machine right now: the trivial RLS select.
-const ceiling = [
+const ceiling: Case[] = [
   [
     'ceiling',
     'trivial RLS select (workspaces?id=eq.…), for reference',
     () => admin.from('workspaces').select('id').eq('id', ws),
   ],
 ]
-const users = [
+const users: Case[] = [
   ['users.first', 'first page, default order (last active, newest first)', page({})],
   ['users.count', 'count (once per filter change)', count({})],
   ...['full_name', 'email', 'role', 'effective_status', 'last_active_at', 'created_at'].flatMap(
-    (f) => [
+    (f): Case[] => [
       [`users.sort.${f}.asc`, `sort ${f} ascending`, page({ p_sort: f, p_descending: false })],
       [`users.sort.${f}.desc`, `sort ${f} descending`, page({ p_sort: f, p_descending: true })],
     ],
@@ -105,7 +128,7 @@ const users = [
   [
     'users.lookup',
     'names of 25 user ids (Assets/Licences pages)',
-    async (i) => {
+    (i) => {
       const ids = ctx.userIds.slice((i * 25) % 9000, ((i * 25) % 9000) + 25)
       return admin.from('member_directory').select('*').eq('workspace_id', ws).in('user_id', ids)
     },
@@ -113,19 +136,24 @@ const users = [
 ]
 
 // ---------- Activity page (src/api/activity.ts) ----------------------------------------------
-const log = (build) => (i) => {
-  let b = admin.from('activity_log').select(ACTIVITY_COLUMNS).eq('workspace_id', ws)
-  b = build ? build(b, i) : b
-  return b.order('occurred_at', { ascending: false }).order('id', { ascending: false }).limit(26)
-}
-const after = (b, cur) =>
+type Query = ReturnType<typeof activityQuery>
+const activityQuery = () =>
+  admin.from('activity_log').select(ACTIVITY_COLUMNS).eq('workspace_id', ws)
+const log =
+  (build?: (b: Query, i: number) => Query): Run =>
+  (i) => {
+    let b = activityQuery()
+    b = build ? build(b, i) : b
+    return b.order('occurred_at', { ascending: false }).order('id', { ascending: false }).limit(26)
+  }
+const after = (b: Query, cur: TimeCursor): Query =>
   b.lte('occurred_at', cur.ts).or(`occurred_at.lt."${cur.ts}",id.lt.${cur.id}`)
 const capped =
-  (over = {}) =>
+  (over: Params = {}): Run =>
   () =>
     admin.rpc('activity_count', { p_workspace_id: ws, p_cap: 10000, ...over })
 const people =
-  (ids, over = {}) =>
+  (ids: string[], over: Params = {}): Run =>
   () =>
     admin.rpc('activity_of_people', {
       p_workspace_id: ws,
@@ -135,7 +163,7 @@ const people =
     })
 const deep = rotate(ctx.deepTimeCursors)
 const rangeDeep = rotate(ctx.rangeTimeCursors)
-const activity = [
+const activity: Case[] = [
   ['activity.first', 'first page (newest 25)', log()],
   ['activity.count', 'count (exact to 10,000, then "10,000+"), whole log', capped()],
   [
@@ -233,7 +261,29 @@ const activity = [
 ]
 
 const GOALS = { ceiling: 15, users: 15, activity: 20 }
-const results = {
+interface PageRead extends Stats {
+  id: string
+  group: string
+  label: string
+  goalMs: number
+  rows: unknown
+  pass: boolean
+}
+const results: {
+  date: string
+  machine: { cpus: number; loadAvgAtStart: number[] }
+  iterations: number
+  warmup: number
+  reads: PageRead[]
+  assets: {
+    assets: number
+    counted: number | null
+    lastTag: string
+    lastPageFirst: number
+    lastPageMs: number
+    reachable: boolean
+  } | null
+} = {
   date: new Date().toISOString(),
   machine: { cpus: os.cpus().length, loadAvgAtStart: os.loadavg() },
   iterations: ITER,
@@ -247,14 +297,15 @@ console.log(
     .map((x) => x.toFixed(1))
     .join(' ')}`,
 )
-for (const [group, cases] of [
+const groups: [group: keyof typeof GOALS, cases: Case[]][] = [
   ['ceiling', ceiling],
   ['users', users],
   ['activity', activity],
-]) {
+]
+for (const [group, cases] of groups) {
   if (only && only !== group && group !== 'ceiling') continue
   for (const [id, label, run] of cases) {
-    let rows = null
+    let rows: unknown = null
     const s = await measure(
       async (i) => {
         const { data, count } = await throwIfError(run(i))
@@ -272,17 +323,17 @@ for (const [group, cases] of [
 
 // ---------- Assets: all 50,000 reachable through the page's own paging ----------------------
 if (!only || only === 'assets') {
-  const expected = await db.query(
+  const { n, last_tag: lastTag } = await oneRow<{ n: number; last_tag: string }>(
+    db,
     `select count(*)::int as n, max(asset_tag) as last_tag from public.assets where workspace_id = $1`,
     [ws],
   )
-  const { n, last_tag: lastTag } = expected.rows[0]
   const { count } = await throwIfError(
     admin.from('assets').select('*', { count: 'exact' }).eq('workspace_id', ws).limit(0),
   )
   const lastPage = Math.floor((n - 1) / 25) * 25
   const t0 = performance.now()
-  const { data } = await throwIfError(
+  const { data } = await throwIfError<{ asset_tag: string }[]>(
     admin
       .from('assets')
       .select('*')
@@ -292,7 +343,7 @@ if (!only || only === 'assets') {
       .range(lastPage, lastPage + 24),
   )
   const ms = performance.now() - t0
-  const reachable = count === n && data.at(-1)?.asset_tag === lastTag
+  const reachable = count === n && data?.at(-1)?.asset_tag === lastTag
   results.assets = {
     assets: n,
     counted: count,

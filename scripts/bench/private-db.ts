@@ -1,27 +1,27 @@
 #!/usr/bin/env node
-// A private copy of the stack's database for trying schema changes (scripts/bench/variant.mjs)
+// A private copy of the stack's database for trying schema changes (scripts/bench/variant.ts)
 // without locking the shared one: a second PostgreSQL 15 cluster with the stack's settings, the
 // Supabase bootstrap and the current migrations, on 127.0.0.1:55432.
 //
-//   node scripts/bench/private-db.mjs start   create (or start) it and apply the migrations
-//   node scripts/bench/private-db.mjs stop    stop it
-//   node scripts/bench/private-db.mjs wipe    stop it and delete its data
+//   node scripts/bench/private-db.ts start   create (or start) it and apply the migrations
+//   node scripts/bench/private-db.ts stop    stop it
+//   node scripts/bench/private-db.ts wipe    stop it and delete its data
 //
-// Then: BENCH_DB_URL=postgresql://postgres:postgres@127.0.0.1:55432/postgres node scripts/bench/seed.mjs
-//       BENCH_DB_URL=... node scripts/bench/variant.mjs scripts/bench/variants/<change>.sql
+// Then: BENCH_DB_URL=postgresql://postgres:postgres@127.0.0.1:55432/postgres node scripts/bench/seed.ts
+//       BENCH_DB_URL=... node scripts/bench/variant.ts scripts/bench/variants/<change>.sql
 // Only SQL is measured there (no PostgREST); the figures of record come from the stack.
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { isRoot, pgBin, root, stateDir } from '../stack/config.mjs'
-import { pgTool } from '../stack/pg.mjs'
+import { isRoot, pgBin, root, stateDir } from '../stack/config.ts'
+import { pgTool } from '../stack/pg.ts'
 
 const port = 55432
 const dir = join(stateDir, 'bench-pg')
 const data = join(dir, 'data')
 const url = `postgresql://postgres:postgres@127.0.0.1:${port}/postgres`
 
-function psql(args) {
+function psql(args: string[]): string {
   const r = spawnSync(join(pgBin, 'psql'), ['-X', '-q', '-v', 'ON_ERROR_STOP=1', url, ...args], {
     encoding: 'utf8',
     env: { ...process.env, PGOPTIONS: '--client-min-messages=warning' },
@@ -30,7 +30,7 @@ function psql(args) {
   return r.stdout
 }
 
-function start() {
+function start(): void {
   const fresh = !existsSync(join(data, 'PG_VERSION'))
   if (fresh) {
     mkdirSync(dir, { recursive: true })
@@ -51,7 +51,7 @@ function start() {
     ])
     rmSync(join(dir, 'pwfile'), { force: true })
     if (r.status !== 0) throw new Error(`initdb failed: ${r.stderr}`)
-    // The stack's settings (scripts/stack/services.mjs), on another port.
+    // The stack's settings (scripts/stack/services.ts), on another port.
     const conf = [
       `listen_addresses = '127.0.0.1'`,
       `port = ${port}`,
@@ -104,7 +104,7 @@ function start() {
   console.log(`private bench database ready: ${url}`)
 }
 
-const commands = {
+const commands: Record<string, () => unknown> = {
   start,
   stop: () => pgTool('pg_ctl', ['stop', '-D', data, '-m', 'fast', '-w']),
   wipe: () => {
@@ -115,12 +115,12 @@ const commands = {
 }
 const fn = commands[process.argv[2] ?? 'start']
 if (!fn) {
-  console.error('usage: node scripts/bench/private-db.mjs start|stop|wipe')
+  console.error('usage: node scripts/bench/private-db.ts start|stop|wipe')
   process.exit(2)
 }
 try {
   fn()
 } catch (err) {
-  console.error(`✖ ${err.message}`)
+  console.error(`✖ ${(err as Error).message}`)
   process.exitCode = 1
 }

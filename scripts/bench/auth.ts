@@ -5,21 +5,30 @@
 // stand-in, or Supabase Auth when SUPABASE_AUTH_BIN is set. Prints a line and JSON.
 import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
-import { anonKey, apiUrl, root } from '../stack/config.mjs'
+import { anonKey, apiUrl, root } from '../stack/config.ts'
 
 const N = Number(process.env.N ?? 50)
-const stack = (cmd) => {
+const stack = (cmd: string): number => {
   const t0 = performance.now()
-  const r = spawnSync(process.execPath, [join(root, 'scripts', 'stack.mjs'), cmd], {
+  const r = spawnSync(process.execPath, [join(root, 'scripts', 'stack.ts'), cmd], {
     encoding: 'utf8',
   })
   if (r.status !== 0) throw new Error(`stack ${cmd} failed:\n${r.stdout}\n${r.stderr}`)
   return (performance.now() - t0) / 1000
 }
-const pct = (xs, p) =>
-  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))]
+const pct = (xs: number[], p: number): number =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))] ?? NaN
 
-async function token(grant, body) {
+/** What Auth's token endpoint answers (the fields used here). */
+interface TokenResponse {
+  access_token: string
+  refresh_token: string
+}
+
+async function token(
+  grant: 'password' | 'refresh_token',
+  body: Record<string, string>,
+): Promise<{ ms: number; json: TokenResponse }> {
   const t0 = performance.now()
   const res = await fetch(`${apiUrl}/auth/v1/token?grant_type=${grant}`, {
     method: 'POST',
@@ -30,7 +39,7 @@ async function token(grant, body) {
     },
     body: JSON.stringify(body),
   })
-  const json = await res.json()
+  const json = (await res.json()) as TokenResponse
   const ms = performance.now() - t0
   if (res.status !== 200) throw new Error(`${grant}: ${res.status} ${JSON.stringify(json)}`)
   return { ms, json }
@@ -43,10 +52,10 @@ const warmStartSeconds = stack('start')
 
 const credentials = { email: 'viewer@fluxera.test', password: 'Fluxera-demo-2026!' }
 await token('password', credentials) // first request after a start: connections, JIT
-const signIn = []
+const signIn: number[] = []
 for (let i = 0; i < N; i++) signIn.push((await token('password', credentials)).ms)
 let refreshToken = (await token('password', credentials)).json.refresh_token
-const refresh = []
+const refresh: number[] = []
 for (let i = 0; i < N; i++) {
   const r = await token('refresh_token', { refresh_token: refreshToken })
   refresh.push(r.ms)

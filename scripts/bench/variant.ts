@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Before/after figures for a proposed schema change (indexes, policies), without keeping it:
 //
-//   node scripts/bench/variant.mjs scripts/bench/variants/<name>.sql [--only=members,activity,proposal] [--iterations=40]
+//   node scripts/bench/variant.ts scripts/bench/variants/<name>.sql [--only=members,activity,proposal] [--iterations=40]
 //
 // Runs every read of the benchmark as SQL (the floor: role authenticated with the bench
 // admin's claims, as PostgREST would) in one transaction without the change, then in a second
@@ -15,11 +15,12 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import { basename, join } from 'node:path'
 import pg from 'pg'
-import { root, dbUrl as stackDbUrl } from '../stack/config.mjs'
-import { readCases } from './cases.mjs'
-import { loadContext } from './context.mjs'
+import { root, dbUrl as stackDbUrl } from '../stack/config.ts'
+import { readCases } from './cases.ts'
+import { loadContext } from './context.ts'
 import {
   accessToken,
+  argValue,
   claimsOf,
   fmtMs,
   fmtRatio,
@@ -28,20 +29,21 @@ import {
   runRead,
   sqlRead,
   stats,
-} from './lib.mjs'
+  type SqlRead,
+  type Stats,
+} from './lib.ts'
 
 const args = process.argv.slice(2)
 const file = args.find((a) => !a.startsWith('--'))
 if (!file) {
   console.error(
-    'usage: node scripts/bench/variant.mjs <change.sql> [--only=members,activity,proposal] [--iterations=N]',
+    'usage: node scripts/bench/variant.ts <change.sql> [--only=members,activity,proposal] [--iterations=N]',
   )
   process.exit(2)
 }
-const opt = (name, dflt) => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? dflt
-const only = opt('only', null)?.split(',')
-const iterations = Number(opt('iterations', 40))
-const rounds = Number(opt('rounds', 3))
+const only = argValue(args, 'only')?.split(',')
+const iterations = Number(argValue(args, 'iterations') ?? 40)
+const rounds = Number(argValue(args, 'rounds') ?? 3)
 const warmup = 5
 const dbUrl = process.env.BENCH_DB_URL ?? stackDbUrl
 const change = readFileSync(file, 'utf8')
@@ -56,8 +58,15 @@ if (!ctx) {
 const claims = claimsOf(
   await accessToken(ctx.admin, { sessionId: await liveSession(db, ctx.admin) }),
 )
+/** A statement measured before and after the change. */
+interface VariantCase {
+  id: string
+  group: string
+  label: string
+  sql: (i: number) => Pick<SqlRead, 'text' | 'params'> & Partial<SqlRead>
+}
 // Reads of the benchmark, plus the RPC and the asset update (in these rolled-back transactions).
-const extra = [
+const extra: VariantCase[] = [
   {
     id: 'rpc.my_permissions',
     group: 'rpc',
@@ -77,14 +86,22 @@ const extra = [
     }),
   },
 ]
-const cases = [
-  ...readCases(ctx).map((c) => ({ ...c, sql: (i) => sqlRead(resolve(c.read, i)) })),
+const cases: VariantCase[] = [
+  ...readCases(ctx).map((c) => ({ ...c, sql: (i: number) => sqlRead(resolve(c.read, i)) })),
   ...extra,
 ].filter((c) => !only || only.some((o) => c.group.startsWith(o) || c.id.startsWith(o)))
 
 // Rounds alternate without/with the change, so that load from other work on the machine falls on
 // both sides alike; each round is its own transaction (the change is applied again each time).
-async function pass(withChange, n, out) {
+interface Entry {
+  samples: number[]
+  scans: string[]
+}
+interface Pass {
+  applyMs?: number
+  entries: Record<string, Entry>
+}
+async function pass(withChange: boolean, n: number, out: Pass): Promise<void> {
   await db.query('begin')
   try {
     if (withChange) {
@@ -97,7 +114,7 @@ async function pass(withChange, n, out) {
       [claims],
     )
     for (const c of cases) {
-      const entry = (out[c.id] ??= { samples: [] })
+      const entry = (out.entries[c.id] ??= { samples: [], scans: [] })
       for (let i = 0; i < warmup + n; i++) {
         const s = c.sql(i)
         const t0 = performance.now()
@@ -107,9 +124,9 @@ async function pass(withChange, n, out) {
         if (ms > 500) break // slow: one sample per round is enough to see it
       }
       const s0 = c.sql(0)
-      const plan = (await db.query(`explain ${s0.explain ?? s0.text}`, s0.params)).rows.map(
-        (r) => r['QUERY PLAN'],
-      )
+      const plan = (
+        await db.query<{ 'QUERY PLAN': string }>(`explain ${s0.explain ?? s0.text}`, s0.params)
+      ).rows.map((r) => r['QUERY PLAN'])
       entry.scans = plan
         .filter((l) => /Scan|Sort/.test(l))
         .map((l) => l.trim().replace(/\s+\(cost.*$/, ''))
@@ -122,28 +139,25 @@ async function pass(withChange, n, out) {
 console.log(
   `variant ${basename(file)}: ${cases.length} reads, ${iterations} iterations each, as ${ctx.admin.email} (SQL, role authenticated)`,
 )
-const before = {}
-const after = {}
+const before: Pass = { entries: {} }
+const after: Pass = { entries: {} }
 const perRound = Math.max(1, Math.round(iterations / rounds))
 for (let r = 0; r < rounds; r++) {
   await pass(false, perRound, before)
   await pass(true, perRound, after)
 }
-const summary = (e) => ({ ...stats(e.samples), scans: e.scans })
-for (const c of cases) {
-  before[c.id] = summary(before[c.id])
-  after[c.id] = summary(after[c.id])
-}
+const summary = (e: Entry | undefined): Stats & { scans: string[] } => ({
+  ...stats(e?.samples ?? []),
+  scans: e?.scans ?? [],
+})
 console.log(
-  `change applied in ${(after.applyMs / 1000).toFixed(1)} s each round, ${rounds} rounds (all rolled back)\n`,
+  `change applied in ${((after.applyMs ?? NaN) / 1000).toFixed(1)} s each round, ${rounds} rounds (all rolled back)\n`,
 )
-const rows = cases.map((c) => ({
-  id: c.id,
-  label: c.label,
-  before: before[c.id],
-  after: after[c.id],
-  speedup: before[c.id].p50 / after[c.id].p50,
-}))
+const rows = cases.map((c) => {
+  const b = summary(before.entries[c.id])
+  const a = summary(after.entries[c.id])
+  return { id: c.id, label: c.label, before: b, after: a, speedup: b.p50 / a.p50 }
+})
 const w = Math.max(...rows.map((r) => r.label.length))
 console.log(`${'read'.padEnd(w)}  before p50/p95   after p50/p95   speed-up  plan after`)
 for (const r of rows) {

@@ -15,18 +15,14 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
-import { dbUrl, ports, root } from '../stack/config.mjs'
-import { fmtMs, measure } from './lib.mjs'
+import { dbUrl, ports, root } from '../stack/config.ts'
+import { argValue, fmtMs, measure, type Stats } from './lib.ts'
 
 const GOAL_MS = 500
-const arg = (name, fallback) => {
-  const hit = process.argv.find((a) => a.startsWith(`--${name}=`))
-  return hit ? Number(hit.split('=')[1]) : fallback
-}
-const iterations = arg('iterations', 20)
+const iterations = Number(argValue(process.argv, 'iterations') ?? 20)
 
 // The dashboard queries, exactly as docs/reporting.md gives them (section "Dashboard queries").
-export const QUERIES = {
+const QUERIES: Record<string, string> = {
   'daily activity, 90 days': `
 select day, split_part(action, '.', 1) as action_group, sum(events) as events, sum(actors) as actors
   from daily_activity_counts
@@ -51,20 +47,28 @@ select kind, actor_email, window_start, window_end, event_count
 
 const admin = new pg.Client({ connectionString: dbUrl })
 await admin.connect()
-const { rows: found } = await admin.query(
+const { rows: found } = await admin.query<{
+  id: string
+  user_id: string
+  email: string
+  activity: number
+}>(
   `select w.id, m.user_id, u.email, (select count(*) from public.activity_log a where a.workspace_id = w.id)::int as activity
      from public.workspaces w
      join public.memberships m on m.workspace_id = w.id and m.role = 'owner'
      join auth.users u on u.id = m.user_id
     where w.id = md5('fluxera-bench:ws:0')::uuid`,
 )
-if (found.length === 0) {
+const bench = found[0]
+if (!bench) {
   console.error('✖ Bench Corp is not in this database: run `npm run bench:seed` first.')
   process.exit(1)
 }
-const bench = found[0]
 
-async function asOwner(text, values) {
+const asOwner = async <T extends pg.QueryResultRow>(
+  text: string,
+  values: unknown[],
+): Promise<T[]> => {
   await admin.query('begin')
   try {
     await admin.query(
@@ -78,7 +82,7 @@ async function asOwner(text, values) {
         }),
       ],
     )
-    const { rows } = await admin.query(text, values)
+    const { rows } = await admin.query<T>(text, values)
     await admin.query('commit')
     return rows
   } catch (err) {
@@ -87,12 +91,13 @@ async function asOwner(text, values) {
   }
 }
 
-const [cred] = await asOwner(
+const [cred] = await asOwner<{ id: string; role_name: string; password: string }>(
   `select * from public.create_sql_credential($1, $2, now() + interval '1 hour')`,
   [bench.id, `bench ${new Date().toISOString()}`],
 )
 // --jit=off: the credential gets `jit = off` as a role setting (what create_sql_credential()
 // should set: JIT compilation cost 1.3 s of the alerts query's 1.9 s at Bench Corp scale).
+if (!cred) throw new Error('create_sql_credential returned no row')
 const jitOff = process.argv.includes('--jit=off')
 if (jitOff) await admin.query(`alter role ${pg.escapeIdentifier(cred.role_name)} set jit = off`)
 const analyst = new pg.Client({
@@ -102,8 +107,8 @@ const analyst = new pg.Client({
   user: cred.role_name,
   password: cred.password,
 })
-const results = {}
-const explains = []
+const results: Record<string, Stats & { rows: number; goalMs: number; ok: boolean }> = {}
+const explains: string[] = []
 try {
   await analyst.connect()
   console.log(
@@ -112,19 +117,19 @@ try {
       .map((x) => x.toFixed(1))
       .join(' ')}\n`,
   )
-  const { rows: foreign } = await analyst.query(
+  const { rows: foreign } = await analyst.query<{ n: string }>(
     `select (select count(*) from activity where workspace_id <> $1)
           + (select count(*) from member_roster where workspace_id <> $1)
           + (select count(*) from role_changes where workspace_id <> $1) as n`,
     [bench.id],
   )
-  console.log(`rows of another workspace visible: ${foreign[0].n}\n`)
+  console.log(`rows of another workspace visible: ${foreign[0]?.n}\n`)
 
   for (const [name, text] of Object.entries(QUERIES)) {
     let rowCount = 0
     const s = await measure(
       async () => {
-        rowCount = (await analyst.query(text)).rowCount
+        rowCount = (await analyst.query(text)).rowCount ?? 0
       },
       { warmup: 3, iterations, slowMs: 2000, slowIterations: 10 },
     )
@@ -132,7 +137,7 @@ try {
     console.log(
       `${name.padEnd(28)} p50 ${fmtMs(s.p50).padStart(6)} ms   p95 ${fmtMs(s.p95).padStart(6)} ms   ${String(rowCount).padStart(6)} rows   ${s.p95 < GOAL_MS ? 'ok' : `over ${GOAL_MS} ms`}`,
     )
-    const plan = await analyst.query(`explain (analyze, buffers) ${text}`)
+    const plan = await analyst.query<{ 'QUERY PLAN': string }>(`explain (analyze, buffers) ${text}`)
     explains.push(
       `==== ${name} ====\n${text.trim()}\n\n${plan.rows.map((r) => r['QUERY PLAN']).join('\n')}\n`,
     )
@@ -140,7 +145,7 @@ try {
 } finally {
   await analyst.end().catch(() => {})
   await asOwner(`select public.revoke_sql_credential($1)`, [cred.id]).catch((err) =>
-    console.error(`✖ could not revoke ${cred.role_name}: ${err.message}`),
+    console.error(`✖ could not revoke ${cred.role_name}: ${(err as Error).message}`),
   )
   await admin.end()
 }
