@@ -3,7 +3,7 @@
 -- generate_series so that it runs in minutes on a 2-core machine. Run it with
 -- `npm run bench:seed` (scripts/bench/seed.ts), which decides whether to rebuild.
 --
--- Sizes (psql variables, scaled by seed.mjs --scale): members 10,000, assets 50,000,
+-- Sizes (psql variables, scaled by seed.ts --scale): members 10,000, assets 50,000,
 -- licences 5,000 (with seats), activity 1,000,000 rows over two years.
 --
 -- Everything here is synthetic and lives under deterministic ids (md5 of a label), with
@@ -12,7 +12,7 @@
 -- The activity history is written in one set-based insert: ids from the log's sequence in
 -- occurred_at order, hashes by the product's own private.activity_hash() in a running
 -- aggregate per workspace (step 4), with triggers off for that one superuser transaction; the
--- chain heads are then set as the trigger would have, and seed.mjs checks the whole chain with
+-- chain heads are then set as the trigger would have, and seed.ts checks the whole chain with
 -- verify_activity_log(). Everything else goes through the product's triggers. Row-by-row logging of the
 -- bulk inserts of members/assets/licences is muted with the product's own switch
 -- (fluxera.muted_workspace, as delete_workspace() and the role-matrix defaults use); their
@@ -566,7 +566,7 @@ begin;
 -- The rows are written with triggers off (superuser only: session_replication_role cannot be
 -- set by API roles), this transaction only, with the ids and hashes computed above; the
 -- chain heads are then moved to each workspace's newest row, as the trigger would have, and
--- seed.mjs checks the result with verify_activity_log(). Before 20261202000100 the rows went
+-- seed.ts checks the result with verify_activity_log(). Before 20261202000100 the rows went
 -- through the trigger one by one, whose head lookup made the insert quadratic (~60 rows/s
 -- after 70,000 rows).
 set local session_replication_role = replica;
