@@ -54,6 +54,7 @@ beforeEach(() => {
   vi.mocked(auth.onAuthChange).mockReturnValue(() => undefined)
   vi.mocked(auth.assuranceLevel).mockResolvedValue({ current: 'aal1', next: 'aal1' })
   vi.mocked(auth.workspacesRequiringTwoFactor).mockResolvedValue([])
+  vi.mocked(workspaces.sessionAlive).mockResolvedValue(true)
 })
 
 describe('installGuard', () => {

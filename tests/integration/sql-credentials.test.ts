@@ -164,6 +164,29 @@ describe('a scoped credential sees exactly its workspace', () => {
     expect(await count(scopedDb, `select count(*) n from member_roster`)).toBe(mine)
   })
 
+  it('member_roster: the effective status, as a credential reads it (an ended suspension is active)', async () => {
+    // The column inlines private.suspension_elapsed, run with the credential's rights.
+    const [ended, running] = world.people.filter((p) => p.status === 'suspended')
+    expect(ended && running).toBeTruthy()
+    await sql(
+      `update public.memberships set suspended_until = now() - interval '1 hour' where id = $1`,
+      [ended!.membershipId],
+    )
+    await sql(
+      `update public.memberships set suspended_until = now() + interval '1 day' where id = $1`,
+      [running!.membershipId],
+    )
+    const { rows } = await scopedDb.query<{ id: string; status: string; stored_status: string }>(
+      `select membership_id::text id, status::text, stored_status::text from member_roster
+        where membership_id in ($1, $2) order by status`,
+      [ended!.membershipId, running!.membershipId],
+    )
+    expect(rows).toEqual([
+      { id: ended!.membershipId, status: 'active', stored_status: 'suspended' },
+      { id: running!.membershipId, status: 'suspended', stored_status: 'suspended' },
+    ])
+  })
+
   it("daily_activity_counts: adds up to the workspace's activity, in the same groups", async () => {
     const [base] = await sql<{ events: string; groups: string }>(
       `select count(*) events,
@@ -262,10 +285,12 @@ describe('a scoped credential can do nothing else', () => {
     expect(await outcome(scopedDb, `delete from public.memberships`)).toMatch(/^(25006|42501)$/)
     expect(await outcome(scopedDb, `create table reporting.t (a int)`)).toMatch(/^(25006|42501)$/)
     expect(await outcome(scopedDb, `create table public.t (a int)`)).toMatch(/^(25006|42501)$/)
-    const { rows } = await scopedDb.query<{ ro: string; timeout: string }>(
-      `select current_setting('transaction_read_only') ro, current_setting('statement_timeout') timeout`,
+    const { rows } = await scopedDb.query<{ ro: string; timeout: string; jit: string }>(
+      `select current_setting('transaction_read_only') ro, current_setting('statement_timeout') timeout,
+              current_setting('jit') jit`,
     )
-    expect(rows[0]).toEqual({ ro: 'on', timeout: '15s' })
+    // JIT off: compiling cost more than running the dashboard queries (docs/benchmarks.md).
+    expect(rows[0]).toEqual({ ro: 'on', timeout: '15s', jit: 'off' })
   })
 
   it('cannot set role to anything else', async () => {

@@ -29,8 +29,6 @@ const entry: activity.ActivityRow = {
   after: { role: 'admin' },
   ip: '10.0.0.1',
   user_agent: 'test',
-  prev_hash: null,
-  hash: 'h',
 }
 
 const burst: activity.ActivityAlert = {

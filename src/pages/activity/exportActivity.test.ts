@@ -18,8 +18,6 @@ function row(id: number, over: Partial<ActivityRow> = {}): ActivityRow {
     after: null,
     ip: null,
     user_agent: null,
-    prev_hash: null,
-    hash: 'h',
     ...over,
   }
 }

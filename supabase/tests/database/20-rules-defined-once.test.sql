@@ -6,7 +6,7 @@
 -- =====================================================================================
 begin;
 set local client_min_messages = warning;
-select plan(22);
+select plan(30);
 
 -- ---------- Truth tables -------------------------------------------------------------
 select is(
@@ -79,19 +79,62 @@ select matches(
   'memberships_suspended_until_idx',
   'the expiry job''s condition still uses the partial index on suspended_until');
 
--- ---------- No copy left in the function bodies -------------------------------------
--- Outside the rule functions, no body spells out the effective-status or two-factor rule,
--- except the directory and reporting code another change is reworking (listed here).
+-- ---------- No copy left in the function bodies or the views ------------------------
+-- Outside the rule functions, no body spells out the effective-status or two-factor rule.
+select is(
+  array(select n.nspname || '.' || p.proname from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+         where n.nspname in ('public', 'private', 'reporting')
+           and (p.prosrc ~ 'suspended_until\s*<=\s*now\(\)' or p.prosrc ~ 'suspended_until\s*>\s*now\(\)'
+                or p.prosrc ~ 'require_2fa\s*=\s*''admins''')
+           and p.proname not in ('suspension_elapsed', 'two_factor_satisfied')
+         order by 1),
+  '{}'::text[],
+  'no function body repeats the status or two-factor rule');
+select is(
+  array(select c.oid::regclass::text from pg_class c join pg_namespace n on n.oid = c.relnamespace
+         where n.nspname in ('public', 'private', 'reporting') and c.relkind in ('v', 'm')
+           and (pg_get_viewdef(c.oid) ~ 'suspended_until\s*<=\s*now\(\)' or pg_get_viewdef(c.oid) ~ 'suspended_until\s*>\s*now\(\)'
+                or pg_get_viewdef(c.oid) ~ 'require_2fa\s*=\s*''admins''')
+         order by 1),
+  '{}'::text[],
+  'no view repeats them either (the directory and the analysts'' roster call the rule functions)');
+-- The workspace prelude ("Workspace not found." unless private.is_member, then the
+-- permission) is private.require_workspace(_permission); no RPC keeps a copy.
 select is(
   array(select n.nspname || '.' || p.proname from pg_proc p join pg_namespace n on n.oid = p.pronamespace
          where n.nspname in ('public', 'private')
-           and (p.prosrc ~ 'suspended_until\s*<=\s*now\(\)' or p.prosrc ~ 'suspended_until\s*>\s*now\(\)'
-                or p.prosrc ~ 'require_2fa\s*=\s*''admins''')
-           and p.proname not in ('suspension_elapsed', 'two_factor_satisfied',
-                                 'directory_where', 'directory_page_sql')
+           and p.prosrc ~ 'not\s+private\.is_member\(p_workspace_id\)'
+           and p.proname <> 'require_workspace'
          order by 1),
   '{}'::text[],
-  'no function body repeats the status or two-factor rule (but the directory''s, left for now)');
+  'no RPC repeats the workspace prelude');
+
+-- Inlined where they are read: the views' status filters are the plain CASE of the rule, and
+-- the Users page's filters keep the index-friendly conditions of the copies they replace.
+select matches(
+  tests.plan_of($$select 1 from public.member_directory where effective_status = 'suspended'$$),
+  'CASE WHEN \(\((m\.)?status = ''suspended''::member_status\) AND \((m\.)?suspended_until IS NOT NULL\) AND \((m\.)?suspended_until <= now\(\)\)\) THEN ''active''::member_status ELSE (m\.)?status END',
+  'member_directory.effective_status: private.effective_status inlined');
+select matches(
+  tests.plan_of($$select 1 from reporting.member_roster where status = 'suspended'$$),
+  'CASE WHEN \(\((m\.)?status = ''suspended''::member_status\) AND \((m\.)?suspended_until IS NOT NULL\) AND \((m\.)?suspended_until <= now\(\)\)\) THEN ''active''::member_status ELSE (m\.)?status END',
+  'reporting.member_roster.status: private.suspension_elapsed inlined');
+select ok(has_function_privilege('fluxera_workspace_analyst', 'private.suspension_elapsed(public.member_status, timestamptz)', 'execute')
+          and has_function_privilege('fluxera_analyst', 'private.suspension_elapsed(public.member_status, timestamptz)', 'execute')
+          and not has_schema_privilege('fluxera_workspace_analyst', 'private', 'usage')
+          and not has_schema_privilege('fluxera_analyst', 'private', 'usage'),
+  'the analysts execute the rule their roster inlines, without usage of schema private');
+select is(private.directory_where(null, 'active', null),
+  'm.workspace_id = $1 and private.is_effectively_active(m.status, m.suspended_until)',
+  'Users page, status active: the rule function');
+select is(private.directory_where(null, 'suspended', null),
+  'm.workspace_id = $1 and m.status = ''suspended'' and not private.suspension_elapsed(m.status, m.suspended_until)',
+  'Users page, status suspended: the stored status (for the index) and the rule');
+select matches(
+  tests.plan_of(format('select 1 from public.memberships m where %s',
+    replace(private.directory_where(null, 'suspended', null), '$1', quote_literal('f0000000-0000-4000-a000-000000000001')))),
+  'Index Cond: .*status = ''suspended''::member_status',
+  '… whose stored-status test still reaches the index');
 
 -- ---------- What the SPA reads -------------------------------------------------------
 update public.memberships set status = 'suspended', suspended_until = now() - interval '1 hour'
