@@ -89,9 +89,8 @@ export function supabaseClient(key: string, bearer?: string): SupabaseClient {
 /** supabase-js as the user whose access token this is (the anon key as apikey, as the SPA). */
 export const userClient = (token: string): SupabaseClient => supabaseClient(anonKey, token)
 
-/** Columns the SPA's activity page selects (src/api/activity.ts). */
-export const ACTIVITY_COLUMNS =
-  'id, workspace_id, occurred_at, actor_id, actor_email, action, entity_type, entity_id, subject_user_id, before, after, ip, user_agent, prev_hash, hash'
+/** Columns the SPA's activity page selects: the SPA's own constant. */
+export { ACTIVITY_COLUMNS } from '../../src/api/activityColumns.ts'
 
 /** Cycles through xs by iteration number, so repeated runs vary their parameters. */
 export const rotate =

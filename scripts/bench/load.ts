@@ -12,7 +12,7 @@
 //
 // Requests are built as the SPA builds them (src/api/members.ts, src/api/activity.ts) and sent as
 // raw HTTP, one shared access token (the bench admin's, minted with the project's JWT secret like
-// scripts/bench/run.ts does: Supabase Auth does not run here). After the write mix (role changes
+// scripts/bench/run.ts does, so Auth's sign-in is not part of the figures). After the write mix (role changes
 // through RPC and asset edits through PATCH, each writing its chained activity row) the hash
 // chain is verified in chunks through the API. Writes bench-results/load-<shape>.json.
 import autocannon from 'autocannon'

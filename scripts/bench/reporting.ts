@@ -9,7 +9,7 @@
 //   npm run bench:reporting   [--iterations=20]
 //
 // The credential is created through public.create_sql_credential() as Bench Corp's owner (the
-// path the SPA takes; request.jwt.claims set in SQL since Supabase Auth does not run here) and
+// path the SPA takes; request.jwt.claims set in SQL so the setup does not depend on Auth) and
 // revoked at the end.
 import { mkdirSync, writeFileSync } from 'node:fs'
 import os from 'node:os'

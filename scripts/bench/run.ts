@@ -85,7 +85,7 @@ const results: BenchResults = {
     node: process.version,
     loadAvgAtStart: loadAvg(),
   },
-  auth: "Supabase Auth does not run on this machine: the admin token is minted with the project JWT secret (claims shaped like Auth's).",
+  auth: "The admin token is minted with the project JWT secret (claims shaped like Auth's, with a live session row), so the figures are PostgREST and Postgres, not Auth's sign-in (npm run bench:auth measures that).",
   settings,
   reads: [],
   rpc: [],

@@ -7,7 +7,7 @@
 //
 // BENCH_DB_URL points it at another database (default: the stack's, postgres on :54322).
 // After the build it checks the hash chain of "Bench Corp" with verify_activity_log(), as its
-// owner (request.jwt.claims set in SQL: Supabase Auth does not run on this machine).
+// owner (request.jwt.claims set in SQL, so the build does not depend on Auth).
 import { spawn } from 'node:child_process'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -104,7 +104,7 @@ try {
   )
   if (!v.ok) process.exitCode = 1
   console.log(
-    'Sign-in is not possible locally (Supabase Auth does not run here); scripts/bench/run.ts mints JWTs with the project secret.',
+    "The benches mint the bench admin's JWT with the project secret (with a live session row) to measure PostgREST and Postgres alone; npm run bench:auth measures sign-in.",
   )
 } catch (err) {
   console.error(`✖ ${(err as Error).message}`)

@@ -1,5 +1,6 @@
 import { unwrap } from '@/lib/errors'
 import { supabase } from '@/lib/supabase'
+import { ACTIVITY_COLUMNS } from './activityColumns'
 import type { Database, Json, Tables } from '@/types/database.types'
 
 /**
@@ -47,9 +48,6 @@ export interface ActivityPage {
 /** The Activity page counts exactly up to this many rows, then shows "10,000+". */
 export const EXACT_COUNT_LIMIT = 10000
 
-const COLUMNS =
-  'id, workspace_id, occurred_at, actor_id, actor_email, action, entity_type, entity_id, subject_user_id, subject_email, before, after, ip, user_agent'
-
 function endOfDay(day: Date): Date {
   const end = new Date(day)
   end.setHours(24, 0, 0, 0)
@@ -69,7 +67,10 @@ function people(f: ActivityFilter): string[] {
 }
 
 function filtered(f: ActivityFilter, order: 'time' | 'id') {
-  let query = supabase.from('activity_log').select(COLUMNS).eq('workspace_id', f.workspaceId)
+  let query = supabase
+    .from('activity_log')
+    .select(ACTIVITY_COLUMNS)
+    .eq('workspace_id', f.workspaceId)
   const ids = [...(f.actorIds ?? []), ...(f.actorId ? [f.actorId] : [])]
   if (ids.length === 1) query = query.eq('actor_id', ids[0]!)
   else if (ids.length > 1) query = query.in('actor_id', ids)
