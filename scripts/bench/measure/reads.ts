@@ -49,8 +49,12 @@ export async function measureReads(s: Session, cases: readonly ReadCase[]): Prom
       if (i === 0) check.bytes = Buffer.byteLength(JSON.stringify(data))
     }, opts)
     const apiService = await measure(async (i) => {
-      const { data } = await throwIfError<Rows>(apiRead(service, resolve(c.read, i)))
-      if (i === 0) check.service = data
+      const { data, error } = await apiRead(service, resolve(c.read, i))
+      // member_directory shows the caller's own workspaces: the service role (no auth.uid())
+      // gets no rows, so a deep page is out of range (PGRST103). Counted as no rows; the line
+      // then says the rows differ.
+      if (error && error.code !== 'PGRST103') throw new Error(`${error.code} ${error.message}`)
+      if (i === 0) check.service = data ?? []
     }, opts)
     const sqlAuth = await measure((i) => {
       const q = sqlRead(resolve(c.read, i))
