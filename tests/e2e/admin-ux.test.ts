@@ -141,6 +141,8 @@ describe('the admin experience (issue 13)', () => {
     const vic = await newMember(team, 'viewer')
     const page = await openIn(team.admin, team.workspaceId, '/users')
     await page.locator('tbody tr', { hasText: vic.name }).waitFor({ timeout: 20_000 })
+    // Tick "select all" once the table has finished loading (a tick during a reload is lost).
+    await page.locator('.p-datatable-mask').waitFor({ state: 'detached', timeout: 20_000 })
     await page.locator('thead input[type="checkbox"]').check({ force: true })
     await page.locator('[data-test="bulk-role"]').click()
     await page.getByRole('menuitem', { name: 'Make Viewer' }).click()
