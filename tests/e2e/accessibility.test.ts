@@ -4,24 +4,13 @@ import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { launch, openAs, screenshot } from './browser'
+import { launch, openAs, screenshot, workspacePages } from './browser'
 
 const owner = { id: '00000000-0000-4000-a000-000000000001', email: 'owner@fluxera.test' }
 const axeSource = readFileSync(
   createRequire(import.meta.url).resolve('axe-core/axe.min.js'),
   'utf8',
 )
-const pages = [
-  'users',
-  'activity',
-  'roles',
-  'access-review',
-  'assets',
-  'licenses',
-  'reports',
-  'settings',
-  'billing',
-]
 const summary: Record<string, string> = {}
 
 interface AxeViolation {
@@ -60,7 +49,7 @@ afterAll(async () => {
 })
 
 describe('accessibility of every page (axe-core)', () => {
-  for (const name of pages) {
+  for (const name of workspacePages) {
     it(`/${name} has no serious or critical violations`, async () => {
       const page = await openAs(browser, inject('appUrl'), owner, `/${name}`)
       await page.waitForSelector('main h1', { timeout: 20_000 })

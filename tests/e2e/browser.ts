@@ -5,6 +5,7 @@
 import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
+import { routes } from '../../src/router/routes'
 import { anonKey, apiUrl, passwordFor } from '../helpers/stack'
 
 export const screenshotsDir = join(process.cwd(), 'test-results', 'screenshots')
@@ -108,3 +109,9 @@ export async function screenshot(page: Page, name: string) {
 }
 
 export { anonKey }
+
+const layoutPages = routes.find((r) => r.path === '/')?.children ?? []
+/** The workspace pages, as the router lists them: every page that asks for a permission. */
+export const workspacePages = layoutPages.filter((r) => r.meta?.permission).map((r) => r.path)
+/** The signed-in person's own pages (no permission needed), e.g. 'account'. */
+export const personalPages = ['account'].filter((path) => layoutPages.some((r) => r.path === path))

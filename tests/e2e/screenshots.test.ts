@@ -4,7 +4,7 @@
 // nothing scrolls sideways.
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { launch, openAs, screenshot } from './browser'
+import { launch, openAs, personalPages, screenshot, workspacePages } from './browser'
 
 const ROLES = {
   owner: { id: '00000000-0000-4000-a000-000000000001', email: 'owner@fluxera.test' },
@@ -12,18 +12,7 @@ const ROLES = {
   member: { id: '00000000-0000-4000-a000-000000000003', email: 'member@fluxera.test' },
   viewer: { id: '00000000-0000-4000-a000-000000000004', email: 'viewer@fluxera.test' },
 } as const
-const PAGES = [
-  'users',
-  'activity',
-  'roles',
-  'access-review',
-  'assets',
-  'licenses',
-  'reports',
-  'settings',
-  'billing',
-  'account',
-]
+const PAGES = [...workspacePages, ...personalPages]
 const WIDTHS = [1280, 390] as const
 
 let browser: Browser
