@@ -35,6 +35,14 @@ export interface BenchContext {
   assetIds: string[]
 }
 
+/** The context of "Bench Corp", or a one-line message and exit 1 when it has not been built. */
+export async function requireBenchCorp(db: Db): Promise<BenchContext> {
+  const ctx = await loadContext(db)
+  if (ctx) return ctx
+  console.error('✖ "Bench Corp" is not in the database. Build it first: npm run bench:seed')
+  process.exit(1)
+}
+
 /** The context of "Bench Corp"; null when it is not in the database. */
 export async function loadContext(db: Db): Promise<BenchContext | null> {
   const ws = await db.query<{ id: string }>(`select id from public.workspaces where id = ${WS_SQL}`)

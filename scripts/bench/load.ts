@@ -21,7 +21,7 @@ import os from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
 import { anonKey, dbUrl as stackDbUrl, root } from '../stack/config.ts'
-import { loadContext } from './context.ts'
+import { requireBenchCorp } from './context.ts'
 import { ACTIVITY_COLUMNS, accessToken, apiUrl, argValue, liveSession, stats } from './lib.ts'
 
 const args = process.argv.slice(2)
@@ -35,11 +35,7 @@ if (SHAPE !== 'before' && SHAPE !== 'after') throw new Error('--shape is before 
 
 const db = new pg.Client({ connectionString: dbUrl, application_name: 'fluxera-bench-load' })
 await db.connect()
-const ctx = await loadContext(db)
-if (!ctx) {
-  console.error('✖ "Bench Corp" is not in the database. Build it first: npm run bench:seed')
-  process.exit(1)
-}
+const ctx = await requireBenchCorp(db)
 const ws = ctx.workspaceId
 const token = await accessToken(ctx.admin, {
   expiresInSeconds: 4 * 3600,

@@ -14,7 +14,7 @@ import os from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
 import { dbUrl as stackDbUrl, root } from '../stack/config.ts'
-import { loadContext } from './context.ts'
+import { requireBenchCorp } from './context.ts'
 import {
   ACTIVITY_COLUMNS,
   accessToken,
@@ -42,11 +42,7 @@ const PAGE = 20
 
 const db = new pg.Client({ connectionString: dbUrl, application_name: 'fluxera-bench-pages' })
 await db.connect()
-const ctx = await loadContext(db)
-if (!ctx) {
-  console.error('✖ "Bench Corp" is not in the database. Build it first: npm run bench:seed')
-  process.exit(1)
-}
+const ctx = await requireBenchCorp(db)
 const ws = ctx.workspaceId
 const admin = userClient(
   await accessToken(ctx.admin, { sessionId: await liveSession(db, ctx.admin) }),

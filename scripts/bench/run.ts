@@ -20,7 +20,7 @@ import os from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
 import { anonKey, dbUrl as stackDbUrl, root, serviceRoleKey } from '../stack/config.ts'
-import { loadContext } from './context.ts'
+import { requireBenchCorp } from './context.ts'
 import {
   accessToken,
   apiUrl,
@@ -112,11 +112,7 @@ db.on('error', (err) => {
   console.error(`✖ lost the database connection (${err.message}): was the stack stopped or reset?`)
   process.exit(1)
 })
-const ctx = await loadContext(db)
-if (!ctx) {
-  console.error('✖ "Bench Corp" is not in the database. Build it first: npm run bench:seed')
-  process.exit(1)
-}
+const ctx = await requireBenchCorp(db)
 const apiOk = await fetch(`${apiUrl}/rest/v1/`, { headers: { apikey: anonKey } }).then(
   (r) => r.status < 500,
   () => false,

@@ -17,7 +17,7 @@ import { basename, join } from 'node:path'
 import pg from 'pg'
 import { root, dbUrl as stackDbUrl } from '../stack/config.ts'
 import { readCases } from './cases.ts'
-import { loadContext } from './context.ts'
+import { requireBenchCorp } from './context.ts'
 import {
   accessToken,
   argValue,
@@ -50,11 +50,7 @@ const change = readFileSync(file, 'utf8')
 
 const db = new pg.Client({ connectionString: dbUrl, application_name: 'fluxera-bench-variant' })
 await db.connect()
-const ctx = await loadContext(db)
-if (!ctx) {
-  console.error('✖ "Bench Corp" is not in the database: npm run bench:seed')
-  process.exit(1)
-}
+const ctx = await requireBenchCorp(db)
 const claims = claimsOf(
   await accessToken(ctx.admin, { sessionId: await liveSession(db, ctx.admin) }),
 )
