@@ -367,6 +367,8 @@ export type Database = {
           invited_by: string | null
           joined_at: string | null
           last_active_at: string | null
+          member_email: string | null
+          member_name: string | null
           role: Database["public"]["Enums"]["workspace_role"]
           status: Database["public"]["Enums"]["member_status"]
           status_reason: string | null
@@ -384,6 +386,8 @@ export type Database = {
           invited_by?: string | null
           joined_at?: string | null
           last_active_at?: string | null
+          member_email?: string | null
+          member_name?: string | null
           role?: Database["public"]["Enums"]["workspace_role"]
           status?: Database["public"]["Enums"]["member_status"]
           status_reason?: string | null
@@ -400,6 +404,8 @@ export type Database = {
           invited_by?: string | null
           joined_at?: string | null
           last_active_at?: string | null
+          member_email?: string | null
+          member_name?: string | null
           role?: Database["public"]["Enums"]["workspace_role"]
           status?: Database["public"]["Enums"]["member_status"]
           status_reason?: string | null
@@ -689,6 +695,8 @@ export type Database = {
           invited_by: string | null
           joined_at: string | null
           last_active_at: string | null
+          member_email: string | null
+          member_name: string | null
           role: Database["public"]["Enums"]["workspace_role"]
           status: Database["public"]["Enums"]["member_status"]
           status_reason: string | null
@@ -809,6 +817,8 @@ export type Database = {
           invited_by: string | null
           joined_at: string | null
           last_active_at: string | null
+          member_email: string | null
+          member_name: string | null
           role: Database["public"]["Enums"]["workspace_role"]
           status: Database["public"]["Enums"]["member_status"]
           status_reason: string | null
@@ -837,6 +847,8 @@ export type Database = {
           invited_by: string | null
           joined_at: string | null
           last_active_at: string | null
+          member_email: string | null
+          member_name: string | null
           role: Database["public"]["Enums"]["workspace_role"]
           status: Database["public"]["Enums"]["member_status"]
           status_reason: string | null
@@ -897,6 +909,8 @@ export type Database = {
           invited_by: string | null
           joined_at: string | null
           last_active_at: string | null
+          member_email: string | null
+          member_name: string | null
           role: Database["public"]["Enums"]["workspace_role"]
           status: Database["public"]["Enums"]["member_status"]
           status_reason: string | null
@@ -952,6 +966,8 @@ export type Database = {
           invited_by: string | null
           joined_at: string | null
           last_active_at: string | null
+          member_email: string | null
+          member_name: string | null
           role: Database["public"]["Enums"]["workspace_role"]
           status: Database["public"]["Enums"]["member_status"]
           status_reason: string | null
@@ -977,6 +993,8 @@ export type Database = {
           invited_by: string | null
           joined_at: string | null
           last_active_at: string | null
+          member_email: string | null
+          member_name: string | null
           role: Database["public"]["Enums"]["workspace_role"]
           status: Database["public"]["Enums"]["member_status"]
           status_reason: string | null
@@ -1070,6 +1088,8 @@ export type Database = {
           invited_by: string | null
           joined_at: string | null
           last_active_at: string | null
+          member_email: string | null
+          member_name: string | null
           role: Database["public"]["Enums"]["workspace_role"]
           status: Database["public"]["Enums"]["member_status"]
           status_reason: string | null
@@ -1185,6 +1205,8 @@ export type Database = {
           invited_by: string | null
           joined_at: string | null
           last_active_at: string | null
+          member_email: string | null
+          member_name: string | null
           role: Database["public"]["Enums"]["workspace_role"]
           status: Database["public"]["Enums"]["member_status"]
           status_reason: string | null
@@ -1225,6 +1247,8 @@ export type Database = {
           invited_by: string | null
           joined_at: string | null
           last_active_at: string | null
+          member_email: string | null
+          member_name: string | null
           role: Database["public"]["Enums"]["workspace_role"]
           status: Database["public"]["Enums"]["member_status"]
           status_reason: string | null
@@ -1258,6 +1282,8 @@ export type Database = {
           invited_by: string | null
           joined_at: string | null
           last_active_at: string | null
+          member_email: string | null
+          member_name: string | null
           role: Database["public"]["Enums"]["workspace_role"]
           status: Database["public"]["Enums"]["member_status"]
           status_reason: string | null
@@ -1283,6 +1309,8 @@ export type Database = {
           invited_by: string | null
           joined_at: string | null
           last_active_at: string | null
+          member_email: string | null
+          member_name: string | null
           role: Database["public"]["Enums"]["workspace_role"]
           status: Database["public"]["Enums"]["member_status"]
           status_reason: string | null
@@ -1344,6 +1372,8 @@ export type Database = {
           invited_by: string | null
           joined_at: string | null
           last_active_at: string | null
+          member_email: string | null
+          member_name: string | null
           role: Database["public"]["Enums"]["workspace_role"]
           status: Database["public"]["Enums"]["member_status"]
           status_reason: string | null

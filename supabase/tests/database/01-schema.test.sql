@@ -25,7 +25,8 @@ select columns_are('public', 'workspaces',
 select columns_are('public', 'profiles', array['id', 'email', 'full_name', 'created_at', 'updated_at'], 'profiles columns');
 select columns_are('public', 'memberships',
   array['id', 'workspace_id', 'user_id', 'role', 'status', 'suspended_until', 'status_reason', 'invited_by',
-        'invited_at', 'invite_expires_at', 'joined_at', 'last_active_at', 'created_at', 'updated_at'],
+        'invited_at', 'invite_expires_at', 'joined_at', 'last_active_at', 'created_at', 'updated_at',
+        'member_name', 'member_email'],
   'memberships columns');
 select columns_are('public', 'permissions',
   array['key', 'resource', 'action', 'description', 'owner_only', 'default_roles', 'sort_order'], 'permissions columns');
