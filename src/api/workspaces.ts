@@ -25,25 +25,20 @@ export interface MyMembership {
   status_reason?: string | null
 }
 
-export async function listMyMemberships(userId: string): Promise<MyMembership[]> {
-  const rows = await unwrap(
-    supabase
-      .from('memberships')
-      .select(
-        'id, workspace_id, role, status, effective_status, suspended_until, status_reason, workspaces(name)',
-      )
-      .eq('user_id', userId)
-      .order('created_at'),
-  )
+/**
+ * The signed-in person's own memberships, oldest first (`my_memberships`: the table keeps the
+ * reason for a status to members.manage; a person reads their own here).
+ */
+export async function listMyMemberships(): Promise<MyMembership[]> {
+  const rows = (await unwrap(supabase.rpc('my_memberships'))) ?? []
   return rows.map((row) => ({
     id: row.id,
     workspace_id: row.workspace_id,
-    // Null when the membership is not active: RLS hides the workspace row then.
-    workspace_name: row.workspaces?.name ?? '',
+    // Null when the membership is not active: its workspace is not readable then.
+    workspace_name: row.workspace_name ?? '',
     role: row.role,
     status: row.status,
-    // Never null for a stored row; the fallback only narrows the generated type.
-    effective_status: row.effective_status ?? row.status,
+    effective_status: row.effective_status,
     suspended_until: row.suspended_until,
     status_reason: row.status_reason,
   }))

@@ -111,7 +111,7 @@ export const useWorkspaceStore = defineStore('workspace', () => {
     const previous = loadedFor.value === userId ? memberships.value : []
     if (loadedFor.value !== userId) currentId.value = localStorage.getItem(storageKey(userId))
     const [listed, gated] = await Promise.all([
-      api.listMyMemberships(userId),
+      api.listMyMemberships(),
       // The gates only explain; a failure here must not stop the workspace from loading.
       Promise.resolve()
         .then(() => api.myTwoFactorGates())

@@ -1178,6 +1178,19 @@ export type Database = {
           user_id: string
         }[]
       }
+      my_memberships: {
+        Args: Record<PropertyKey, never>
+        Returns: {
+          effective_status: Database["public"]["Enums"]["member_status"]
+          id: string
+          role: Database["public"]["Enums"]["workspace_role"]
+          status: Database["public"]["Enums"]["member_status"]
+          status_reason: string
+          suspended_until: string
+          workspace_id: string
+          workspace_name: string
+        }[]
+      }
       my_permissions: { Args: { p_workspace_id: string }; Returns: string[] }
       my_two_factor_gates: {
         Args: Record<PropertyKey, never>

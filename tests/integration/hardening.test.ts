@@ -74,7 +74,9 @@ describe('a revoked session gets nothing, anywhere', () => {
     await sql('delete from auth.sessions where id = $1', [sessionId])
 
     for (const table of ['memberships', 'profiles', 'workspaces', 'assets', 'permissions']) {
-      const res = await fetch(`${apiUrl}/rest/v1/${table}?select=*`, { headers })
+      // memberships: the columns a signed-in person may read at all (below)
+      const columns = table === 'memberships' ? 'id,role,status' : '*'
+      const res = await fetch(`${apiUrl}/rest/v1/${table}?select=${columns}`, { headers })
       expect([table, res.status, await res.json()]).toEqual([table, 200, []])
     }
     const rpc = await fetch(`${apiUrl}/rest/v1/rpc/create_workspace`, {
@@ -110,5 +112,68 @@ describe('a banned member cannot lift their own ban', () => {
     const { error, status } = await client.rpc('leave_workspace', { p_workspace_id: world.wsA })
     expect([status, error?.hint]).toEqual([403, 'offboarded'])
     expect(await bannedUntil(away.id)).toBe(ban)
+  })
+})
+
+describe('the reason for a status, last activity and the inviter need members.manage', () => {
+  const manageOnly = ['status_reason', 'last_active_at', 'invited_by']
+
+  it('a Viewer reads the roster but none of them from the table', async () => {
+    const viewer = person('viewer', 'active')
+    await sql(
+      `update public.memberships set status_reason = 'Laptop returned late' where id = $1`,
+      [person('member', 'suspended').membershipId],
+    )
+    const headers = { apikey: anonKey, Authorization: `Bearer ${await sessionToken(viewer.id)}` }
+    const roster = await fetch(
+      `${apiUrl}/rest/v1/memberships?select=id,role,status,member_name&workspace_id=eq.${world.wsA}`,
+      { headers },
+    )
+    expect(roster.status).toBe(200)
+    expect(((await roster.json()) as unknown[]).length).toBeGreaterThanOrEqual(world.people.length)
+    for (const column of [...manageOnly, '*']) {
+      const res = await fetch(`${apiUrl}/rest/v1/memberships?select=${column}`, { headers })
+      const body = (await res.json()) as { code?: string }
+      expect([column, res.status, body.code]).toEqual([column, 403, '42501'])
+    }
+    // What the Users page shows a Viewer: the same columns empty.
+    const { data } = await clientWithToken(await sessionToken(viewer.id)).rpc(
+      'member_directory_page',
+      { p_workspace_id: world.wsA, p_limit: 100 },
+    )
+    expect(data!.filter((m) => m.status_reason || m.last_active_at || m.invited_by)).toEqual([])
+  })
+
+  it('an Admin reads them through the directory, not the table', async () => {
+    const admin = person('admin', 'active')
+    const client = clientWithToken(await sessionToken(admin.id))
+    const table = await client.from('memberships').select('status_reason').limit(1)
+    expect(table.error?.code).toBe('42501')
+    const { data, error } = await client.rpc('member_directory_page', {
+      p_workspace_id: world.wsA,
+      p_limit: 100,
+    })
+    expect(error).toBeNull()
+    expect(
+      data!.find((m) => m.id === person('member', 'suspended').membershipId)?.status_reason,
+    ).toBe('Laptop returned late')
+  })
+
+  it('a member reads their own reason through my_memberships', async () => {
+    const away = person('member', 'suspended')
+    // Suspended in their only workspace, so banned in Auth: a token with a live session is
+    // forged here, as in the tests above.
+    const client = clientWithToken(await forgedToken(away.id, { liveSession: true }))
+    const { data, error } = await client.rpc('my_memberships')
+    expect(error).toBeNull()
+    expect(data).toEqual([
+      expect.objectContaining({
+        workspace_id: world.wsA,
+        workspace_name: null,
+        status: 'suspended',
+        effective_status: 'suspended',
+        status_reason: 'Laptop returned late',
+      }),
+    ])
   })
 })

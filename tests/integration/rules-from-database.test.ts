@@ -80,7 +80,7 @@ afterAll(async () => {
 describe('the effective status comes from the database', () => {
   it('reads an ended suspension as active, a running or open-ended one as suspended', async () => {
     holder.client = memberClient
-    const mine = await listMyMemberships(member)
+    const mine = await listMyMemberships()
     const byWorkspace = new Map(mine.map((m) => [m.workspace_id, m]))
     expect(byWorkspace.get(ws.ended)).toMatchObject({
       status: 'suspended',
