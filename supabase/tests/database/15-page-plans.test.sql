@@ -46,6 +46,8 @@ update public.profiles set full_name = 'Zebediah Quixote' where id = 'a2000000-0
 update public.memberships m set member_name = p.full_name, member_email = p.email
   from public.profiles p where p.id = m.user_id;
 set local session_replication_role = origin;
+-- the Users page's totals (kept by a trigger that was off above)
+select private.recount_member_tallies();
 -- the rows above went to the GIN pending lists; a real table has them in the index proper
 do $$ begin
   perform gin_clean_pending_list('public.profiles_full_name_trgm_idx');
