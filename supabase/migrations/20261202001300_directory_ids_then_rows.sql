@@ -10,7 +10,9 @@
 --
 -- private.directory_page_sql() now says which statement it builds with p_ids_only (in place of
 -- the offset it used to judge by); member_directory_page() decides, as before: offset >= 200, a
--- search, or a page read from the far end.
+-- search, or a page read from the far end. member_directory_page() also reads the caller's
+-- rights once (my_permissions) instead of asking has_permission twice: the prelude was a third
+-- of a first page's Postgres CPU (pgbench: 0.37 ms of 1.04 ms).
 -- =====================================================================================
 
 drop function private.directory_page_sql(text, boolean, public.workspace_role, public.member_status, text, boolean, integer, boolean);
@@ -125,12 +127,20 @@ declare
   v_offset integer := p_offset;
   v_limit integer := p_limit;
   v_ids uuid[];
+  v_rights text[];
 begin
-  perform private.require_workspace_permission(p_workspace_id, 'members.view');
+  -- The prelude, asking for the caller's rights once: members.view to see the page,
+  -- members.manage for the manage-only columns (two has_permission calls cost 0.17 ms of CPU
+  -- each; the refusal itself stays require_permission's).
+  perform private.require_workspace(p_workspace_id);
+  v_rights := array(select public.my_permissions(p_workspace_id));
+  if not 'members.view' = any(v_rights) then
+    perform private.require_permission(p_workspace_id, 'members.view');
+  end if;
+  v_manage := 'members.manage' = any(v_rights);
   if p_offset is null or p_offset < 0 or p_limit is null or p_limit < 1 or p_limit > 1000 then
     raise exception 'Page out of range (offset >= 0, limit 1 to 1000).' using errcode = '22023', hint = 'invalid_page';
   end if;
-  v_manage := private.has_permission(p_workspace_id, 'members.manage');
 
   -- Past the middle of a long list (the paginator's last pages), walking the index from the
   -- far end is shorter: counting the matches inside the index costs a tenth of walking past
