@@ -63,6 +63,8 @@ revoke all on function private.copy_member_profile() from public, anon, authenti
 create trigger memberships_copy_profile
   before insert or update of user_id, member_name, member_email on public.memberships
   for each row execute function private.copy_member_profile();
+comment on trigger memberships_copy_profile on public.memberships is
+  'Sets member_name and member_email from the member''s profile on insert and on any update that touches them or the user.';
 
 create or replace function private.sync_member_profile_copies()
 returns trigger
@@ -89,6 +91,8 @@ create trigger profiles_sync_member_copies
   for each row
   when (old.full_name is distinct from new.full_name or old.email is distinct from new.email)
   execute function private.sync_member_profile_copies();
+comment on trigger profiles_sync_member_copies on public.profiles is
+  'A new name or email of a person reaches the copies on each of their memberships, in the same transaction.';
 
 -- Each order's index carries name and email (INCLUDE), so that a search walking the order
 -- tests each member inside the index (index-only while the table's pages are all-visible)
@@ -238,15 +242,13 @@ $$;
 comment on function private.directory_where(public.workspace_role, public.member_status, text) is
   'WHERE clause of the Users page over memberships m for the filters given ($1 workspace, $2 role, $3 stored status, $4 search pattern over "name email"); status is the effective status (private.is_effectively_active, private.suspension_elapsed).';
 
--- The builder gains the page's offset, to choose between two shapes of statement (the old
--- six-argument builder goes; member_directory_page is its only caller):
---   * a near page (offset < 200, i.e. the first ten pages): one scan of the order's index that
---     reads the page's rows as it goes. Planning it costs a third less than the two-step
---     statement, and planning is half of the cost of a first page (pgbench at Bench Corp,
---     docs/benchmarks.md);
---   * a deep page or a search: the ids first, skipping the offset or testing the search inside
---     the order's index (index-only), then the page's rows by primary key, so the skipped and
---     the unmatched rows are never read from the table.
+-- The page in two statements, both cheap to plan (pgbench at Bench Corp, docs/benchmarks.md):
+--   1. the page's ids, in order, from a walk of the order's index alone (it skips the offset and
+--      tests the search inside the index, so skipped and unmatched rows are never read), built
+--      for the arguments given and planned for them (EXECUTE): a single-table statement;
+--   2. the rows of those ids by primary key, a static statement whose plan the function keeps.
+-- The six-argument builder, which returned one statement doing both, goes (planning it was up
+-- to 0.29 ms of the ~1 ms of Postgres CPU of a page).
 drop function private.directory_page_sql(text, boolean, public.workspace_role, public.member_status, text, boolean);
 
 create or replace function private.directory_page_sql(
@@ -256,7 +258,6 @@ create or replace function private.directory_page_sql(
   p_status public.member_status,
   p_search text,
   p_manage boolean,
-  p_offset integer default 0,
   p_reverse boolean default false
 )
 returns text
@@ -268,12 +269,9 @@ declare
   v_sort text := coalesce(p_sort, 'full_name');
   v_dir text := case when p_descending then 'desc' else 'asc' end;
   v_order text;
-  v_manage boolean := coalesce(p_manage, false);
-  v_columns text;
-  v_from text;
 begin
   -- Columns only managers may see cannot order the page for others: fall back to the name, A to Z.
-  if not v_manage and v_sort in ('last_active_at', 'invited_by_email') then
+  if not coalesce(p_manage, false) and v_sort in ('last_active_at', 'invited_by_email') then
     v_sort := 'full_name';
     v_dir := 'asc';
   end if;
@@ -297,46 +295,22 @@ begin
     raise exception 'Cannot sort the directory by %.', v_sort using errcode = '22023', hint = 'invalid_sort';
   end if;
   -- A page near the end is read from the other end of the same index: every direction and
-  -- nulls placement swapped (the rows are put back in order below).
+  -- nulls placement swapped (member_directory_page puts the rows back in order).
   if p_reverse then
     v_order := replace(replace(replace(v_order, ' asc', ' <a>'), ' desc', ' asc'), ' <a>', ' desc');
     v_order := replace(replace(replace(v_order, 'nulls last', 'nulls <l>'), 'nulls first', 'nulls last'), 'nulls <l>', 'nulls first');
   end if;
 
-  -- The columns of member_directory; manage-only ones as NULL without members.manage. The
-  -- inviter's email is one primary-key lookup per row of the page.
-  v_columns := 'm.id, m.workspace_id, m.user_id, m.member_email, m.member_name, m.role, m.status,'
-    || ' private.effective_status(m.status, m.suspended_until),'
-    || ' m.suspended_until,'
-    || case when v_manage
-            then ' m.status_reason, m.invited_by, (select i.email from public.profiles i where i.id = m.invited_by),'
-            else ' null::text, null::uuid, null::text,' end
-    || ' m.invited_at, m.invite_expires_at,'
-    || ' (m.status = ''pending'' and m.invite_expires_at <= now()),'
-    || ' m.joined_at,'
-    || case when v_manage then ' m.last_active_at,' else ' null::timestamptz,' end
-    || ' m.created_at';
-  v_from := ' from public.memberships m'
+  return 'select m.id from public.memberships m'
     || case when v_sort = 'invited_by_email' then ' left join public.profiles i on i.id = m.invited_by' else '' end
     || ' where ' || private.directory_where(p_role, p_status, p_search)
     || ' order by ' || v_order
     || ' limit $5 offset $6';
-
-  if coalesce(p_offset, 0) < 200 and nullif(btrim(p_search), '') is null and not p_reverse then
-    return 'select ' || v_columns || v_from;
-  end if;
-  -- Deep page, or a search: the ids of the page in order (row_number keeps it), walking the
-  -- order's index alone (it carries name and email for the search), then their rows.
-  return 'select ' || v_columns
-    || ' from (select page.n, x.* from ('
-    || 'select m.id, row_number() over () as n from (select m.id' || v_from || ') m) page'
-    || ' cross join lateral (select x.* from public.memberships x where x.id = page.id offset 0) x) m'
-    || ' order by m.n' || case when p_reverse then ' desc' else '' end;
 end;
 $$;
-comment on function private.directory_page_sql(text, boolean, public.workspace_role, public.member_status, text, boolean, integer, boolean) is
-  'The statement member_directory_page runs ($1 workspace, $2 role, $3 status, $4 search pattern, $5 limit, $6 offset): the page of memberships in the chosen order (name and email from the memberships'' copies), read as it is scanned for the first ten pages without a search, otherwise by ids found inside the order''s index (p_offset); with p_reverse, in the opposite order ($5/$6 counted from the end) and put back in order; manage-only columns as NULL unless p_manage. Separate so that tests can EXPLAIN exactly what runs. Errors: 22023 invalid_sort.';
-revoke all on function private.directory_page_sql(text, boolean, public.workspace_role, public.member_status, text, boolean, integer, boolean) from public, anon, authenticated;
+comment on function private.directory_page_sql(text, boolean, public.workspace_role, public.member_status, text, boolean, boolean) is
+  'The ids of one page of the Users page, in order ($1 workspace, $2 role, $3 status, $4 search pattern over the memberships'' copies of name and email, $5 limit, $6 offset), read inside the order''s index; without p_manage the manage-only orders fall back to the name; with p_reverse the order is reversed ($5/$6 counted from the end). Separate so that tests can EXPLAIN exactly what runs. Errors: 22023 invalid_sort.';
+revoke all on function private.directory_page_sql(text, boolean, public.workspace_role, public.member_status, text, boolean, boolean) from public, anon, authenticated;
 
 create or replace function public.member_directory_page(
   p_workspace_id uuid,
@@ -355,27 +329,33 @@ security definer
 set search_path = ''
 as $$
 declare
+  v_rights text[];
   v_manage boolean;
   v_pattern text := private.like_pattern(coalesce(p_search, ''));
   v_total bigint;
   v_reverse boolean := false;
   v_offset integer := p_offset;
   v_limit integer := p_limit;
+  v_ids uuid[];
 begin
-  perform private.require_workspace_permission(p_workspace_id, 'members.view');
+  -- The prelude, asking for the caller's rights once: members.view to see the page,
+  -- members.manage for the manage-only columns (has_permission costs 0.17 ms of CPU a call;
+  -- the refusal itself stays require_permission's).
+  perform private.require_workspace(p_workspace_id);
+  v_rights := array(select public.my_permissions(p_workspace_id));
+  if not 'members.view' = any(v_rights) then
+    perform private.require_permission(p_workspace_id, 'members.view');
+  end if;
+  v_manage := 'members.manage' = any(v_rights);
   if p_offset is null or p_offset < 0 or p_limit is null or p_limit < 1 or p_limit > 1000 then
     raise exception 'Page out of range (offset >= 0, limit 1 to 1000).' using errcode = '22023', hint = 'invalid_page';
   end if;
-  v_manage := private.has_permission(p_workspace_id, 'members.manage');
 
   -- Past the middle of a long list (the paginator's last pages), walking the index from the
-  -- far end is shorter: counting the matches inside the index costs a tenth of walking past
-  -- them (offset 9,950 of 10,000: ~11 ms forwards, ~3 ms this way).
+  -- far end is shorter: the total (the Users page's own) costs a tenth of walking past the
+  -- rows (offset 9,950 of 10,000: ~11 ms forwards, ~3 ms this way).
   if p_offset >= 1000 then
-    execute 'select count(*) from public.memberships m where '
-      || private.directory_where(p_role, p_status, p_search)
-      into v_total
-      using p_workspace_id, p_role, p_status, v_pattern;
+    v_total := private.directory_total(p_workspace_id, p_role, p_status, p_search);  -- 20261202001200
     if p_offset >= v_total then
       return;
     end if;
@@ -386,37 +366,26 @@ begin
     end if;
   end if;
 
-  return query execute
-    private.directory_page_sql(p_sort, p_descending, p_role, p_status, p_search, v_manage, p_offset, v_reverse)
+  -- 1. The page's ids, in order (planned for these arguments).
+  execute 'select array(' || private.directory_page_sql(p_sort, p_descending, p_role, p_status, p_search, v_manage, v_reverse) || ')'
+    into v_ids
     using p_workspace_id, p_role, p_status, v_pattern, v_limit, v_offset;
+  -- 2. Their rows, by primary key, in that order (a plan kept for the connection); the columns
+  --    of member_directory, manage-only ones NULL without members.manage.
+  return query
+    select m.id, m.workspace_id, m.user_id, m.member_email, m.member_name, m.role, m.status,
+           private.effective_status(m.status, m.suspended_until),
+           m.suspended_until,
+           case when v_manage then m.status_reason end,
+           case when v_manage then m.invited_by end,
+           case when v_manage then (select i.email from public.profiles i where i.id = m.invited_by) end,
+           m.invited_at, m.invite_expires_at,
+           (m.status = 'pending' and m.invite_expires_at <= now()),
+           m.joined_at,
+           case when v_manage then m.last_active_at end,
+           m.created_at
+      from unnest(v_ids) with ordinality as page(id, n)
+      join public.memberships m on m.id = page.id
+     order by case when v_reverse then -page.n else page.n end;
 end;
 $$;
-
-create or replace function public.member_directory_count(
-  p_workspace_id uuid,
-  p_role public.workspace_role default null,
-  p_status public.member_status default null,
-  p_search text default null
-)
-returns bigint
-language plpgsql
-stable
-security definer
-set search_path = ''
-as $$
-declare
-  v_total bigint;
-begin
-  perform private.require_workspace_permission(p_workspace_id, 'members.view');
-  execute 'select count(*) from public.memberships m where '
-    || private.directory_where(p_role, p_status, p_search)
-    into v_total
-    using p_workspace_id, p_role, p_status, private.like_pattern(coalesce(p_search, ''));
-  return v_total;
-end;
-$$;
-
-comment on trigger memberships_copy_profile on public.memberships is
-  'Sets member_name and member_email from the member''s profile on insert and on any update that touches them or the user.';
-comment on trigger profiles_sync_member_copies on public.profiles is
-  'A new name or email of a person reaches the copies on each of their memberships, in the same transaction.';

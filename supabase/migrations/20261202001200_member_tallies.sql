@@ -9,6 +9,9 @@
 -- end has passed from suspended to active (counted among the workspace's suspended rows only).
 -- With a search it counts as before.
 --
+-- The Users page's own far-end reading (member_directory_page) asks the same total
+-- (private.directory_total).
+--
 -- Writes with triggers off (session_replication_role = replica: the seed of large test data)
 -- skip the tally; private.recount_member_tallies() rebuilds it from the rows.
 -- =====================================================================================
@@ -77,11 +80,11 @@ revoke all on function private.recount_member_tallies(uuid) from public, anon, a
 
 select private.recount_member_tallies();
 
-create or replace function public.member_directory_count(
+create or replace function private.directory_total(
   p_workspace_id uuid,
-  p_role public.workspace_role default null,
-  p_status public.member_status default null,
-  p_search text default null
+  p_role public.workspace_role,
+  p_status public.member_status,
+  p_search text
 )
 returns bigint
 language plpgsql
@@ -93,7 +96,6 @@ declare
   v_total bigint;
   v_elapsed bigint;
 begin
-  perform private.require_workspace_permission(p_workspace_id, 'members.view');
   if nullif(btrim(p_search), '') is null then
     select coalesce(sum(t.members), 0) into v_total
       from private.member_tallies t
@@ -117,6 +119,27 @@ begin
     into v_total
     using p_workspace_id, p_role, p_status, private.like_pattern(p_search);
   return v_total;
+end;
+$$;
+comment on function private.directory_total(uuid, public.workspace_role, public.member_status, text) is
+  'How many members of a workspace match the Users page''s filters (role, effective status, substring of name or email): without a search the sum of private.member_tallies, ended suspensions moved to active; with one, the matching rows counted. No permission check: member_directory_count and member_directory_page check first.';
+revoke all on function private.directory_total(uuid, public.workspace_role, public.member_status, text) from public, anon, authenticated;
+
+create or replace function public.member_directory_count(
+  p_workspace_id uuid,
+  p_role public.workspace_role default null,
+  p_status public.member_status default null,
+  p_search text default null
+)
+returns bigint
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+begin
+  perform private.require_workspace_permission(p_workspace_id, 'members.view');
+  return private.directory_total(p_workspace_id, p_role, p_status, p_search);
 end;
 $$;
 comment on function public.member_directory_count(uuid, public.workspace_role, public.member_status, text) is

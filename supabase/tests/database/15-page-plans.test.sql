@@ -139,9 +139,9 @@ begin
   execute format('prepare users_status(uuid, public.workspace_role, public.member_status, text, int, int) as %s',
     private.directory_page_sql('effective_status', false, null, null, null, true));
   execute format('prepare users_search(uuid, public.workspace_role, public.member_status, text, int, int) as %s',
-    private.directory_page_sql('last_active_at', true, null, null, 'quixot', true, true));
+    private.directory_page_sql('last_active_at', true, null, null, 'quixot', true));
   execute format('prepare users_name(uuid, public.workspace_role, public.member_status, text, int, int) as %s',
-    private.directory_page_sql('full_name', false, null, null, null, true, true));
+    private.directory_page_sql('full_name', false, null, null, null, true));
   execute format('prepare users_email_desc(uuid, public.workspace_role, public.member_status, text, int, int) as %s',
     private.directory_page_sql('email', true, null, null, null, true));
 end $$;
