@@ -334,6 +334,17 @@ describe('UsersPage', () => {
     expect(members.deactivateMembers).not.toHaveBeenCalled()
   })
 
+  it('shows last sign-in and the inviter only to members.manage holders (hidden values are not "Never")', async () => {
+    const viewer = (await mountWithApp(UsersPage, { role: 'viewer' })).wrapper
+    const headers = (w: typeof viewer) => w.findAll('th').map((th) => th.text())
+    expect(headers(viewer)).not.toContain('Last sign-in')
+    expect(headers(viewer)).not.toContain('Invited by')
+    expect(viewer.find('[data-test="filter-sign-in"]').exists()).toBe(false)
+    const admin = (await mountWithApp(UsersPage, { role: 'admin' })).wrapper
+    expect(headers(admin)).toEqual(expect.arrayContaining(['Last sign-in', 'Invited by']))
+    expect(admin.find('[data-test="filter-sign-in"]').exists()).toBe(true)
+  })
+
   it('offers no row selection to a Viewer', async () => {
     const { wrapper } = await mountWithApp(UsersPage, { role: 'viewer' })
     expect(wrapper.find('input[type="checkbox"]').exists()).toBe(false)
