@@ -108,6 +108,8 @@ try {
   run('typecheck', 'npm', ['run', '--silent', 'typecheck'])
   run('lint', 'npm', ['run', '--silent', 'lint'])
   vitest('unit')
+  // supabase/migrations and supabase/schemas must build the same database.
+  run('drift', node, ['scripts/schema-drift.ts'])
   run('database', node, ['scripts/stack.ts', 'test-db'], { count: proveCount })
   run('db-lint', 'npx', [
     '--no-install',

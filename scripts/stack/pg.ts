@@ -17,14 +17,16 @@ export function pgTool(
 export interface PsqlOptions {
   user?: string
   password?: string
+  /** The database to connect to (default `postgres`, the stack's). */
+  database?: string
   /** Text sent to psql's standard input (a script). */
   input?: string
 }
 
-/** Runs psql against the stack's database as `postgres`; throws with psql's error text on failure. */
+/** Runs psql against the stack's server (database `postgres` unless told) as `postgres`; throws with psql's error text on failure. */
 export function psql(
   args: string[],
-  { user = 'postgres', password = 'postgres', input }: PsqlOptions = {},
+  { user = 'postgres', password = 'postgres', database = 'postgres', input }: PsqlOptions = {},
 ): string {
   const r = spawnSync(
     join(pgBin, 'psql'),
@@ -40,7 +42,7 @@ export function psql(
       '-U',
       user,
       '-d',
-      'postgres',
+      database,
       ...args,
     ],
     {
