@@ -29,10 +29,13 @@ begin
 end
 $$;
 
--- An ACL in a stable order (grant history decides the order Postgres keeps).
-create function pg_temp.drift_acl(p_acl aclitem[]) returns text
-language sql immutable as $$
-  select coalesce(string_agg(a::text, ',' order by a::text), '') from unnest(p_acl) a
+-- An ACL in a stable order (grant history decides the order Postgres keeps). NULL means the
+-- built-in default for the kind of object (p_kind as acldefault takes it) and its owner, which
+-- is what an explicit `revoke all ... from public` on a private table spells out.
+create function pg_temp.drift_acl(p_acl aclitem[], p_kind "char" default null, p_owner oid default null) returns text
+language sql stable as $$
+  select coalesce(string_agg(a::text, ',' order by a::text), '')
+  from unnest(coalesce(p_acl, case when p_kind is not null then acldefault(p_kind, p_owner) end)) a
 $$;
 
 with
@@ -55,7 +58,7 @@ rel as (
 ),
 cat(kind, key, def) as (
   select 'schema', ns.nspname,
-         concat_ws(E'\n', 'owner ' || pg_get_userbyid(n.nspowner), 'acl ' || pg_temp.drift_acl(n.nspacl),
+         concat_ws(E'\n', 'owner ' || pg_get_userbyid(n.nspowner), 'acl ' || pg_temp.drift_acl(n.nspacl, 'n', n.nspowner),
                    'comment ' || obj_description(n.oid, 'pg_namespace'))
   from ns join pg_namespace n on n.oid = ns.oid
   union all
@@ -68,7 +71,7 @@ cat(kind, key, def) as (
          concat_ws(E'\n',
            'kind ' || t.typtype::text,
            'owner ' || pg_get_userbyid(t.typowner),
-           'acl ' || pg_temp.drift_acl(t.typacl),
+           'acl ' || pg_temp.drift_acl(t.typacl, 'T', t.typowner),
            'comment ' || obj_description(t.oid, 'pg_type'),
            (select 'labels ' || string_agg(quote_literal(e.enumlabel), ', ' order by e.enumsortorder)
               from pg_enum e where e.enumtypid = t.oid),
@@ -89,7 +92,7 @@ cat(kind, key, def) as (
            'persistence ' || c.relpersistence::text,
            'row level security ' || c.relrowsecurity || ' forced ' || c.relforcerowsecurity,
            'options ' || array_to_string(c.reloptions, ', '),
-           'acl ' || pg_temp.drift_acl(c.relacl),
+           'acl ' || pg_temp.drift_acl(c.relacl, (case when c.relkind = 'S' then 's' else 'r' end)::"char", c.relowner),
            'comment ' || obj_description(c.oid, 'pg_class'),
            case when r.relkind in ('v', 'm') then E'definition\n' || pg_get_viewdef(c.oid, true) end,
            (select format('sequence %s start %s increment %s min %s max %s cache %s cycle %s owned by %s',
@@ -164,7 +167,7 @@ cat(kind, key, def) as (
            case when p.prokind <> 'a' then pg_get_functiondef(p.oid) end,
            'owner ' || pg_get_userbyid(p.proowner),
            'config ' || array_to_string(p.proconfig, ', '),
-           'acl ' || pg_temp.drift_acl(p.proacl),
+           'acl ' || pg_temp.drift_acl(p.proacl, 'f', p.proowner),
            'comment ' || obj_description(p.oid, 'pg_proc'))
   from pg_proc p join ns on ns.oid = p.pronamespace
   where not exists (select from ext_member e where e.classid = 'pg_proc'::regclass and e.objid = p.oid)

@@ -1,0 +1,172 @@
+-- =====================================================================================
+-- Access reviews: the idle rule, the flags the SPA shows and the record of a review.
+-- A review is recorded by complete_access_review(), with the numbers counted by the database.
+-- =====================================================================================
+
+set local check_function_bodies = off;
+
+-- ---------- Functions --------------------------------------------------------------
+
+create or replace function private.review_idle_days()
+returns integer
+language sql
+immutable
+set search_path = ''
+as $$
+  select 90
+$$;
+comment on function private.review_idle_days() is
+  'Days without activity after which an access review flags a member (PRODUCT.md: 90).';
+
+create or replace function private.review_flagged(
+  p_role public.workspace_role, p_status public.member_status, p_suspended_until timestamptz,
+  p_last_active_at timestamptz, p_joined_at timestamptz, p_created_at timestamptz
+)
+returns boolean
+language sql
+stable
+set search_path = ''
+as $$
+  select private.effective_status(p_status, p_suspended_until) = 'active'
+     and p_role <> 'owner'
+     and coalesce(p_last_active_at, p_joined_at, p_created_at)
+         < now() - pg_catalog.make_interval(days => private.review_idle_days())
+$$;
+comment on function private.review_flagged(p_role public.workspace_role, p_status public.member_status, p_suspended_until timestamp with time zone, p_last_active_at timestamp with time zone, p_joined_at timestamp with time zone, p_created_at timestamp with time zone) is
+  'The idle rule of access reviews: an effectively active member other than the owner with no activity (else joining, else creation) for private.review_idle_days() days.';
+
+create or replace function public.access_review_rule()
+returns table (idle_days integer)
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  select private.review_idle_days()
+$$;
+comment on function public.access_review_rule() is
+  'The access review''s idle threshold in days, for the SPA''s wording (the rule itself: access_review_flags).';
+grant execute on function public.access_review_rule() to authenticated;
+
+create or replace function public.access_review_flags(p_workspace_id uuid)
+returns table (membership_id uuid, idle_since timestamptz, flagged boolean)
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+begin
+  perform private.require_workspace_permission(p_workspace_id, 'members.manage');
+  return query
+    select m.id, coalesce(m.last_active_at, m.joined_at, m.created_at),
+           private.review_flagged(m.role, m.status, m.suspended_until, m.last_active_at, m.joined_at, m.created_at)
+      from public.memberships m
+     where m.workspace_id = p_workspace_id and m.status <> 'pending';
+end;
+$$;
+comment on function public.access_review_flags(p_workspace_id uuid) is
+  'Per non-pending member: since when they are idle and whether the access review flags them (the same rule complete_access_review counts). members.manage. Errors: PT404 not_found, 42501 not_allowed.';
+grant execute on function public.access_review_flags(p_workspace_id uuid) to authenticated;
+
+-- ---------- Tables -----------------------------------------------------------------
+
+create table public.access_reviews (
+  id uuid default gen_random_uuid() not null,
+  workspace_id uuid not null,
+  reviewer_id uuid,
+  completed_at timestamp with time zone default now() not null,
+  members_reviewed integer default 0 not null,
+  flagged integer default 0 not null,
+  deactivated integer default 0 not null,
+  notes text,
+  constraint access_reviews_deactivated_nonnegative check ((deactivated >= 0)),
+  constraint access_reviews_flagged_nonnegative check ((flagged >= 0)),
+  constraint access_reviews_members_reviewed_nonnegative check ((members_reviewed >= 0)),
+  constraint access_reviews_notes_length check ((char_length(notes) <= 2000)),
+  constraint access_reviews_pkey primary key (id),
+  constraint access_reviews_reviewer_id_fkey foreign key (reviewer_id) references public.profiles(id) on delete set null,
+  constraint access_reviews_workspace_id_fkey foreign key (workspace_id) references public.workspaces(id) on delete cascade
+);
+
+-- ---------- Functions --------------------------------------------------------------
+
+create or replace function public.complete_access_review(
+  p_workspace_id uuid, p_notes text default null, p_deactivated integer default 0)
+returns public.access_reviews
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_review public.access_reviews;
+  v_since_id bigint;
+  v_deactivated integer;
+begin
+  perform private.require_workspace_permission(p_workspace_id, 'members.manage');
+  if char_length(p_notes) > 2000 then
+    raise exception 'The notes are too long (at most 2000 characters).' using errcode = '22023', hint = 'too_long';
+  end if;
+
+  -- p_deactivated is no longer trusted (kept in the signature for older clients): the
+  -- deactivations made by this reviewer since the previous review (after its
+  -- access_review.completed row in the log), at most 24 hours back.
+  select coalesce(max(a.id), 0) into v_since_id
+    from public.activity_log a
+   where a.workspace_id = p_workspace_id and a.action = 'access_review.completed'
+     and a.occurred_at > now() - interval '24 hours';
+  select count(distinct a.entity_id) into v_deactivated
+    from public.activity_log a
+   where a.workspace_id = p_workspace_id and a.action = 'member.deactivated'
+     and a.occurred_at > now() - interval '24 hours' and a.id > v_since_id and a.actor_id = auth.uid();
+
+  insert into public.access_reviews (workspace_id, reviewer_id, members_reviewed, flagged, deactivated, notes)
+  select p_workspace_id,
+         auth.uid(),
+         count(*) filter (where m.status <> 'pending'),
+         count(*) filter (where private.review_flagged(m.role, m.status, m.suspended_until,
+                                                        m.last_active_at, m.joined_at, m.created_at)),
+         v_deactivated,
+         nullif(btrim(p_notes), '')
+    from public.memberships m
+   where m.workspace_id = p_workspace_id
+  returning * into v_review;
+  return v_review;
+end;
+$$;
+comment on function public.complete_access_review(p_workspace_id uuid, p_notes text, p_deactivated integer) is
+  'Records a completed access review (members.manage): members reviewed, members flagged by the idle rule (access_review_flags), how many members the reviewer deactivated since the previous review (at most 24 hours back; counted from the activity log, p_deactivated is ignored), notes. Logs access_review.completed. Errors: 42501 not_allowed, 22023 too_long, PT404 not_found.';
+grant execute on function public.complete_access_review(p_workspace_id uuid, p_notes text, p_deactivated integer) to authenticated;
+
+-- ---------- Tables -----------------------------------------------------------------
+
+comment on table public.access_reviews is 'A completed access review of a workspace.';
+comment on column public.access_reviews.reviewer_id is 'Who completed the review.';
+comment on column public.access_reviews.members_reviewed is
+  'Non-pending members at the time of the review.';
+comment on column public.access_reviews.flagged is
+  'Active members idle for 90 days or more at the time of the review.';
+comment on column public.access_reviews.deactivated is
+  'Members the reviewer deactivated since the previous review (at most 24 hours back), counted by complete_access_review from the activity log.';
+comment on column public.access_reviews.notes is 'Reviewer notes, at most 2000 characters.';
+
+create index access_reviews_workspace_completed_idx on public.access_reviews (workspace_id, completed_at desc);
+comment on index public.access_reviews_workspace_completed_idx is 'Review history, newest first.';
+
+create index access_reviews_reviewer_idx on public.access_reviews (reviewer_id);
+comment on index public.access_reviews_reviewer_idx is 'Profile deletion (on delete set null).';
+
+alter table public.access_reviews enable row level security;
+
+create policy "Members with members.manage can read access reviews"
+  on public.access_reviews for select to authenticated
+  using (workspace_id in (select private.workspaces_with('members.manage')));
+comment on policy "Members with members.manage can read access reviews" on public.access_reviews is
+  'Review history; written by complete_access_review().';
+
+create trigger access_reviews_activity
+  after insert or update or delete on public.access_reviews
+  for each row execute function private.record_activity('access_review');
+comment on trigger access_reviews_activity on public.access_reviews is 'access_review.completed.';
+
+revoke all on table public.access_reviews from anon, authenticated;
+grant select on table public.access_reviews to authenticated;
