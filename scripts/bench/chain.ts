@@ -170,7 +170,7 @@ await db.end()
 
 const fmt = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2))
 console.log(
-  `activity_log ≈ ${total.toLocaleString('en')} rows; chain heads: ${hasHeads ? 'yes (20261202000100)' : 'no (lookup in the log)'}; load ${load.map((x) => x.toFixed(1)).join(' ')}`,
+  `activity_log ≈ ${total.toLocaleString('en')} rows; chain heads: ${hasHeads ? 'yes (private.activity_chain_heads)' : 'no (lookup in the log)'}; load ${load.map((x) => x.toFixed(1)).join(' ')}`,
 )
 console.log(
   '| case | rows of the workspace | p50 / p95 ms | log scans a row | log rows/entries read a row |',

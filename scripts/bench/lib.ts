@@ -58,7 +58,7 @@ export async function accessToken(
 /**
  * A live Auth session for `user` (an auth.sessions row, as Auth writes at sign-in), so that a
  * token carrying its id passes private.session_active() like a real signed-in user's: the RLS
- * helpers refuse a token whose session Auth no longer keeps (20261201000210). Without it every
+ * helpers refuse a token whose session Auth no longer keeps (private.session_active). Without it every
  * read of the bench returns no row. Returns the session id, for accessToken({ sessionId }).
  */
 export async function liveSession(

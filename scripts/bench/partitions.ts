@@ -297,7 +297,7 @@ for (const table of ['log_plain', 'log_part']) {
   results.inserts[table] = stats(times)
 }
 
-// ---------- The same insert with the chain head in its own table (20261202000100) ------------
+// ---------- The same insert with the chain head in its own table (activity_chain_heads) ------------
 // The head (last id, last hash) is one row per workspace read by primary key and locked, as
 // private.chain_activity() does now: no lookup in the log, whatever its size or storage.
 for (const table of ['log_plain', 'log_part']) {
@@ -358,7 +358,7 @@ log(
 const hp = insertStats('log_plain_heads')
 const hq = insertStats('log_part_heads')
 log(
-  `| one chained insert (µs), head row (20261202000100) | ${fmt(hp.p50)} / ${fmt(hp.p95)} | ${fmt(hq.p50)} / ${fmt(hq.p95)} | |`,
+  `| one chained insert (µs), head row (activity_chain_heads) | ${fmt(hp.p50)} / ${fmt(hp.p95)} | ${fmt(hq.p50)} / ${fmt(hq.p95)} | |`,
 )
 log(
   `\nrows ${rows.toLocaleString()} (${bigRows.toLocaleString()} in the big tenant); generated in ${genSeconds.toFixed(0)} s, built in ${buildSeconds.toFixed(0)} s (plain indexes ${plainIndexS.toFixed(0)} s, partitioned copy ${partS.toFixed(0)} s); plain ${(sizes.plain / 2 ** 30).toFixed(2)} GB, partitioned ${(sizes.partitioned / 2 ** 30).toFixed(2)} GB; load ${os

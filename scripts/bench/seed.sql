@@ -566,7 +566,7 @@ begin;
 -- The rows are written with triggers off (superuser only: session_replication_role cannot be
 -- set by API roles), this transaction only, with the ids and hashes computed above; the
 -- chain heads are then moved to each workspace's newest row, as the trigger would have, and
--- seed.ts checks the result with verify_activity_log(). Before 20261202000100 the rows went
+-- seed.ts checks the result with verify_activity_log(). Before private.activity_chain_heads the rows went
 -- through the trigger one by one, whose head lookup made the insert quadratic (~60 rows/s
 -- after 70,000 rows).
 set local session_replication_role = replica;

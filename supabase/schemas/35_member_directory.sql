@@ -118,7 +118,7 @@ begin
   end if;
 
   -- Each order ends with the membership id, so pages never overlap; nulls go last either way
-  -- (each has an index on memberships, read forwards: 20261201000460 and this migration).
+  -- (each has an index on memberships, read forwards; see the indexes of public.memberships).
   v_order := case v_sort
     when 'full_name' then format('m.member_name %s nulls last, m.id %s', v_dir, v_dir)
     when 'email' then format('m.member_email %s nulls last, m.id %s', v_dir, v_dir)
@@ -399,7 +399,7 @@ begin
   -- far end is shorter: the total (the Users page's own) costs a tenth of walking past the
   -- rows (offset 9,950 of 10,000: ~11 ms forwards, ~3 ms this way).
   if p_offset >= 1000 then
-    v_total := private.directory_total(p_workspace_id, p_role, p_status, p_search);  -- 20261202001200
+    v_total := private.directory_total(p_workspace_id, p_role, p_status, p_search);  -- private.member_tallies
     if p_offset >= v_total then
       return;
     end if;
@@ -439,8 +439,8 @@ grant execute on function public.member_directory_page(p_workspace_id uuid, p_so
 
 -- ---------- Views ------------------------------------------------------------------
 
--- Read-only, as 20261201000205_read_only_views made the previous definition: writes answer
--- 401/403 (no privilege) or 405 (read_only), never 500.
+-- Read-only: writes answer 401/403 (no privilege) or 405 (read_only), never 500
+-- (private.refuse_view_write).
 create trigger member_directory_read_only
   instead of insert or update or delete on public.member_directory
   for each row execute function private.refuse_view_write();

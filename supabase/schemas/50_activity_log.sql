@@ -10,7 +10,7 @@ set local check_function_bodies = off;
 
 -- ---------- Functions --------------------------------------------------------------
 
--- Not security definer and no SET search_path, as before (see 20261128000800): only the table
+-- Not security definer and no SET search_path: only the table
 -- owner can insert into activity_log, so the trigger runs as the owner; every name in it is
 -- schema-qualified.
 create or replace function private.chain_activity()

@@ -130,7 +130,7 @@ comment on view reporting.activity_checkpoints is
   'The activity chain head of every workspace (workspace_id, last_id, hash hex, row_count up to last_id, taken_at = now): store these outside the database to detect a rewritten or truncated log later (verify_activity_log(workspace, checkpoint)).';
 grant select on table reporting.activity_checkpoints to fluxera_analyst;
 
--- Same columns as 20261128001600 / 20261128001900 (dashboards depend on them); each gains
+-- The columns are a contract with the dashboards (docs/reporting.md); each view has
 -- the filter workspace_id in (select private.reporting_workspace_ids()).
 create or replace view reporting.activity as
 select

@@ -1,5 +1,5 @@
 -- =====================================================================================
--- The status, two-factor and seat rules, each defined once (migrations 20261202000200-260):
+-- The status, two-factor and seat rules, each defined once (supabase/schemas/10_workspaces_members.sql):
 -- their truth tables, that the planner can still inline them (a SET clause or SECURITY
 -- DEFINER would silently stop it), that the helpers' queries read as the plain condition,
 -- and the functions the SPA reads them through.

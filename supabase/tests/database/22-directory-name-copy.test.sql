@@ -1,6 +1,6 @@
 -- =====================================================================================
 -- The Users page reads each member's name and email from the membership's own copy
--- (20261202001000_directory_name_copy.sql): the copy is made on insert, follows a rename or a
+-- (supabase/schemas/35_member_directory.sql): the copy is made on insert, follows a rename or a
 -- new email in the same transaction, cannot be written by anyone else, and is never logged as
 -- a change of the membership.
 -- =====================================================================================

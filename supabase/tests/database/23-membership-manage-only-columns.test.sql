@@ -1,7 +1,7 @@
 -- =====================================================================================
 -- Invariant 11: the reason for a status, last activity and who invited whom need
 -- members.manage. The table keeps those three columns from authenticated
--- (20261202001100_membership_manage_only_columns.sql); a person reads their own reason
+-- (supabase/schemas/10_workspaces_members.sql); a person reads their own reason
 -- through my_memberships().
 -- =====================================================================================
 begin;

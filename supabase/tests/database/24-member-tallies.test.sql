@@ -1,5 +1,5 @@
 -- =====================================================================================
--- The Users page's total comes from tallies kept by a trigger (20261202001200): they follow
+-- The Users page's total comes from tallies kept by a trigger (supabase/schemas/35_member_directory.sql): they follow
 -- every insert, role or status change and removal, and the count answers exactly what counting
 -- the rows with the same filters answers, ended suspensions included.
 -- =====================================================================================

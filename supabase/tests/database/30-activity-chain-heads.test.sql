@@ -1,5 +1,5 @@
 -- =====================================================================================
--- The activity hash chain's head row (20261202000100): the trigger links each row to its
+-- The activity hash chain's head row (supabase/schemas/50_activity_log.sql): the trigger links each row to its
 -- workspace's head, read by primary key, so that writing costs the same at any log size. The
 -- chain itself is unchanged (verify_activity_log passes), a workspace whose rows were written
 -- with triggers off continues from its newest row, the head is private, and a tail deleted
