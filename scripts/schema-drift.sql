@@ -57,7 +57,8 @@ rel as (
     and not exists (select from ext_member e where e.classid = 'pg_class'::regclass and e.objid = c.oid)
 ),
 cat(kind, key, def) as (
-  select 'schema', ns.nspname,
+  -- (text, not name: the first branch sets the column's type, and name stops at 63 bytes)
+  select 'schema', ns.nspname::text,
          concat_ws(E'\n', 'owner ' || pg_get_userbyid(n.nspowner), 'acl ' || pg_temp.drift_acl(n.nspacl, 'n', n.nspowner),
                    'comment ' || obj_description(n.oid, 'pg_namespace'))
   from ns join pg_namespace n on n.oid = ns.oid

@@ -143,10 +143,10 @@ export function lineDiff(a: string, b: string, context = 2, max = 40): string[] 
       ops.push({ tag: ' ', line: x[i]! })
       i++
       j++
-    } else if (j < y.length && (i === x.length || lcs[i]![j + 1]! >= lcs[i + 1]![j]!)) {
-      ops.push({ tag: '+', line: y[j++]! })
-    } else {
+    } else if (i < x.length && (j === y.length || lcs[i + 1]![j]! >= lcs[i]![j + 1]!)) {
       ops.push({ tag: '-', line: x[i++]! })
+    } else {
+      ops.push({ tag: '+', line: y[j++]! })
     }
   }
   const near = ops.map((_, k) =>
