@@ -5,7 +5,12 @@ import type { MemberStatus, WorkspaceRole } from '@/lib/roles'
 import { supabase } from '@/lib/supabase'
 import type { Tables } from '@/types/database.types'
 
-export type MemberRow = Tables<'member_directory'>
+/**
+ * A row of the directory. `actions` is the row's menu from the database's own guard
+ * (`[{action, refusal, reason}]`, read with `rowActions` in src/lib/memberActions.ts); typed
+ * `unknown` here because the generated recursive `Json` type is too deep for Vue's reactivity types.
+ */
+export type MemberRow = Omit<Tables<'member_directory'>, 'actions'> & { actions?: unknown }
 
 /**
  * Columns the Users table can sort by. `last_active_at` is visible to members.manage only; for

@@ -1,9 +1,38 @@
 import type { MemberRow } from '@/api/members'
 import { ME, WORKSPACE_ID } from './mountWithApp'
 
+const MENU: Record<string, string[]> = {
+  active: ['changeRole', 'suspend', 'deactivate', 'remove'],
+  suspended: ['changeRole', 'lift', 'deactivate', 'remove'],
+  inactive: ['changeRole', 'reactivate', 'remove'],
+  pending: ['changeRole', 'resend', 'revoke'],
+}
+
+/**
+ * The `actions` the database answers for the row, as seen by the signed-in test user (ME, an
+ * Admin holding members.manage and members.invite): test data standing in for
+ * private.member_actions, which pgTAP and the integration tests check against the real guard.
+ */
+export function actionsAsAdmin(row: Pick<MemberRow, 'user_id' | 'role' | 'effective_status'>) {
+  const refusal =
+    row.user_id === ME.id
+      ? ['self_change', 'You cannot change your own role or status.']
+      : row.role === 'owner'
+        ? [
+            'owner_protected',
+            'The Owner cannot be changed, deactivated, suspended or removed. Ownership moves only by transfer, in Settings.',
+          ]
+        : [null, null]
+  return (MENU[row.effective_status ?? ''] ?? []).map((action) => ({
+    action,
+    refusal: refusal[0],
+    reason: refusal[1],
+  }))
+}
+
 /** A member_directory row with sensible defaults. */
 export function memberRow(over: Partial<MemberRow> = {}): MemberRow {
-  return {
+  const row: MemberRow = {
     id: 'm-x',
     workspace_id: WORKSPACE_ID,
     user_id: 'user-x',
@@ -24,6 +53,7 @@ export function memberRow(over: Partial<MemberRow> = {}): MemberRow {
     created_at: '2026-01-01T00:00:00Z',
     ...over,
   }
+  return 'actions' in over ? row : { ...row, actions: actionsAsAdmin(row) }
 }
 
 export const TEAM: MemberRow[] = [

@@ -607,6 +607,7 @@ export type Database = {
     Views: {
       member_directory: {
         Row: {
+          actions: Json | null
           created_at: string | null
           effective_status: Database["public"]["Enums"]["member_status"] | null
           email: string | null
@@ -627,6 +628,7 @@ export type Database = {
           workspace_id: string | null
         }
         Insert: {
+          actions?: Json | null
           created_at?: string | null
           effective_status?: Database["public"]["Enums"]["member_status"] | null
           email?: string | null
@@ -647,6 +649,7 @@ export type Database = {
           workspace_id?: string | null
         }
         Update: {
+          actions?: Json | null
           created_at?: string | null
           effective_status?: Database["public"]["Enums"]["member_status"] | null
           email?: string | null
@@ -1145,6 +1148,7 @@ export type Database = {
           p_workspace_id: string
         }
         Returns: {
+          actions: Json | null
           created_at: string | null
           effective_status: Database["public"]["Enums"]["member_status"] | null
           email: string | null

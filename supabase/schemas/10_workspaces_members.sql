@@ -466,6 +466,7 @@ as $$
 $$;
 comment on function private.role_rank(p_role public.workspace_role) is
   'Rank of a role for rule 9: owner 4, admin 3, member 2, viewer 1 (null for null).';
+grant execute on function private.role_rank(p_role public.workspace_role) to authenticated;
 
 create or replace function private.suspension_elapsed(
   p_status public.member_status, p_suspended_until timestamptz)
@@ -587,6 +588,8 @@ as $$
 $$;
 comment on function private.caller_rank(p_workspace_id uuid) is
   'The caller''s rank in the workspace (private.role_rank of the role they can use there), 0 when they cannot open it. The rank checks compare against it.';
+-- member_directory's `actions` calls it as the caller (a view checks EXECUTE as the invoker).
+grant execute on function private.caller_rank(p_workspace_id uuid) to authenticated;
 
 create or replace function public.my_memberships()
 returns table (

@@ -10,6 +10,74 @@ set local check_function_bodies = off;
 
 -- ---------- Functions --------------------------------------------------------------
 
+-- What a member row's menu offers, by the member's (effective) status, in menu order. The
+-- single-member RPCs refuse the other actions with invalid_status / not_pending.
+create or replace function private.member_menu(p_status public.member_status)
+returns text[]
+language sql
+immutable
+as $$
+  select case p_status
+    when 'active' then array['changeRole', 'suspend', 'deactivate', 'remove']
+    when 'suspended' then array['changeRole', 'lift', 'deactivate', 'remove']
+    when 'inactive' then array['changeRole', 'reactivate', 'remove']
+    when 'pending' then array['changeRole', 'resend', 'revoke']
+    else array[]::text[]
+  end
+$$;
+comment on function private.member_menu(p_status public.member_status) is
+  'The actions that fit a member in this effective status, in menu order: changeRole, suspend, lift, deactivate, reactivate, remove, resend, revoke.';
+
+-- The guard of every member RPC, as a value: private.prepare_member_change raises on it, and
+-- the Users page reads it per row (private.member_actions), so the menu and the database
+-- refuse the same things. Order as the RPCs check: permission, self, owner, rank, status.
+create or replace function private.member_action_refusal(
+  p_action text, p_caller_id uuid, p_caller_rank integer, p_manage boolean, p_invite boolean,
+  p_user_id uuid, p_role public.workspace_role, p_status public.member_status)
+returns text
+language sql
+immutable
+as $$
+  select case
+    when not coalesce(case when p_action in ('resend', 'revoke') then p_invite else p_manage end, false)
+      then 'not_allowed'
+    when p_user_id = p_caller_id then 'self_change'
+    when p_role = 'owner' then 'owner_protected'
+    when private.role_rank(p_role) > coalesce(p_caller_rank, 0) then 'higher_rank_member'
+    when p_action is not null and not (p_action = any (private.member_menu(p_status))) then 'invalid_status'
+  end
+$$;
+comment on function private.member_action_refusal(p_action text, p_caller_id uuid, p_caller_rank integer, p_manage boolean, p_invite boolean, p_user_id uuid, p_role public.workspace_role, p_status public.member_status) is
+  'Why the caller (id, rank, holds members.manage / members.invite) may not take p_action (null: any) on a member (user id, role, effective status): the hint the RPC raises (not_allowed, self_change, owner_protected, higher_rank_member, invalid_status), or null when it may.';
+
+create or replace function private.member_actions(
+  p_caller_id uuid, p_caller_rank integer, p_manage boolean, p_invite boolean,
+  p_user_id uuid, p_role public.workspace_role, p_status public.member_status)
+returns jsonb
+language sql
+immutable
+as $$
+  select coalesce(jsonb_agg(jsonb_build_object(
+           'action', a.action,
+           'refusal', r.refusal,
+           'reason', case r.refusal
+             when 'not_allowed' then format('You need the %s permission for this.',
+                                            case when a.action in ('resend', 'revoke') then 'members.invite' else 'members.manage' end)
+             when 'self_change' then 'You cannot change your own role or status.'
+             when 'owner_protected' then 'The Owner cannot be changed, deactivated, suspended or removed. Ownership moves only by transfer, in Settings.'
+             when 'higher_rank_member' then 'You cannot act on a member whose role is above yours.'
+           end) order by a.n), '[]'::jsonb)
+    from unnest(private.member_menu(p_status)) with ordinality as a(action, n)
+   cross join lateral (
+     select private.member_action_refusal(a.action, p_caller_id, p_caller_rank, p_manage, p_invite,
+                                          p_user_id, p_role, p_status) as refusal) r
+$$;
+comment on function private.member_actions(p_caller_id uuid, p_caller_rank integer, p_manage boolean, p_invite boolean, p_user_id uuid, p_role public.workspace_role, p_status public.member_status) is
+  'A member row''s menu for the caller: [{action, refusal, reason}] in menu order (private.member_menu), refusal and reason null when the database would take the action (private.member_action_refusal).';
+grant execute on function private.member_menu(p_status public.member_status) to authenticated, service_role;
+grant execute on function private.member_action_refusal(p_action text, p_caller_id uuid, p_caller_rank integer, p_manage boolean, p_invite boolean, p_user_id uuid, p_role public.workspace_role, p_status public.member_status) to authenticated, service_role;
+grant execute on function private.member_actions(p_caller_id uuid, p_caller_rank integer, p_manage boolean, p_invite boolean, p_user_id uuid, p_role public.workspace_role, p_status public.member_status) to authenticated, service_role;
+
 create or replace function private.prepare_member_change(p_membership_id uuid, p_permission text)
 returns public.memberships
 language plpgsql
@@ -29,14 +97,20 @@ begin
   if not found then
     raise exception 'Member not found.' using errcode = 'PT404', hint = 'not_found';
   end if;
-  if v_target.user_id = auth.uid() then
-    raise exception 'You cannot change your own role or status.' using errcode = '42501', hint = 'self_change';
-  end if;
-  if v_target.role = 'owner' then
-    raise exception 'The workspace owner cannot be changed, deactivated, suspended or removed.'
-      using errcode = '42501', hint = 'owner_protected';
-  end if;
-  perform private.assert_rank_over_member(v_workspace_id, v_target.role);
+  -- The same rules, in the same order, that the Users page shows per row (member_actions).
+  case private.member_action_refusal(null, auth.uid(), private.caller_rank(v_workspace_id), true, true,
+                                     v_target.user_id, v_target.role, v_target.status)
+    when 'self_change' then
+      raise exception 'You cannot change your own role or status.' using errcode = '42501', hint = 'self_change';
+    when 'owner_protected' then
+      raise exception 'The workspace owner cannot be changed, deactivated, suspended or removed.'
+        using errcode = '42501', hint = 'owner_protected';
+    when 'higher_rank_member' then
+      raise exception 'You cannot act on a member whose role (%) is above yours.', v_target.role
+        using errcode = '42501', hint = 'higher_rank_member';
+    else
+      null;
+  end case;
   return v_target;
 end;
 $$;

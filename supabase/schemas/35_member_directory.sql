@@ -332,7 +332,10 @@ select
   (m.status = 'pending' and m.invite_expires_at <= now()) as invitation_expired,
   m.joined_at,
   case when s.can_manage then m.last_active_at end as last_active_at,
-  m.created_at
+  m.created_at,
+  private.member_actions((select auth.uid()), private.caller_rank(m.workspace_id), s.can_manage,
+                         private.has_permission(m.workspace_id, 'members.invite'), m.user_id, m.role,
+                         private.effective_status(m.status, m.suspended_until)) as actions
 from public.memberships m
 join private.directory_scope() s on s.workspace_id = m.workspace_id
 left join public.profiles p on p.id = m.user_id
@@ -351,6 +354,8 @@ comment on column public.member_directory.invitation_expired is
   'Pending invitation past its expiry (can be resent).';
 comment on column public.member_directory.last_active_at is
   'Last activity in the workspace; members.manage only (NULL otherwise).';
+comment on column public.member_directory.actions is
+  'The row''s menu for the caller, from the member RPCs'' own guard: [{action, refusal, reason}] (private.member_actions); refusal null = the database takes it.';
 revoke all on table public.member_directory from anon, authenticated, service_role;
 grant select on table public.member_directory to authenticated, service_role;
 
@@ -375,6 +380,8 @@ as $$
 declare
   v_rights text[];
   v_manage boolean;
+  v_invite boolean;
+  v_rank integer;
   v_pattern text := private.like_pattern(coalesce(p_search, ''));
   v_total bigint;
   v_reverse boolean := false;
@@ -391,6 +398,8 @@ begin
     perform private.require_permission(p_workspace_id, 'members.view');
   end if;
   v_manage := 'members.manage' = any(v_rights);
+  v_invite := 'members.invite' = any(v_rights);
+  v_rank := private.caller_rank(p_workspace_id);
   if p_offset is null or p_offset < 0 or p_limit is null or p_limit < 1 or p_limit > 1000 then
     raise exception 'Page out of range (offset >= 0, limit 1 to 1000).' using errcode = '22023', hint = 'invalid_page';
   end if;
@@ -427,14 +436,16 @@ begin
            (m.status = 'pending' and m.invite_expires_at <= now()),
            m.joined_at,
            case when v_manage then m.last_active_at end,
-           m.created_at
+           m.created_at,
+           private.member_actions(auth.uid(), v_rank, v_manage, v_invite, m.user_id, m.role,
+                                  private.effective_status(m.status, m.suspended_until))
       from unnest(v_ids) with ordinality as page(id, n)
       join public.memberships m on m.id = page.id
      order by case when v_reverse then -page.n else page.n end;
 end;
 $$;
 comment on function public.member_directory_page(p_workspace_id uuid, p_sort text, p_descending boolean, p_role public.workspace_role, p_status public.member_status, p_search text, p_offset integer, p_limit integer) is
-  'Users page: one page (p_offset, p_limit <= 1000) of the directory of a workspace where the caller holds members.view, sorted by p_sort (full_name, email, role, effective_status, created_at, last_active_at, invited_by_email; the last two only for members.manage, otherwise by name A to Z) and filtered by role, effective status and a substring of name or email. Rows as in member_directory, manage-only columns NULL without members.manage. Errors: PT404 not_found (HTTP 404), 42501 not_allowed, 22023 invalid_page / invalid_sort.';
+  'Users page: one page (p_offset, p_limit <= 1000) of the directory of a workspace where the caller holds members.view, sorted by p_sort (full_name, email, role, effective_status, created_at, last_active_at, invited_by_email; the last two only for members.manage, otherwise by name A to Z) and filtered by role, effective status and a substring of name or email. Rows as in member_directory, manage-only columns NULL without members.manage; actions = each row''s menu for the caller (private.member_actions). Errors: PT404 not_found (HTTP 404), 42501 not_allowed, 22023 invalid_page / invalid_sort.';
 grant execute on function public.member_directory_page(p_workspace_id uuid, p_sort text, p_descending boolean, p_role public.workspace_role, p_status public.member_status, p_search text, p_offset integer, p_limit integer) to authenticated;
 
 -- ---------- Views ------------------------------------------------------------------

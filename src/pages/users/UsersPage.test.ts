@@ -4,7 +4,8 @@ import * as members from '@/api/members'
 import * as offboarding from '@/api/offboarding'
 import { AppError } from '@/lib/errors'
 import { mountWithApp } from '@/test/mountWithApp'
-import { memberRow, TEAM } from '@/test/fixtures'
+import type { MemberRow } from '@/api/members'
+import { actionsAsAdmin, memberRow, TEAM } from '@/test/fixtures'
 import BulkActions from './components/BulkActions.vue'
 import MembersTable from './components/MembersTable.vue'
 import UsersPage from './UsersPage.vue'
@@ -53,6 +54,12 @@ async function openMenuFor(
 ) {
   await wrapper.get(`[aria-label="Actions for ${name}"]`).trigger('click')
   await flushPromises()
+}
+
+/** A row turned into a pending invitation, with the menu the database gives a pending row. */
+const asPending = (m: MemberRow): MemberRow => {
+  const row = { ...m, status: 'pending' as const, effective_status: 'pending' as const }
+  return { ...row, actions: actionsAsAdmin(row) }
 }
 
 describe('UsersPage', () => {
@@ -274,7 +281,7 @@ describe('UsersPage', () => {
     vi.mocked(members.resendInvitations).mockRejectedValue(
       new AppError('ben@example.com: This invitation is not pending.', 'not_pending'),
     )
-    const pending = { ...BEN, status: 'pending' as const, effective_status: 'pending' as const }
+    const pending = asPending(BEN)
     const { wrapper } = await mountWithApp(UsersPage, { role: 'admin' })
     wrapper.findComponent(MembersTable).vm.$emit('update:selection', [pending])
     await flushPromises()
@@ -295,11 +302,6 @@ describe('UsersPage', () => {
       failed: [
         { email: 'ben@example.com', reason: 'Auth is not reachable.', code: 'auth_unavailable' },
       ],
-    })
-    const asPending = (m: typeof BEN) => ({
-      ...m,
-      status: 'pending' as const,
-      effective_status: 'pending' as const,
     })
     const { wrapper } = await mountWithApp(UsersPage, { role: 'admin' })
     wrapper

@@ -1,5 +1,5 @@
 import type { MenuItem } from 'primevue/menuitem'
-import { memberActionRule, actionsFor, type Actor, type MemberAction } from '@/lib/memberRules'
+import { actionRule, rowActions, type Actor, type MemberAction } from '@/lib/memberActions'
 import { assignableRoles, ROLE_LABELS, type WorkspaceRole } from '@/lib/roles'
 import type { MemberRow } from '@/api/members'
 
@@ -27,13 +27,15 @@ const ACTION_LABELS: Record<
 export const OWNER_BY_TRANSFER =
   'Nobody is made Owner by a role change. The Owner hands over ownership in Settings → Transfer ownership.'
 
-/** The row menu for one member: role choices and status actions, each allowed or explained. */
+/**
+ * The row menu for one member: role choices and status actions, each allowed or explained by the
+ * database (the row's `actions`, from the member RPCs' own guard).
+ */
 export function buildMemberMenu(
   member: MemberRow,
   actor: Actor,
 ): { roles: MemberMenuItem[]; actions: MemberMenuItem[] } {
-  const target = { user_id: member.user_id, role: member.role, status: member.effective_status }
-  const roleRule = memberActionRule('changeRole', target, actor)
+  const roleRule = actionRule('changeRole', member)
   const roles: MemberMenuItem[] = assignableRoles(actor.role)
     .filter((role) => role !== member.role)
     .map((role) => ({
@@ -52,17 +54,19 @@ export function buildMemberMenu(
       reason: OWNER_BY_TRANSFER,
     })
   }
-  const actions = actionsFor(member.effective_status)
-    .filter((action): action is Exclude<MemberAction, 'changeRole'> => action !== 'changeRole')
-    .map((action) => {
-      const rule = memberActionRule(action, target, actor)
+  const actions = rowActions(member)
+    .filter(
+      (entry): entry is typeof entry & { action: Exclude<MemberAction, 'changeRole'> } =>
+        entry.action !== 'changeRole',
+    )
+    .map(({ action, refusal, reason }) => {
       const { label, icon } = ACTION_LABELS[action]
       return {
         key: action,
         label,
         icon,
         action,
-        reason: rule.allowed ? undefined : rule.reason,
+        reason: refusal === null ? undefined : (reason ?? undefined),
       }
     })
   return { roles, actions }

@@ -3,7 +3,7 @@ import * as api from '@/api/members'
 import type { MemberRow } from '@/api/members'
 import { useNotify } from '@/composables/useNotify'
 import { AppError } from '@/lib/errors'
-import { splitForBulk, type Actor, type MemberAction } from '@/lib/memberRules'
+import { splitForBulk, type MemberAction } from '@/lib/memberActions'
 import { plural } from '@/lib/plural'
 import { ROLE_LABELS, type WorkspaceRole } from '@/lib/roles'
 
@@ -103,7 +103,6 @@ export function useMemberActions(done: () => unknown) {
   }
 
   const count = (n: number) => plural(n, 'member')
-  const asTarget = (m: MemberRow) => ({ ...m, status: m.effective_status })
 
   /** Who a bulk action leaves out, in words, for the confirmation. */
   const skippedText = (skip: { member: MemberRow; reason: string }[]) =>
@@ -118,14 +117,11 @@ export function useMemberActions(done: () => unknown) {
   function bulk(
     action: MemberAction,
     selected: MemberRow[],
-    actor: Actor,
     opts: { role?: WorkspaceRole; header: string; question: (n: string) => string; accept: string },
     run: (members: MemberRow[]) => Promise<unknown>,
     success: (n: number) => string,
   ) {
-    const split = splitForBulk(action, selected.map(asTarget), actor, opts.role)
-    const act = split.act as MemberRow[]
-    const skip = split.skip as { member: MemberRow; reason: string }[]
+    const { act, skip } = splitForBulk(action, selected, opts.role)
     if (act.length === 0) {
       notify.info(`Nothing to do for ${count(selected.length)}`, skippedText(skip).trim())
       return
@@ -139,12 +135,11 @@ export function useMemberActions(done: () => unknown) {
     })
   }
 
-  function changeRoles(members: MemberRow[], role: WorkspaceRole, actor: Actor) {
+  function changeRoles(members: MemberRow[], role: WorkspaceRole) {
     const label = ROLE_LABELS[role]
     return bulk(
       'changeRole',
       members,
-      actor,
       {
         role,
         header: 'Change role',
@@ -156,11 +151,10 @@ export function useMemberActions(done: () => unknown) {
     )
   }
 
-  function resendAll(members: MemberRow[], actor: Actor) {
+  function resendAll(members: MemberRow[]) {
     return bulk(
       'resend',
       members,
-      actor,
       {
         header: 'Resend invitations',
         question: (n) =>
@@ -181,15 +175,12 @@ export function useMemberActions(done: () => unknown) {
   }
 
   /** The members a bulk deactivation applies to; tells who is skipped and why. */
-  function deactivatable(members: MemberRow[], actor: Actor): MemberRow[] {
-    const split = splitForBulk('deactivate', members.map(asTarget), actor)
+  function deactivatable(members: MemberRow[]): MemberRow[] {
+    const split = splitForBulk('deactivate', members)
     if (split.skip.length) {
-      notify.info(
-        `${count(split.skip.length)} left out`,
-        skippedText(split.skip as { member: MemberRow; reason: string }[]).trim(),
-      )
+      notify.info(`${count(split.skip.length)} left out`, skippedText(split.skip).trim())
     }
-    return split.act as MemberRow[]
+    return split.act
   }
 
   return { perform, changeRoles, resendAll, deactivatable }
