@@ -31,4 +31,31 @@ export default defineConfigWithVueTs(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
   },
+  {
+    // Only src/api talks to Supabase: pages, stores and components call src/api, which owns
+    // the client, the error mapping and the shapes (docs/architecture.md). Types are fine.
+    name: 'app/supabase-only-in-api',
+    files: ['src/**/*.{ts,vue}'],
+    ignores: ['src/api/**', 'src/lib/supabase.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: '@/lib/supabase',
+              message: 'Only src/api uses the Supabase client; call a function of src/api.',
+            },
+          ],
+          patterns: [
+            {
+              group: ['@supabase/*'],
+              allowTypeImports: true,
+              message: 'Only src/api uses Supabase; call a function of src/api.',
+            },
+          ],
+        },
+      ],
+    },
+  },
 )

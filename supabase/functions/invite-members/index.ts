@@ -7,7 +7,8 @@
 //   200 { resent: string[], failed: { email, reason, code }[] }    renews the invitations (the database
 //   checks the caller, as resend_invitations) and mails each invitee a new link; the old one stops working
 //   400 invalid_input | no_invitees | too_many | unknown_role | owner_via_transfer
-//   401 not_authenticated   403 not_allowed   404 not_found   405   413 too_large   500
+//   401 not_authenticated   403 not_allowed   404 not_found   405   413 too_large
+//   429 invite_rate_limited (the invitation limits; logged as member.invite_rate_limited)   500
 // Error bodies are { code, message }. See ../README.md.
 // deno-lint-ignore no-import-prefix -- npm: specifiers, as Supabase's edge runtime resolves them
 import { createClient } from 'npm:@supabase/supabase-js@2'
