@@ -20,6 +20,7 @@ import {
   paths,
   ports,
   root,
+  schemaReloadChannel,
   serviceRoleKey,
   stateDir,
 } from './stack/config.ts'
@@ -70,7 +71,7 @@ export function migrate({ quiet = false, seed = false } = {}) {
   const applied = [...out.matchAll(/Applying migration (\S+)\.sql/g)].map((m) => m[1])
   if (!quiet) for (const name of applied) console.log(`  applied ${name}`)
   if (seed && /Seeding data from/.test(out)) console.log('  seeded demo data')
-  if (applied.length > 0 || seed) psql(['-c', `notify pgrst, 'reload schema'`])
+  if (applied.length > 0 || seed) psql(['-c', `notify ${schemaReloadChannel()}, 'reload schema'`])
   return applied.length
 }
 

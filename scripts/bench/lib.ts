@@ -402,3 +402,18 @@ export function argValue(args: readonly string[], name: string): string | undefi
   const a = args.find((x) => x.startsWith(`--${name}=`))
   return a === undefined ? undefined : a.slice(name.length + 3)
 }
+
+/**
+ * The Users search terms the benchmarks measure one by one (issue 26: a rotation's mean hid
+ * the rare term), from one match to none, with the share of Bench Corp's members each
+ * matches (load.ts prints the counts).
+ */
+export const SEARCHES: [id: string, term: string, label: string][] = [
+  ['one', 'adm', 'one member'],
+  ['few', 'noah.jones', 'a handful'],
+  ['2pct', 'kow', '1-2%'],
+  ['10pct', 'mar', '10%'],
+  ['none', 'zz-nobody', 'nobody'],
+  ['1char', 'q', 'one letter'],
+  ['2char', 'li', 'two letters'],
+]

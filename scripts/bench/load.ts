@@ -22,7 +22,15 @@ import { join } from 'node:path'
 import pg from 'pg'
 import { anonKey, dbUrl as stackDbUrl, root } from '../stack/config.ts'
 import { requireBenchCorp } from './context.ts'
-import { ACTIVITY_COLUMNS, accessToken, apiUrl, argValue, liveSession, stats } from './lib.ts'
+import {
+  ACTIVITY_COLUMNS,
+  SEARCHES,
+  accessToken,
+  apiUrl,
+  argValue,
+  liveSession,
+  stats,
+} from './lib.ts'
 
 const args = process.argv.slice(2)
 const SHAPE = argValue(args, 'shape') ?? 'after'
@@ -63,10 +71,12 @@ const roles = new Map(
 const assetIds = ctx.assetIds
 // 50,000 rows a call: ~0.1-0.3 s on a quiet machine, inside the 8 s statement timeout when busy
 const VERIFY_CHUNK = 50000
-const SEARCH_TERMS = ['mar', 'schmidt', 'li', 'anna', 'tanaka', 'zz-nobody']
-const searchTerm = (i: number): string => SEARCH_TERMS[i % SEARCH_TERMS.length] ?? ''
-const yearAgo = ctx.rangeFrom
-const yearAgoEnd = ctx.rangeTo
+// The Activity page's "last 30 days" (src/api/activity.ts: from a day 30 days back, to the end
+// of today).
+const endOfToday = new Date()
+endOfToday.setHours(23, 59, 59, 999)
+const last30From = new Date(Date.now() - 30 * 864e5).toISOString()
+const last30To = endOfToday.toISOString()
 
 // ---------- The requests, as the SPA sends them --------------------------------------------
 /** One HTTP request for autocannon (and the check before the run). */
@@ -97,6 +107,8 @@ const rotate = (make: (i: number) => Req): Make => {
   let i = 0
   return () => make(i++)
 }
+const searchKinds = (make: (term: string) => Req): Record<string, Make> =>
+  Object.fromEntries(SEARCHES.map(([id, term]) => [`users_search_${id}`, () => make(term)]))
 
 const shapes: Record<'before' | 'after', Record<string, Make>> = {
   // src/api/members.ts and src/api/activity.ts before issue 11
@@ -112,12 +124,12 @@ const shapes: Record<'before' | 'after', Record<string, Make>> = {
         }),
         { prefer: 'count=exact' },
       ),
-    users_search: rotate((i) =>
+    ...searchKinds((term) =>
       get(
         q('/rest/v1/member_directory', {
           select: '*',
           workspace_id: `eq.${ws}`,
-          or: orIlike(['full_name', 'email'], searchTerm(i)),
+          or: orIlike(['full_name', 'email'], term),
           order: 'created_at.desc.nullslast,id.asc',
           offset: '0',
           limit: '20',
@@ -142,8 +154,8 @@ const shapes: Record<'before' | 'after', Record<string, Make>> = {
         workspace_id: `eq.${ws}`,
         actor_email: `ilike.*${ctx.admin.email.split('@')[0]}*`,
       })
-      p.append('occurred_at', `gte.${yearAgo}`)
-      p.append('occurred_at', `lt.${yearAgoEnd}`)
+      p.append('occurred_at', `gte.${last30From}`)
+      p.append('occurred_at', `lt.${last30To}`)
       p.append('order', 'id.desc')
       p.append('offset', '0')
       p.append('limit', '25')
@@ -162,12 +174,12 @@ const shapes: Record<'before' | 'after', Record<string, Make>> = {
         p_limit: 20,
       }),
     users_count: () => rpc('member_directory_count', { p_workspace_id: ws }),
-    users_search: rotate((i) =>
+    ...searchKinds((term) =>
       rpc('member_directory_page', {
         p_workspace_id: ws,
         p_sort: 'last_active_at',
         p_descending: true,
-        p_search: searchTerm(i),
+        p_search: term,
         p_offset: 0,
         p_limit: 20,
       }),
@@ -188,8 +200,8 @@ const shapes: Record<'before' | 'after', Record<string, Make>> = {
         workspace_id: `eq.${ws}`,
         actor_id: `eq.${ctx.busyActorId}`,
       })
-      p.append('occurred_at', `gte.${yearAgo}`)
-      p.append('occurred_at', `lt.${yearAgoEnd}`)
+      p.append('occurred_at', `gte.${last30From}`)
+      p.append('occurred_at', `lt.${last30To}`)
       p.append('order', 'occurred_at.desc,id.desc')
       p.append('limit', '26')
       return get(`/rest/v1/activity_log?${p}`)
@@ -201,10 +213,15 @@ const LABELS: Record<string, string> = {
   ceiling: 'trivial RLS select (workspaces?id=eq.…), the ceiling',
   users_first: 'Users first page',
   users_count: 'Users count (once per filter change)',
-  users_search: 'Users search (6 terms rotated)',
+  ...Object.fromEntries(
+    SEARCHES.map(([id, term, label]) => [
+      `users_search_${id}`,
+      `Users search "${term}" (${label})`,
+    ]),
+  ),
   activity_first: 'Activity first page',
   activity_count: 'Activity count (to 10,000, once per filter change)',
-  activity_actor_range: 'Activity by actor + 30 days a year back',
+  activity_actor_range: 'Activity by actor + last 30 days',
   writes: 'write mix: role change (RPC) / asset edit (PATCH)',
 }
 
@@ -280,6 +297,18 @@ console.log(
 // writes, then again), so that a change of the machine's load during the run (other people's
 // test suites) weighs on every kind alike, not on whichever ran at that moment. Figures pool
 // the rounds.
+for (const [id, term, label] of SEARCHES) {
+  if (!kinds.some(([k]) => k === `users_search_${id}`)) continue
+  const { rows } = await db.query<{ n: number }>(
+    `select count(*)::int n from public.memberships m
+      where m.workspace_id = $1
+        and (coalesce(m.member_name, '') || ' ' || coalesce(m.member_email, '')) ilike '%' || $2 || '%'`,
+    [ws, term],
+  )
+  console.log(
+    `  search "${term}" (${label}): ${rows[0]?.n} of ${ctx.dataset.members} members match`,
+  )
+}
 for (const [id, make] of kinds) {
   // check the request works once before loading it
   const sample = make()

@@ -17,6 +17,7 @@ import { dbUrl as stackDbUrl, root } from '../stack/config.ts'
 import { requireBenchCorp } from './context.ts'
 import {
   ACTIVITY_COLUMNS,
+  SEARCHES,
   accessToken,
   argValue,
   fmtMs,
@@ -47,7 +48,7 @@ const ws = ctx.workspaceId
 const admin = userClient(
   await accessToken(ctx.admin, { sessionId: await liveSession(db, ctx.admin) }),
 )
-const SEARCH = rotate(['mar', 'schmidt', 'li', 'anna', 'tanaka', 'zz-nobody'])
+const SEARCH = rotate(SEARCHES.map(([, term]) => term))
 
 // ---------- Users page: member_directory_page / member_directory_count (src/api/members.ts) ---
 /** One request of a page: a supabase-js call for iteration i. */
@@ -76,6 +77,7 @@ const count =
       p_workspace_id: ws,
       ...paramsAt(over, i),
     })
+const SORTS = ['last_active_at', 'full_name', 'email', 'role', 'effective_status', 'created_at']
 // The floor of any request on this machine right now: the trivial RLS select.
 const ceiling: Case[] = [
   [
@@ -87,12 +89,10 @@ const ceiling: Case[] = [
 const users: Case[] = [
   ['users.first', 'first page, default order (last active, newest first)', page({})],
   ['users.count', 'count (once per filter change)', count({})],
-  ...['full_name', 'email', 'role', 'effective_status', 'last_active_at', 'created_at'].flatMap(
-    (f): Case[] => [
-      [`users.sort.${f}.asc`, `sort ${f} ascending`, page({ p_sort: f, p_descending: false })],
-      [`users.sort.${f}.desc`, `sort ${f} descending`, page({ p_sort: f, p_descending: true })],
-    ],
-  ),
+  ...SORTS.flatMap((f): Case[] => [
+    [`users.sort.${f}.asc`, `sort ${f} ascending`, page({ p_sort: f, p_descending: false })],
+    [`users.sort.${f}.desc`, `sort ${f} descending`, page({ p_sort: f, p_descending: true })],
+  ]),
   ['users.role', 'role = member', page({ p_role: 'member' })],
   ['users.status', 'status = active (effective)', page({ p_status: 'active' })],
   ['users.suspended', 'status = suspended (effective)', page({ p_status: 'suspended' })],
@@ -101,7 +101,14 @@ const users: Case[] = [
     'role = viewer + status = active',
     page({ p_role: 'viewer', p_status: 'active' }),
   ],
-  ['users.search', 'search name/email (6 terms rotated)', page((i) => ({ p_search: SEARCH(i) }))],
+  // Every search term on its own, in the default order and in each sortable order (issue 26).
+  ...SEARCHES.flatMap(([id, term, label]): Case[] =>
+    SORTS.map((f): Case => [
+      `users.search.${id}.${f}`,
+      `search "${term}" (${label}), ${f === 'last_active_at' ? 'default order' : `by ${f}`}`,
+      page({ p_search: term, p_sort: f, p_descending: f === 'last_active_at' }),
+    ]),
+  ),
   [
     'users.search_filters',
     'search + role + status',

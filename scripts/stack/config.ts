@@ -1,5 +1,7 @@
 // Ports, keys, paths and URLs of the local Supabase stack. They match `supabase start`, so the same
 // `.env` and `supabase/config.toml` serve people who run the Docker-based Supabase CLI instead.
+import { randomBytes } from 'node:crypto'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -45,3 +47,18 @@ export const paths = {
 }
 
 export const isRoot = typeof process.getuid === 'function' && process.getuid() === 0
+
+/**
+ * The channel PostgREST listens on for "reload schema". Not Supabase's well-known `pgrst`: any
+ * login may NOTIFY any channel (Postgres has no privilege for it), so a workspace's SQL
+ * credential could make PostgREST reload its schema cache on demand, again and again. The name is
+ * random per stack, kept in its state folder, and only the stack (after migrations) sends it.
+ */
+export function schemaReloadChannel(): string {
+  const file = join(stateDir, 'pgrst-channel')
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim()
+  const channel = `pgrst_${randomBytes(12).toString('hex')}`
+  mkdirSync(stateDir, { recursive: true })
+  writeFileSync(file, channel, { mode: 0o600 })
+  return channel
+}

@@ -22,6 +22,7 @@ import {
   pgBin,
   ports,
   root,
+  schemaReloadChannel,
   serviceRoleKey,
   stateDir,
 } from './config.ts'
@@ -311,6 +312,7 @@ const postgrest = processService({
     PGRST_SERVER_PORT: String(ports.rest),
     PGRST_ADMIN_SERVER_PORT: String(ports.rest + 1),
     PGRST_DB_CHANNEL_ENABLED: 'true',
+    PGRST_DB_CHANNEL: schemaReloadChannel(),
     PGRST_LOG_LEVEL: 'warn',
   },
   ready: () => httpOk(`http://127.0.0.1:${ports.rest + 1}/ready`, (s) => s === 200),

@@ -51,7 +51,11 @@ export async function sendPasswordReset(email: string): Promise<void> {
   )
 }
 
-/** Creates an account; the database's sign-up trigger makes the person Owner of a new workspace. */
+/**
+ * Creates an account (Auth mails a confirmation link). No workspace_name is sent: after signing in,
+ * the Welcome page creates one (create_workspace, within the per-person limits); a sign-up that does
+ * send workspace_name gets that workspace only once the address is confirmed.
+ */
 export async function signUp(
   email: string,
   password: string,

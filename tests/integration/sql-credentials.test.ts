@@ -2,87 +2,24 @@
 // supabase-js (PostgREST), then `pg` connects with it the way Metabase or psql would. The scoped
 // credential sees exactly its workspace's rows in every reporting view and nothing else; the
 // vendor-wide analyst (local password from supabase/seed.sql) sees every workspace.
-import pg from 'pg'
+import type pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ports } from '../../scripts/stack/config.ts'
 import { clientAs, closeSql, sql, type Client } from '../helpers/stack'
 import { buildWorld, type World } from './fixtures'
-
-interface Credential {
-  id: string
-  name: string
-  role_name: string
-  password: string
-  expires_at: string | null
-}
-
-const VIEWS = [
-  'activity',
-  'role_changes',
-  'member_roster',
-  'daily_activity_counts',
-  'alerts',
-] as const
-const open: pg.Client[] = []
-
-async function connect(user: string, password: string): Promise<pg.Client> {
-  const client = new pg.Client({
-    host: '127.0.0.1',
-    port: ports.db,
-    database: 'postgres',
-    user,
-    password,
-  })
-  client.on('error', () => {}) // a terminated session must not crash the test run
-  await client.connect()
-  open.push(client)
-  return client
-}
-
-/** 'ok', or the SQLSTATE the statement failed with. */
-async function outcome(client: pg.Client, text: string): Promise<string> {
-  try {
-    await client.query(text)
-    return 'ok'
-  } catch (err) {
-    return (err as { code?: string }).code ?? String(err)
-  }
-}
-
-/** The SQLSTATE of a failed connection attempt, or 'connected'. */
-async function connectOutcome(user: string, password: string): Promise<string> {
-  try {
-    const c = await connect(user, password)
-    await c.query('select 1')
-    return 'connected'
-  } catch (err) {
-    return (err as { code?: string }).code ?? String(err)
-  }
-}
-
-async function count(client: pg.Client, text: string, values: unknown[] = []): Promise<number> {
-  const { rows } = await client.query<{ n: string }>(text, values)
-  return Number(rows[0]!.n)
-}
+import {
+  closeConnections,
+  connect,
+  connectOutcome,
+  count,
+  createCredential as create,
+  outcome,
+  REPORTING_VIEWS as VIEWS,
+  type Credential,
+} from './sqlAccess'
 
 async function baseCount(text: string, values: unknown[]): Promise<number> {
   const [row] = await sql<{ n: string }>(text, values)
   return Number(row!.n)
-}
-
-async function create(
-  owner: Client,
-  ws: string,
-  name: string,
-  expiresAt?: string,
-): Promise<Credential> {
-  const { data, error } = await owner.rpc('create_sql_credential', {
-    p_workspace_id: ws,
-    p_name: name,
-    ...(expiresAt ? { p_expires_at: expiresAt } : {}),
-  })
-  expect(error).toBeNull()
-  return (data as Credential[])[0]!
 }
 
 /** History in both workspaces: role changes, and ten deletions in a row (a deletion burst). */
@@ -126,7 +63,11 @@ beforeAll(async () => {
 })
 
 afterAll(async () => {
-  await Promise.all(open.map((c) => c.end().catch(() => {})))
+  await closeConnections()
+  // Credentials hold a share of the server's connection budget: give it back.
+  await sql(`delete from private.sql_credentials where workspace_id = any($1)`, [
+    [world.wsA, world.wsB],
+  ])
   await closeSql()
 })
 

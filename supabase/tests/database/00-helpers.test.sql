@@ -155,6 +155,23 @@ begin
 end;
 $$;
 
+-- The same with the output columns of every node (EXPLAIN VERBOSE): shows what a view's
+-- expression became after inlining, above a security-barrier subquery too.
+create or replace function tests.verbose_plan_of(p_sql text)
+returns text
+language plpgsql
+as $$
+declare
+  v_line text;
+  v_plan text := '';
+begin
+  for v_line in execute 'explain (costs off, verbose) ' || p_sql loop
+    v_plan := v_plan || v_line || E'\n';
+  end loop;
+  return v_plan;
+end;
+$$;
+
 grant execute on all functions in schema tests to public;
 
 -- ---------- The helpers exist --------------------------------------------------------

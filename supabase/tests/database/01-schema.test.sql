@@ -155,10 +155,11 @@ select tests.create_user('e0000000-0000-4000-a000-0000000000a2', 'long-name@exam
 select is((select char_length(full_name) from public.profiles where id = 'e0000000-0000-4000-a000-0000000000a2'),
   120, 'an over-long sign-up name is truncated, never blocks the sign-up');
 
--- Sign-up with a workspace_name creates the workspace with the user as owner.
-insert into auth.users (instance_id, id, aud, role, email, encrypted_password, raw_user_meta_data, created_at, updated_at)
+-- A confirmed sign-up with a workspace_name creates the workspace with the user as owner (an
+-- unconfirmed one waits for the confirmation: 41-signup-and-limits).
+insert into auth.users (instance_id, id, aud, role, email, encrypted_password, email_confirmed_at, raw_user_meta_data, created_at, updated_at)
 values ('00000000-0000-0000-0000-000000000000', 'e0000000-0000-4000-a000-0000000000a3', 'authenticated', 'authenticated',
-        'founder@example.test', '', '{"full_name": "Fay Founder", "workspace_name": "  Founder Labs "}', now(), now());
+        'founder@example.test', '', now(), '{"full_name": "Fay Founder", "workspace_name": "  Founder Labs "}', now(), now());
 select results_eq(
   $$select w.name, m.role::text, m.status::text from public.memberships m join public.workspaces w on w.id = m.workspace_id
      where m.user_id = 'e0000000-0000-4000-a000-0000000000a3'$$,

@@ -57,10 +57,10 @@ select is(tests.error_of($$select public.create_sql_credential('f0000000-0000-40
 
 select tests.act_as_system();
 select ok((select r.rolcanlogin and not r.rolsuper and not r.rolcreaterole and not r.rolcreatedb and not r.rolbypassrls
-                  and r.rolinherit and r.rolconnlimit = 5
+                  and r.rolinherit and r.rolconnlimit = 2
                   and r.rolvaliduntil between now() + interval '29 days' and now() + interval '31 days'
              from pg_roles r join made m on m.role_name = r.rolname),
-  'the role: plain LOGIN, 5 connections, VALID UNTIL the expiry');
+  'the role: plain LOGIN, 2 connections (private.sql_access_limits), VALID UNTIL the expiry');
 select ok((select setconfig @> array['search_path=reporting', 'default_transaction_read_only=on', 'statement_timeout=15s']
              from pg_db_role_setting s join made m on s.setrole = m.role_name::regrole),
   'its sessions: search_path reporting, read-only, 15 s statement timeout');

@@ -112,11 +112,11 @@ select is(
 -- Inlined where they are read: the views' status filters are the plain CASE of the rule, and
 -- the Users page's filters keep the index-friendly conditions of the copies they replace.
 select matches(
-  tests.plan_of($$select 1 from public.member_directory where effective_status = 'suspended'$$),
+  tests.verbose_plan_of($$select 1 from public.member_directory where effective_status = 'suspended'$$),
   'CASE WHEN \(\((m\.)?status = ''suspended''::member_status\) AND \((m\.)?suspended_until IS NOT NULL\) AND \((m\.)?suspended_until <= now\(\)\)\) THEN ''active''::member_status ELSE (m\.)?status END',
   'member_directory.effective_status: private.effective_status inlined');
 select matches(
-  tests.plan_of($$select 1 from reporting.member_roster where status = 'suspended'$$),
+  tests.verbose_plan_of($$select 1 from reporting.member_roster where status = 'suspended'$$),
   'CASE WHEN \(\((m\.)?status = ''suspended''::member_status\) AND \((m\.)?suspended_until IS NOT NULL\) AND \((m\.)?suspended_until <= now\(\)\)\) THEN ''active''::member_status ELSE (m\.)?status END',
   'reporting.member_roster.status: private.suspension_elapsed inlined');
 select ok(has_function_privilege('fluxera_workspace_analyst', 'private.suspension_elapsed(public.member_status, timestamptz)', 'execute')
