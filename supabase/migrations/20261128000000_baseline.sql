@@ -492,16 +492,34 @@ security definer
 set search_path = ''
 as $$
 declare
-  v_name text := left(private.clean_name(new.raw_user_meta_data ->> 'workspace_name'), 80);
+  v_name text;
+  v_hint text;
 begin
-  if coalesce(v_name, '') <> '' then
-    perform private.create_workspace_for(new.id, v_name);
+  -- Not confirmed yet: the UPDATE trigger below makes the workspace when the address is proven.
+  if new.email_confirmed_at is null then
+    return null;
   end if;
+  v_name := left(private.clean_name(new.raw_user_meta_data ->> 'workspace_name'), 80);
+  if coalesce(v_name, '') = '' then
+    return null;
+  end if;
+  begin
+    perform private.create_workspace_for(new.id, v_name);
+  exception when others then
+    -- A workspace limit (20261207000310) must never fail Auth's /verify or sign-up with a 500:
+    -- the account is confirmed without a workspace, and create_workspace() later says why.
+    get stacked diagnostics v_hint = pg_exception_hint;
+    if v_hint in ('workspace_limit_reached', 'workspace_rate_limited') then
+      raise warning 'sign-up workspace for % not created: %', new.id, v_hint;
+    else
+      raise;
+    end if;
+  end;
   return null;
 end;
 $$;
 comment on function private.create_signup_workspace() is
-  'AFTER INSERT trigger on auth.users: when raw_user_meta_data has workspace_name with a visible character, creates that workspace (name cleaned, cut to 80 characters) with the new user as owner. Never blocks the sign-up over the name.';
+  'Trigger on auth.users (AFTER INSERT, and AFTER UPDATE OF email_confirmed_at from null): once the address is confirmed and raw_user_meta_data has workspace_name with a visible character, creates that workspace (name cleaned, cut to 80 characters) with the user as owner, through private.create_workspace_for (its per-user limits apply; a limit reached skips the workspace with a warning). Unconfirmed rows are skipped, so nobody holds a workspace under an address they have not proven. Never blocks the sign-up or the confirmation over the name or a limit.';
 
 create or replace function public.delete_workspace(p_workspace_id uuid, p_confirm_name text)
 returns void
@@ -651,6 +669,7 @@ as $$
 $$;
 comment on function private.role_rank(p_role public.workspace_role) is
   'Rank of a role for rule 9: owner 4, admin 3, member 2, viewer 1 (null for null).';
+grant execute on function private.role_rank(p_role public.workspace_role) to authenticated;
 
 create or replace function private.suspension_elapsed(
   p_status public.member_status, p_suspended_until timestamptz)
@@ -772,6 +791,8 @@ as $$
 $$;
 comment on function private.caller_rank(p_workspace_id uuid) is
   'The caller''s rank in the workspace (private.role_rank of the role they can use there), 0 when they cannot open it. The rank checks compare against it.';
+-- member_directory's `actions` calls it as the caller (a view checks EXECUTE as the invoker).
+grant execute on function private.caller_rank(p_workspace_id uuid) to authenticated;
 
 create or replace function public.my_memberships()
 returns table (
@@ -849,15 +870,17 @@ begin
     raise exception 'A workspace name needs 1 to 80 characters.'
       using errcode = '22023', hint = 'invalid_name';
   end if;
+  perform private.check_workspace_creation(p_owner);
 
   insert into public.workspaces (name) values (v_name) returning * into v_workspace;
   insert into public.memberships (workspace_id, user_id, role, status, joined_at)
   values (v_workspace.id, p_owner, 'owner', 'active', now());
+  insert into private.workspace_creations (user_id, workspace_id) values (p_owner, v_workspace.id);
   return v_workspace;
 end;
 $$;
-comment on function private.create_workspace_for(p_owner uuid, p_name text) is
-  'Creates a workspace with p_owner as its active owner (name cleaned by private.clean_name; 22023 invalid_name when nothing visible is left or it is longer than 80 characters).';
+comment on function private.create_workspace_for(uuid, text) is
+  'Creates a workspace with p_owner as its active owner (name cleaned by private.clean_name; 22023 invalid_name when nothing visible is left or it is longer than 80 characters), within the per-person limits of private.check_workspace_creation (42501 workspace_limit_reached: 3 owned; PT429 workspace_rate_limited: 3 created per 24 hours), and records the creation in private.workspace_creations. The only path that creates workspaces (create_workspace() and the sign-up trigger).';
 
 create or replace function public.create_workspace(p_name text)
 returns public.workspaces
@@ -876,7 +899,7 @@ begin
 end;
 $$;
 comment on function public.create_workspace(p_name text) is
-  'Creates a workspace owned by the caller. Errors: 22023 invalid_name, 42501 not_authenticated/account_disabled (a banned account cannot give itself an active membership), PT401 session_revoked.';
+  'Creates a workspace owned by the caller. Limits per person (private.workspace_limits): at most 3 owned workspaces and 3 created in a sliding 24 hours (deleted ones count). Errors: 22023 invalid_name; 42501 not_authenticated/account_disabled (a banned account cannot give itself an active membership); 42501 workspace_limit_reached (HTTP 403, already owns the maximum); PT429 workspace_rate_limited (HTTP 429, detail retry_at=<UTC instant>); PT401 session_revoked.';
 grant execute on function public.create_workspace(p_name text) to authenticated;
 
 -- ---------- Tables -----------------------------------------------------------------
@@ -1205,6 +1228,50 @@ revoke all on table public.profiles from anon, authenticated;
 grant select on table public.profiles to authenticated;
 grant update (full_name) on table public.profiles to authenticated;
 
+-- ---------- Per-person workspace limits ---------------------------------------------
+
+create table private.workspace_limits (
+  singleton boolean primary key default true
+    constraint workspace_limits_singleton check (singleton),
+  owned_per_user integer not null default 3
+    constraint workspace_limits_owned_positive check (owned_per_user > 0),
+  created_per_day integer not null default 3
+    constraint workspace_limits_created_positive check (created_per_day > 0)
+);
+alter table private.workspace_limits enable row level security;
+revoke all on table private.workspace_limits from public, anon, authenticated, service_role;
+insert into private.workspace_limits default values;
+
+comment on table private.workspace_limits is
+  'Per-person workspace limits (one row; change as postgres). No policies, no API access. Read by private.check_workspace_creation.';
+comment on column private.workspace_limits.owned_per_user is
+  'Workspaces one person may own (role owner) when creating another one.';
+comment on column private.workspace_limits.created_per_day is
+  'Workspaces one person may create in a sliding 24 hours, counting ones deleted since.';
+
+-- ---------- Ledger of creations -------------------------------------------------------
+create table private.workspace_creations (
+  id bigint generated always as identity primary key,
+  user_id uuid not null references auth.users (id) on delete cascade,
+  workspace_id uuid not null,
+  created_at timestamptz not null default now()
+);
+alter table private.workspace_creations enable row level security;
+revoke all on table private.workspace_creations from public, anon, authenticated, service_role;
+create index workspace_creations_user_created_idx
+  on private.workspace_creations (user_id, created_at);
+
+comment on table private.workspace_creations is
+  'One row per workspace created through private.create_workspace_for (RPC or sign-up), kept after the workspace is deleted, for the created_per_day rate. No API access.';
+comment on column private.workspace_creations.user_id is 'Who created it (its first Owner).';
+comment on column private.workspace_creations.workspace_id is
+  'The workspace made (no foreign key: the row outlives a deleted workspace).';
+comment on column private.workspace_creations.created_at is 'When it was created.';
+comment on index private.workspace_creations_user_created_idx is
+  'The rate check: one range scan over a person''s creations of the last 24 hours.';
+
+-- Workspaces created in the last 24 hours before this migration count towards the rate.
+
 -- ---------- Triggers on tables defined elsewhere, calling functions of this file ---
 
 create trigger fluxera_a_sync_profile
@@ -1216,6 +1283,57 @@ create trigger fluxera_b_create_signup_workspace
   for each row
   when (new.raw_user_meta_data ? 'workspace_name')
   execute function private.create_signup_workspace();
+
+-- Fires only on the null -> set transition: a later re-confirmation (email change keeps
+-- email_confirmed_at), a metadata edit or a sign-in never makes a second workspace.
+create trigger fluxera_b_create_signup_workspace_on_confirm
+  after update of email_confirmed_at on auth.users
+  for each row
+  when (old.email_confirmed_at is null and new.email_confirmed_at is not null
+        and new.raw_user_meta_data ? 'workspace_name')
+  execute function private.create_signup_workspace();
+
+create or replace function private.check_workspace_creation(p_user_id uuid)
+returns void
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_limits private.workspace_limits;
+  v_owned integer;
+  v_recent integer;
+  v_oldest timestamptz;
+begin
+  -- One creation per person at a time: two concurrent calls would otherwise both count 2 and
+  -- both create. The lock is released at commit or rollback.
+  perform pg_advisory_xact_lock(hashtextextended('fluxera.workspace_creation:' || p_user_id::text, 0));
+
+  select * into v_limits from private.workspace_limits;
+
+  select count(*) into v_owned
+    from public.memberships m
+   where m.user_id = p_user_id and m.role = 'owner';
+  if v_owned >= v_limits.owned_per_user then
+    raise exception 'You own % workspaces, and one person may own at most %. Delete one or transfer its ownership before creating another.',
+        v_owned, v_limits.owned_per_user
+      using errcode = '42501', hint = 'workspace_limit_reached',
+            detail = format('owned=%s limit=%s', v_owned, v_limits.owned_per_user);
+  end if;
+
+  select count(*), min(c.created_at) into v_recent, v_oldest
+    from private.workspace_creations c
+   where c.user_id = p_user_id and c.created_at > now() - interval '24 hours';
+  if v_recent >= v_limits.created_per_day then
+    raise exception 'You have created % workspaces in the last 24 hours, and at most % are allowed. Try again after %.',
+        v_recent, v_limits.created_per_day, to_char((v_oldest + interval '24 hours') at time zone 'UTC', 'YYYY-MM-DD HH24:MI "UTC"')
+      using errcode = 'PT429', hint = 'workspace_rate_limited',
+            detail = format('retry_at=%s', to_char((v_oldest + interval '24 hours') at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'));
+  end if;
+end;
+$$;
+comment on function private.check_workspace_creation(uuid) is
+  'Refuses a new workspace for p_user_id when they already own private.workspace_limits.owned_per_user (default 3) workspaces: 42501 (HTTP 403) workspace_limit_reached; or created created_per_day (default 3) in the last 24 hours, deleted ones included: PT429 (HTTP 429) workspace_rate_limited, detail retry_at=<UTC instant>. Takes a per-person transaction lock first, so concurrent creations are counted one after the other.';
 
 -- #####################################################################################
 -- supabase/schemas/20_permissions.sql
@@ -1575,6 +1693,74 @@ set local check_function_bodies = off;
 
 -- ---------- Functions --------------------------------------------------------------
 
+-- What a member row's menu offers, by the member's (effective) status, in menu order. The
+-- single-member RPCs refuse the other actions with invalid_status / not_pending.
+create or replace function private.member_menu(p_status public.member_status)
+returns text[]
+language sql
+immutable
+as $$
+  select case p_status
+    when 'active' then array['changeRole', 'suspend', 'deactivate', 'remove']
+    when 'suspended' then array['changeRole', 'lift', 'deactivate', 'remove']
+    when 'inactive' then array['changeRole', 'reactivate', 'remove']
+    when 'pending' then array['changeRole', 'resend', 'revoke']
+    else array[]::text[]
+  end
+$$;
+comment on function private.member_menu(p_status public.member_status) is
+  'The actions that fit a member in this effective status, in menu order: changeRole, suspend, lift, deactivate, reactivate, remove, resend, revoke.';
+
+-- The guard of every member RPC, as a value: private.prepare_member_change raises on it, and
+-- the Users page reads it per row (private.member_actions), so the menu and the database
+-- refuse the same things. Order as the RPCs check: permission, self, owner, rank, status.
+create or replace function private.member_action_refusal(
+  p_action text, p_caller_id uuid, p_caller_rank integer, p_manage boolean, p_invite boolean,
+  p_user_id uuid, p_role public.workspace_role, p_status public.member_status)
+returns text
+language sql
+immutable
+as $$
+  select case
+    when not coalesce(case when p_action in ('resend', 'revoke') then p_invite else p_manage end, false)
+      then 'not_allowed'
+    when p_user_id = p_caller_id then 'self_change'
+    when p_role = 'owner' then 'owner_protected'
+    when private.role_rank(p_role) > coalesce(p_caller_rank, 0) then 'higher_rank_member'
+    when p_action is not null and not (p_action = any (private.member_menu(p_status))) then 'invalid_status'
+  end
+$$;
+comment on function private.member_action_refusal(p_action text, p_caller_id uuid, p_caller_rank integer, p_manage boolean, p_invite boolean, p_user_id uuid, p_role public.workspace_role, p_status public.member_status) is
+  'Why the caller (id, rank, holds members.manage / members.invite) may not take p_action (null: any) on a member (user id, role, effective status): the hint the RPC raises (not_allowed, self_change, owner_protected, higher_rank_member, invalid_status), or null when it may.';
+
+create or replace function private.member_actions(
+  p_caller_id uuid, p_caller_rank integer, p_manage boolean, p_invite boolean,
+  p_user_id uuid, p_role public.workspace_role, p_status public.member_status)
+returns jsonb
+language sql
+immutable
+as $$
+  select coalesce(jsonb_agg(jsonb_build_object(
+           'action', a.action,
+           'refusal', r.refusal,
+           'reason', case r.refusal
+             when 'not_allowed' then format('You need the %s permission for this.',
+                                            case when a.action in ('resend', 'revoke') then 'members.invite' else 'members.manage' end)
+             when 'self_change' then 'You cannot change your own role or status.'
+             when 'owner_protected' then 'The Owner cannot be changed, deactivated, suspended or removed. Ownership moves only by transfer, in Settings.'
+             when 'higher_rank_member' then 'You cannot act on a member whose role is above yours.'
+           end) order by a.n), '[]'::jsonb)
+    from unnest(private.member_menu(p_status)) with ordinality as a(action, n)
+   cross join lateral (
+     select private.member_action_refusal(a.action, p_caller_id, p_caller_rank, p_manage, p_invite,
+                                          p_user_id, p_role, p_status) as refusal) r
+$$;
+comment on function private.member_actions(p_caller_id uuid, p_caller_rank integer, p_manage boolean, p_invite boolean, p_user_id uuid, p_role public.workspace_role, p_status public.member_status) is
+  'A member row''s menu for the caller: [{action, refusal, reason}] in menu order (private.member_menu), refusal and reason null when the database would take the action (private.member_action_refusal).';
+grant execute on function private.member_menu(p_status public.member_status) to authenticated, service_role;
+grant execute on function private.member_action_refusal(p_action text, p_caller_id uuid, p_caller_rank integer, p_manage boolean, p_invite boolean, p_user_id uuid, p_role public.workspace_role, p_status public.member_status) to authenticated, service_role;
+grant execute on function private.member_actions(p_caller_id uuid, p_caller_rank integer, p_manage boolean, p_invite boolean, p_user_id uuid, p_role public.workspace_role, p_status public.member_status) to authenticated, service_role;
+
 create or replace function private.prepare_member_change(p_membership_id uuid, p_permission text)
 returns public.memberships
 language plpgsql
@@ -1594,14 +1780,20 @@ begin
   if not found then
     raise exception 'Member not found.' using errcode = 'PT404', hint = 'not_found';
   end if;
-  if v_target.user_id = auth.uid() then
-    raise exception 'You cannot change your own role or status.' using errcode = '42501', hint = 'self_change';
-  end if;
-  if v_target.role = 'owner' then
-    raise exception 'The workspace owner cannot be changed, deactivated, suspended or removed.'
-      using errcode = '42501', hint = 'owner_protected';
-  end if;
-  perform private.assert_rank_over_member(v_workspace_id, v_target.role);
+  -- The same rules, in the same order, that the Users page shows per row (member_actions).
+  case private.member_action_refusal(null, auth.uid(), private.caller_rank(v_workspace_id), true, true,
+                                     v_target.user_id, v_target.role, v_target.status)
+    when 'self_change' then
+      raise exception 'You cannot change your own role or status.' using errcode = '42501', hint = 'self_change';
+    when 'owner_protected' then
+      raise exception 'The workspace owner cannot be changed, deactivated, suspended or removed.'
+        using errcode = '42501', hint = 'owner_protected';
+    when 'higher_rank_member' then
+      raise exception 'You cannot act on a member whose role (%) is above yours.', v_target.role
+        using errcode = '42501', hint = 'higher_rank_member';
+    else
+      null;
+  end case;
   return v_target;
 end;
 $$;
@@ -2517,7 +2709,8 @@ create or replace function private.directory_page_sql(
   p_status public.member_status,
   p_search text,
   p_manage boolean,
-  p_reverse boolean default false
+  p_reverse boolean default false,
+  p_among_ids boolean default false
 )
 returns text
 language plpgsql
@@ -2536,7 +2729,7 @@ begin
   end if;
 
   -- Each order ends with the membership id, so pages never overlap; nulls go last either way
-  -- (each has an index on memberships, read forwards; see the indexes of public.memberships).
+  -- (each has an index on memberships, read forwards: 20261201000460 and this migration).
   v_order := case v_sort
     when 'full_name' then format('m.member_name %s nulls last, m.id %s', v_dir, v_dir)
     when 'email' then format('m.member_email %s nulls last, m.id %s', v_dir, v_dir)
@@ -2562,13 +2755,14 @@ begin
 
   return 'select m.id from public.memberships m'
     || case when v_sort = 'invited_by_email' then ' left join public.profiles i on i.id = m.invited_by' else '' end
-    || ' where ' || private.directory_where(p_role, p_status, p_search)
+    || ' where ' || case when p_among_ids then 'm.id = any($7) and ' else '' end
+    || private.directory_where(p_role, p_status, p_search)
     || ' order by ' || v_order
     || ' limit $5 offset $6';
 end;
 $$;
-comment on function private.directory_page_sql(p_sort text, p_descending boolean, p_role public.workspace_role, p_status public.member_status, p_search text, p_manage boolean, p_reverse boolean) is
-  'The ids of one page of the Users page, in order ($1 workspace, $2 role, $3 status, $4 search pattern over the memberships'' copies of name and email, $5 limit, $6 offset), read inside the order''s index; without p_manage the manage-only orders fall back to the name; with p_reverse the order is reversed ($5/$6 counted from the end). Separate so that tests can EXPLAIN exactly what runs. Errors: 22023 invalid_sort.';
+comment on function private.directory_page_sql(text, boolean, public.workspace_role, public.member_status, text, boolean, boolean, boolean) is
+  'The ids of one page of the Users page, in order ($1 workspace, $2 role, $3 status, $4 search pattern over the memberships'' copies of name and email, $5 limit, $6 offset), read inside the order''s index; without p_manage the manage-only orders fall back to the name; with p_reverse the order is reversed ($5/$6 counted from the end); with p_among_ids only among the ids in $7 (a search''s few matches, sorted in memory). Separate so that tests can EXPLAIN exactly what runs. Errors: 22023 invalid_sort.';
 
 create or replace function public.member_directory_count(
   p_workspace_id uuid,
@@ -2703,15 +2897,18 @@ begin
     end if;
     return v_total;
   end if;
+  -- A search: its matches counted, found by the same index as the page's (trigram or grams).
   execute 'select count(*) from public.memberships m where '
     || private.directory_where(p_role, p_status, p_search)
+    || ' and ' || private.directory_match_where(p_search)
     into v_total
-    using p_workspace_id, p_role, p_status, private.like_pattern(p_search);
+    using p_workspace_id, p_role, p_status, private.like_pattern(p_search),
+          null::integer, null::integer, lower(btrim(p_search));
   return v_total;
 end;
 $$;
-comment on function private.directory_total(p_workspace_id uuid, p_role public.workspace_role, p_status public.member_status, p_search text) is
-  'How many members of a workspace match the Users page''s filters (role, effective status, substring of name or email): without a search the sum of private.member_tallies, ended suspensions moved to active; with one, the matching rows counted. No permission check: member_directory_count and member_directory_page check first.';
+comment on function private.directory_total(uuid, public.workspace_role, public.member_status, text) is
+  'How many members of a workspace match the Users page''s filters (role, effective status, substring of name or email): without a search the sum of private.member_tallies, ended suspensions moved to active; with one, the matching rows counted, found by the trigram or grams index. No permission check: member_directory_count and member_directory_page check first.';
 
 -- ---------- Tables -----------------------------------------------------------------
 
@@ -2730,7 +2927,12 @@ alter table private.member_tallies enable row level security;
 
 -- ---------- Views ------------------------------------------------------------------
 
+-- Owner's rights (it shows manage-only columns to members.manage holders, which column grants
+-- cannot express per row), so a security barrier: a caller's own condition (a regex on email,
+-- a failing cast) runs only on the rows of the caller's workspaces, never on another tenant's
+-- (issue 19; pgTAP 31).
 create or replace view public.member_directory
+with (security_barrier = true)
 as
 select
   m.id,
@@ -2750,7 +2952,10 @@ select
   (m.status = 'pending' and m.invite_expires_at <= now()) as invitation_expired,
   m.joined_at,
   case when s.can_manage then m.last_active_at end as last_active_at,
-  m.created_at
+  m.created_at,
+  private.member_actions((select auth.uid()), private.caller_rank(m.workspace_id), s.can_manage,
+                         private.has_permission(m.workspace_id, 'members.invite'), m.user_id, m.role,
+                         private.effective_status(m.status, m.suspended_until)) as actions
 from public.memberships m
 join private.directory_scope() s on s.workspace_id = m.workspace_id
 left join public.profiles p on p.id = m.user_id
@@ -2769,6 +2974,8 @@ comment on column public.member_directory.invitation_expired is
   'Pending invitation past its expiry (can be resent).';
 comment on column public.member_directory.last_active_at is
   'Last activity in the workspace; members.manage only (NULL otherwise).';
+comment on column public.member_directory.actions is
+  'The row''s menu for the caller, from the member RPCs'' own guard: [{action, refusal, reason}] (private.member_actions); refusal null = the database takes it.';
 revoke all on table public.member_directory from anon, authenticated, service_role;
 grant select on table public.member_directory to authenticated, service_role;
 
@@ -2793,12 +3000,17 @@ as $$
 declare
   v_rights text[];
   v_manage boolean;
+  v_invite boolean;
+  v_rank integer;
   v_pattern text := private.like_pattern(coalesce(p_search, ''));
   v_total bigint;
   v_reverse boolean := false;
   v_offset integer := p_offset;
   v_limit integer := p_limit;
   v_ids uuid[];
+  v_matches uuid[];
+  -- A search with at most this many matches is answered from an index (below).
+  c_few constant integer := 300;
 begin
   -- The prelude, asking for the caller's rights once: members.view to see the page,
   -- members.manage for the manage-only columns (has_permission costs 0.17 ms of CPU a call;
@@ -2809,6 +3021,8 @@ begin
     perform private.require_permission(p_workspace_id, 'members.view');
   end if;
   v_manage := 'members.manage' = any(v_rights);
+  v_invite := 'members.invite' = any(v_rights);
+  v_rank := private.caller_rank(p_workspace_id);
   if p_offset is null or p_offset < 0 or p_limit is null or p_limit < 1 or p_limit > 1000 then
     raise exception 'Page out of range (offset >= 0, limit 1 to 1000).' using errcode = '22023', hint = 'invalid_page';
   end if;
@@ -2828,10 +3042,30 @@ begin
     end if;
   end if;
 
-  -- 1. The page's ids, in order (planned for these arguments).
-  execute 'select array(' || private.directory_page_sql(p_sort, p_descending, p_role, p_status, p_search, v_manage, v_reverse) || ')'
-    into v_ids
-    using p_workspace_id, p_role, p_status, v_pattern, v_limit, v_offset;
+  -- 1. The page's ids, in order.
+  -- A search first asks an index for its matches, at most c_few + 1 (the trigram index for
+  -- three characters or more, the grams index for one or two: cost follows the matches, not
+  -- the workspace). Few matches (one person, a handful, up to c_few): they are sorted in memory
+  -- and paged. Many: walking the order's index finds a page of them within a few hundred
+  -- entries, so that walk answers as before. (Walking for a rare term tested most of the
+  -- workspace's entries: 'adm', one match in 10,000, cost ~10 ms of Postgres time, issue 26.)
+  if private.directory_match_where(p_search) is not null and not v_reverse then
+    execute private.directory_match_sql(p_role, p_status, p_search, c_few)
+      into v_matches
+      using p_workspace_id, p_role, p_status, v_pattern, null::integer, null::integer, lower(btrim(p_search));
+    if cardinality(v_matches) <= c_few then
+      execute 'select array('
+          || private.directory_page_sql(p_sort, p_descending, p_role, p_status, p_search, v_manage, false, true) || ')'
+        into v_ids
+        using p_workspace_id, p_role, p_status, v_pattern, v_limit, v_offset, v_matches;
+    end if;
+  end if;
+  -- Otherwise the walk of the order's index (planned for these arguments).
+  if v_ids is null then
+    execute 'select array(' || private.directory_page_sql(p_sort, p_descending, p_role, p_status, p_search, v_manage, v_reverse) || ')'
+      into v_ids
+      using p_workspace_id, p_role, p_status, v_pattern, v_limit, v_offset;
+  end if;
   -- 2. Their rows, by primary key, in that order (a plan kept for the connection); the columns
   --    of member_directory, manage-only ones NULL without members.manage.
   return query
@@ -2845,14 +3079,16 @@ begin
            (m.status = 'pending' and m.invite_expires_at <= now()),
            m.joined_at,
            case when v_manage then m.last_active_at end,
-           m.created_at
+           m.created_at,
+           private.member_actions(auth.uid(), v_rank, v_manage, v_invite, m.user_id, m.role,
+                                  private.effective_status(m.status, m.suspended_until))
       from unnest(v_ids) with ordinality as page(id, n)
       join public.memberships m on m.id = page.id
      order by case when v_reverse then -page.n else page.n end;
 end;
 $$;
 comment on function public.member_directory_page(p_workspace_id uuid, p_sort text, p_descending boolean, p_role public.workspace_role, p_status public.member_status, p_search text, p_offset integer, p_limit integer) is
-  'Users page: one page (p_offset, p_limit <= 1000) of the directory of a workspace where the caller holds members.view, sorted by p_sort (full_name, email, role, effective_status, created_at, last_active_at, invited_by_email; the last two only for members.manage, otherwise by name A to Z) and filtered by role, effective status and a substring of name or email. Rows as in member_directory, manage-only columns NULL without members.manage. Errors: PT404 not_found (HTTP 404), 42501 not_allowed, 22023 invalid_page / invalid_sort.';
+  'Users page: one page (p_offset, p_limit <= 1000) of the directory of a workspace where the caller holds members.view, sorted by p_sort (full_name, email, role, effective_status, created_at, last_active_at, invited_by_email; the last two only for members.manage, otherwise by name A to Z) and filtered by role, effective status and a substring of name or email (the matches from the trigram or grams index when at most 300, else a walk of the order''s index). Rows as in member_directory, manage-only columns NULL without members.manage; actions = each row''s menu for the caller (private.member_actions). Errors: PT404 not_found (HTTP 404), 42501 not_allowed, 22023 invalid_page / invalid_sort.';
 grant execute on function public.member_directory_page(p_workspace_id uuid, p_sort text, p_descending boolean, p_role public.workspace_role, p_status public.member_status, p_search text, p_offset integer, p_limit integer) to authenticated;
 
 -- ---------- Views ------------------------------------------------------------------
@@ -2886,6 +3122,67 @@ create trigger profiles_sync_member_copies
   execute function private.sync_member_profile_copies();
 comment on trigger profiles_sync_member_copies on public.profiles is
   'A new name or email of a person reaches the copies on each of their memberships, in the same transaction.';
+
+create or replace function private.search_grams(p_text text)
+returns text[]
+language sql
+immutable
+parallel safe
+set search_path = ''
+as $$
+  select coalesce(array_agg(distinct g), '{}')
+    from (select lower(p_text) as t) l
+    cross join lateral (
+      select substr(l.t, i, n) as g
+        from generate_series(1, char_length(l.t)) i
+        cross join (values (1), (2)) as len(n)
+       where i + n - 1 <= char_length(l.t)
+    ) grams;
+$$;
+comment on function private.search_grams(text) is
+  'Every distinct character and pair of adjacent characters of the text, lower-cased: what a Users search of one or two characters looks up (memberships_search_grams_idx). A text contains a one- or two-character term, case-insensitively, exactly when its grams contain the lower-cased term.';
+
+create or replace function private.directory_match_where(p_search text)
+returns text
+language sql
+immutable
+set search_path = ''
+as $$
+  select case
+    when nullif(btrim(p_search), '') is null then null
+    when char_length(btrim(p_search)) < 3
+      then 'private.search_grams(coalesce(m.member_name, '''') || '' '' || coalesce(m.member_email, '''')) @> array[$7]'
+    else 'true'
+  end;
+$$;
+comment on function private.directory_match_where(text) is
+  'The extra condition that lets a Users search''s matches be looked up by an index: the grams index for terms of one or two characters ($7 = the lower-cased term), nothing more for longer ones (their ILIKE uses the trigram index). Null without a search.';
+
+create or replace function private.directory_match_sql(
+  p_role public.workspace_role,
+  p_status public.member_status,
+  p_search text,
+  p_cap integer
+)
+returns text
+language sql
+immutable
+set search_path = ''
+as $$
+  select 'select array(select m.id from public.memberships m where '
+      || private.directory_where(p_role, p_status, p_search)
+      || ' and ' || private.directory_match_where(p_search)
+      || ' limit ' || (p_cap + 1) || ')';
+$$;
+comment on function private.directory_match_sql(public.workspace_role, public.member_status, text, integer) is
+  'The statement that finds a Users search''s matches by an index, at most p_cap + 1 of them ($1 workspace, $2 role, $3 status, $4 ILIKE pattern, $7 lower-cased term; $5 and $6 unused): member_directory_page pages them itself when they are p_cap or fewer. Null without a search. Separate so that tests can EXPLAIN exactly what runs.';
+
+-- ---------- Index over a function of this file --------------------------------------
+
+create index memberships_search_grams_idx on public.memberships
+  using gin (private.search_grams(coalesce(member_name, '') || ' ' || coalesce(member_email, '')));
+comment on index public.memberships_search_grams_idx is
+  'Users search of one or two characters: the members whose "name email" holds the term (private.search_grams), found without walking the workspace.';
 
 -- #####################################################################################
 -- supabase/schemas/40_invitations.sql
@@ -3937,14 +4234,18 @@ create or replace function public.activity_count(
 returns table (total bigint, capped boolean)
 language plpgsql
 stable
-security invoker
 set search_path = ''
-as $$
+as $function$
 declare
-  v_cap integer := least(greatest(coalesce(p_cap, 10000), 1), 100000);
+  v_cap integer := coalesce(p_cap, 10000);
   v_where text := 'l.workspace_id = $1';
   v_n bigint;
 begin
+  -- The documented maximum, refused rather than clamped (20261207000320).
+  if v_cap not between 1 and 100000 then
+    raise exception 'Count cap out of range: p_cap must be 1 to 100000 (got %).', v_cap
+      using errcode = '22023', hint = 'invalid_cap';
+  end if;
   if coalesce(cardinality(p_user_ids), 0) > 50 then
     raise exception 'At most 50 people at a time.' using errcode = '22023', hint = 'too_many_people';
   end if;
@@ -3982,9 +4283,11 @@ begin
   capped := v_n > v_cap;
   return next;
 end;
-$$;
-comment on function public.activity_count(p_workspace_id uuid, p_user_ids uuid[], p_include_subject boolean, p_actor_email text, p_action text, p_entity_type text, p_entity_id text, p_from timestamp with time zone, p_to timestamp with time zone, p_cap integer) is
-  'How many activity rows match the Activity page''s filters (the same ones as its reads; with p_include_subject, rows done by or to p_user_ids), counted exactly up to p_cap (default 10,000, at most 100,000): capped = true means "more than total". The caller''s RLS applies. Without filters, for a caller with activity.view, from the chain head''s row count (no rows read). Errors: 22023 too_many_people.';
+$function$
+
+;
+comment on function public.activity_count(uuid, uuid[], boolean, text, text, text, text, timestamptz, timestamptz, integer) is
+  'How many activity rows match the Activity page''s filters (the same ones as its reads; with p_include_subject, rows done by or to p_user_ids), counted exactly up to p_cap (1 to 100,000, default 10,000; outside that range 22023 invalid_cap, HTTP 400, never clamped): capped = true means "more than total". The caller''s RLS applies. Without filters, for a caller with activity.view, from the chain head''s row count (no rows read). Errors: 22023 invalid_cap / too_many_people.';
 grant execute on function public.activity_count(p_workspace_id uuid, p_user_ids uuid[], p_include_subject boolean, p_actor_email text, p_action text, p_entity_type text, p_entity_id text, p_from timestamp with time zone, p_to timestamp with time zone, p_cap integer) to authenticated;
 
 create or replace function private.activity_total(p_workspace_id uuid)
@@ -4172,17 +4475,21 @@ create or replace function public.activity_of_people(
 returns setof public.activity_log
 language plpgsql
 stable
-security invoker
 set search_path = ''
-as $$
+as $function$
 declare
-  v_limit integer := least(greatest(coalesce(p_limit, 50), 1), 1000);
+  v_limit integer := coalesce(p_limit, 50);
   v_ids uuid[];
   v_filters text := '';
   v_sql text;
 begin
   if p_workspace_id is null then
     raise exception 'A workspace is required.' using errcode = '22023', hint = 'invalid_input';
+  end if;
+  -- The documented maximum, refused rather than clamped (20261207000320).
+  if v_limit not between 1 and 1000 then
+    raise exception 'Page size out of range: p_limit must be 1 to 1000 (got %).', v_limit
+      using errcode = '22023', hint = 'invalid_page';
   end if;
   if coalesce(cardinality(p_user_ids), 0) > 50 then
     raise exception 'At most 50 people at a time.' using errcode = '22023', hint = 'too_many_people';
@@ -4222,9 +4529,11 @@ begin
   return query execute v_sql
     using p_workspace_id, v_ids, p_action, p_entity_type, p_from, p_to, p_before_at, p_before_id, v_limit;
 end;
-$$;
-comment on function public.activity_of_people(p_workspace_id uuid, p_user_ids uuid[], p_include_subject boolean, p_action text, p_entity_type text, p_from timestamp with time zone, p_to timestamp with time zone, p_before_at timestamp with time zone, p_before_id bigint, p_limit integer) is
-  'One page (p_limit, at most 1000) of what up to 50 people did in a workspace (with p_include_subject, also what was done to them), optionally filtered by action, entity type and [p_from, p_to), newest first by (occurred_at, id); the next page passes the last row''s occurred_at and id as p_before_at/p_before_id. The caller''s RLS applies (activity.view, or their own rows). Errors: 22023 invalid_input / too_many_people / invalid_cursor.';
+$function$
+
+;
+comment on function public.activity_of_people(uuid, uuid[], boolean, text, text, timestamptz, timestamptz, timestamptz, bigint, integer) is
+  'One page (p_limit 1 to 1000, default 50; outside that range 22023 invalid_page, HTTP 400, never clamped) of what up to 50 people did in a workspace (with p_include_subject, also what was done to them), optionally filtered by action, entity type and [p_from, p_to), newest first by (occurred_at, id); the next page passes the last row''s occurred_at and id as p_before_at/p_before_id. The caller''s RLS applies (activity.view, or their own rows). Errors: 22023 invalid_input / invalid_page / too_many_people / invalid_cursor.';
 grant execute on function public.activity_of_people(p_workspace_id uuid, p_user_ids uuid[], p_include_subject boolean, p_action text, p_entity_type text, p_from timestamp with time zone, p_to timestamp with time zone, p_before_at timestamp with time zone, p_before_id bigint, p_limit integer) to authenticated;
 
 -- ---------- Tables -----------------------------------------------------------------
@@ -5260,7 +5569,7 @@ grant execute on function public.workspace_report(p_workspace_id uuid, p_from ti
 
 -- ---------- Views ------------------------------------------------------------------
 
-create view reporting.activity_checkpoints as
+create view reporting.activity_checkpoints with (security_barrier = true) as
 select h.*
   from public.workspaces w
   cross join lateral private.activity_head(w.id) h;
@@ -5269,8 +5578,11 @@ comment on view reporting.activity_checkpoints is
 grant select on table reporting.activity_checkpoints to fluxera_analyst;
 
 -- The columns are a contract with the dashboards (docs/reporting.md); each view has
--- the filter workspace_id in (select private.reporting_workspace_ids()).
-create or replace view reporting.activity as
+-- the filter workspace_id in (select private.reporting_workspace_ids()). Every view is a
+-- security barrier: they run with their owner's rights, and a barrier keeps a caller's own
+-- conditions (a failing cast, a regex, set_config()) off rows the view's filter removes,
+-- whatever the planner settings (issue 19; docs/reporting.md).
+create or replace view reporting.activity with (security_barrier = true) as
 select
   a.id,
   a.occurred_at,
@@ -5299,7 +5611,7 @@ comment on view reporting.activity is
   'Every activity row with workspace, actor and subject names. actor_email = ''system'' for changes without a signed-in actor. workspace_name is null once the workspace is deleted. Rows of the session user''s scope only (private.reporting_workspace_ids()).';
 grant select on table reporting.activity to fluxera_analyst, fluxera_workspace_analyst;
 
-create or replace view reporting.role_changes as
+create or replace view reporting.role_changes with (security_barrier = true) as
 select
   a.id,
   a.occurred_at,
@@ -5322,7 +5634,7 @@ comment on view reporting.role_changes is
   'Role changes and ownership transfers: who changed whose role from what to what. Rows of the session user''s scope only.';
 grant select on table reporting.role_changes to fluxera_analyst, fluxera_workspace_analyst;
 
-create or replace view reporting.daily_activity_counts as
+create or replace view reporting.daily_activity_counts with (security_barrier = true) as
 select
   (a.occurred_at at time zone 'UTC')::date as day,
   a.workspace_id,
@@ -5338,7 +5650,7 @@ comment on view reporting.daily_activity_counts is
   'Events per UTC day, workspace and action, with the number of distinct actors. Rows of the session user''s scope only.';
 grant select on table reporting.daily_activity_counts to fluxera_analyst, fluxera_workspace_analyst;
 
-create or replace view reporting.alerts as
+create or replace view reporting.alerts with (security_barrier = true) as
 with events as (
   select w.id as workspace_id, r.kind, r.threshold, r.window_length,
          case when r.group_by = 'actor' then a.actor_id else a.subject_user_id end as who,
@@ -5389,7 +5701,7 @@ comment on view reporting.alerts is
   'Bursts of deletions, role changes and failed sign-ins in every workspace''s history (rules: private.alert_rules; same detection as public.activity_alerts()). One row per burst: window_start/window_end = first/last event, event_count = events in between, threshold and window_length = the rule''s. actor_id/actor_email = the account signing in for failed_sign_in_burst. Deleted workspaces are left out. Rows of the session user''s scope only. Filter by workspace_id for speed.';
 grant select on table reporting.alerts to fluxera_analyst, fluxera_workspace_analyst;
 
-create or replace view reporting.member_roster as
+create or replace view reporting.member_roster with (security_barrier = true) as
 select
   m.workspace_id,
   w.name as workspace_name,
@@ -5562,12 +5874,18 @@ set search_path = ''
 as $$
 begin
   perform private.end_sql_credential_sessions(old.role_name);
-  execute format('drop role if exists %I', old.role_name);
+  if exists (select 1 from pg_catalog.pg_roles r where r.rolname = old.role_name) then
+    -- Whatever the role managed to own (a large object on a server where the writers could
+    -- not be revoked) goes with it; otherwise DROP ROLE would refuse and the credential
+    -- could never be revoked.
+    execute format('drop owned by %I', old.role_name);
+    execute format('drop role %I', old.role_name);
+  end if;
   return null;
 end;
 $$;
 comment on function private.drop_sql_credential_role() is
-  'AFTER DELETE trigger on private.sql_credentials: ends the role''s sessions and drops the LOGIN role, whether the credential is revoked or its workspace deleted.';
+  'AFTER DELETE trigger on private.sql_credentials: ends the role''s sessions, drops what it owns and drops the LOGIN role, whether the credential is revoked or its workspace deleted.';
 
 create or replace function private.require_sql_credentials_access(p_workspace_id uuid)
 returns void
@@ -5601,9 +5919,13 @@ declare
   v_role text;
   v_password text := private.new_sql_password();
   v_row private.sql_credentials;
+  v_limits private.sql_access_limits;
 begin
   perform private.require_sql_credentials_access(p_workspace_id);
   perform 1 from public.workspaces w where w.id = p_workspace_id for no key update;
+  -- One creation at a time project-wide, so two workspaces cannot both take the last share
+  -- of the connection budget.
+  select * into v_limits from private.sql_access_limits l for update;
 
   if v_name is null or v_name = '' or v_name ~ '[[:cntrl:]]' then
     raise exception 'Give the credential a name, e.g. "Metabase".' using errcode = '22023', hint = 'invalid_name';
@@ -5618,9 +5940,15 @@ begin
               where c.workspace_id = p_workspace_id and lower(c.name) = lower(v_name)) then
     raise exception 'A credential named "%" already exists.', v_name using errcode = '23505', hint = 'duplicate_name';
   end if;
-  if (select count(*) from private.sql_credentials c where c.workspace_id = p_workspace_id) >= 20 then
-    raise exception 'A workspace can have at most 20 SQL credentials; revoke one first.'
-      using errcode = '22023', hint = 'too_many';
+  if (select count(*) from private.sql_credentials c where c.workspace_id = p_workspace_id)
+     >= v_limits.credentials_per_workspace then
+    raise exception 'A workspace can have at most % SQL credentials; revoke one first.',
+      v_limits.credentials_per_workspace using errcode = '22023', hint = 'too_many';
+  end if;
+  if private.sql_credential_connections_allotted() + v_limits.connections_per_credential
+     > private.sql_credential_connection_budget() then
+    raise exception 'SQL access is at capacity on this server; no new credential can be made now. Revoke an unused one, or ask Fluxera support.'
+      using errcode = '53400', hint = 'capacity';
   end if;
 
   loop
@@ -5629,9 +5957,10 @@ begin
   end loop;
 
   -- INHERIT: the privileges come from the group. No CREATEROLE/CREATEDB/BYPASSRLS, no other
-  -- membership, so SET ROLE to anything but the group is refused.
+  -- membership, so SET ROLE to anything but the group is refused. The connection limit and
+  -- the other settings come from apply_sql_credential_settings().
   execute format(
-    'create role %I login inherit nosuperuser nocreatedb nocreaterole nobypassrls noreplication connection limit 5 valid until %L password %L',
+    'create role %I login inherit nosuperuser nocreatedb nocreaterole nobypassrls noreplication connection limit 0 valid until %L password %L',
     v_role, coalesce(p_expires_at::text, 'infinity'), private.scram_sha256_verifier(v_password));
   if current_setting('server_version_num')::integer >= 160000 then
     -- Postgres 16+: membership for privileges only; SET ROLE to the group refused too. (The
@@ -5642,11 +5971,9 @@ begin
     execute format('grant fluxera_workspace_analyst to %I', v_role);
   end if;
   -- Lets this function's owner see the role's sessions and end them (hosted postgres is not
-  -- superuser); grants the credential nothing.
+  -- superuser), and drop what it owns; grants the credential nothing.
   execute format('grant %I to %I', v_role, current_user);
   perform private.apply_sql_credential_settings(v_role);
-  execute format('comment on role %I is %L', v_role,
-    'Read-only SQL credential of workspace ' || p_workspace_id || ' (private.sql_credentials).');
 
   insert into private.sql_credentials (workspace_id, role_name, name, created_by, expires_at)
   values (p_workspace_id, v_role, v_name, auth.uid(), p_expires_at)
@@ -5658,8 +5985,8 @@ begin
   return query select v_row.id, v_row.name, v_row.role_name, v_password, v_row.expires_at;
 end;
 $$;
-comment on function public.create_sql_credential(p_workspace_id uuid, p_name text, p_expires_at timestamp with time zone) is
-  'Creates a read-only SQL credential for the workspace (reporting.credentials, Owner or Admin): a LOGIN role fx_ro_* that sees only this workspace''s rows in the reporting views; 15 s statement timeout, JIT off (private.apply_sql_credential_settings), 5 connections, VALID UNTIL p_expires_at (null: never). Returns the generated password once; it is stored nowhere. Logs sql_credential.created. Errors: PT404 (HTTP 404) not_found, 42501 not_allowed, 22023 invalid_name/too_long/invalid_date/too_many, 23505 duplicate_name.';
+comment on function public.create_sql_credential(uuid, text, timestamptz) is
+  'Creates a read-only SQL credential for the workspace (reporting.credentials, Owner or Admin): a LOGIN role fx_ro_* that sees only this workspace''s rows in the reporting views; settings from private.apply_sql_credential_settings (15 s statement timeout, JIT off, 2 connections), VALID UNTIL p_expires_at (null: never). Returns the generated password once; it is stored nowhere. Logs sql_credential.created. Errors: PT404 (HTTP 404) not_found, 42501 not_allowed, 22023 invalid_name/too_long/invalid_date/too_many (5 per workspace), 23505 duplicate_name, 53400 (HTTP 503) capacity when all credentials together would pass the connection budget.';
 grant execute on function public.create_sql_credential(p_workspace_id uuid, p_name text, p_expires_at timestamp with time zone) to authenticated;
 
 create or replace function public.rotate_sql_credential(p_credential_id uuid)
@@ -5752,13 +6079,20 @@ begin
   execute format('alter role %I set default_transaction_read_only = on', p_role);
   execute format('alter role %I set statement_timeout = %L', p_role, '15s');
   execute format('alter role %I set idle_in_transaction_session_timeout = %L', p_role, '60s');
+  -- An idle BI connection is closed after 10 minutes, returning its share of the budget.
+  execute format('alter role %I set idle_session_timeout = %L', p_role, '10min');
   -- Dashboard queries are short reads whose cost estimates cross jit_above_cost: compiling
   -- cost more than running them (bench-results/reporting-explain.txt).
   execute format('alter role %I set jit = off', p_role);
+  execute format('alter role %I connection limit %s', p_role,
+    (select l.connections_per_credential from private.sql_access_limits l));
+  -- Names no workspace: every login can read role comments.
+  execute format('comment on role %I is %L', p_role,
+    'Read-only SQL credential of a Fluxera workspace (private.sql_credentials).');
 end;
 $$;
-comment on function private.apply_sql_credential_settings(p_role text) is
-  'Session settings of a workspace SQL credential''s login role: reporting search_path, read-only transactions, 15 s statement timeout, 60 s idle-in-transaction timeout, JIT off.';
+comment on function private.apply_sql_credential_settings(text) is
+  'Settings of a workspace SQL credential''s login role: reporting search_path, read-only transactions, 15 s statement timeout, 60 s idle-in-transaction and 10 min idle-session timeouts, JIT off, CONNECTION LIMIT from private.sql_access_limits, a comment that names no workspace.';
 
 -- ---------- Tables -----------------------------------------------------------------
 
@@ -5830,6 +6164,68 @@ create trigger sql_credentials_drop_role
 comment on trigger sql_credentials_drop_role on private.sql_credentials is
   'No LOGIN role outlives its credential row.';
 
+-- ---------- The connection budget ---------------------------------------------------
+-- One workspace holds at most 5 credentials x 2 connections; all credentials together at most a
+-- share of max_connections, so PostgREST, Auth and the operator always find connections.
+create table private.sql_access_limits (
+  singleton boolean primary key default true
+    constraint sql_access_limits_one_row check (singleton),
+  credentials_per_workspace integer not null default 5
+    constraint sql_access_limits_credentials check (credentials_per_workspace between 1 and 20),
+  connections_per_credential integer not null default 2
+    constraint sql_access_limits_connections check (connections_per_credential between 1 and 5),
+  connection_share numeric not null default 0.25
+    constraint sql_access_limits_share check (connection_share > 0 and connection_share <= 0.5)
+);
+alter table private.sql_access_limits enable row level security;
+revoke all on table private.sql_access_limits from public, anon, authenticated, service_role;
+insert into private.sql_access_limits default values;
+
+comment on table private.sql_access_limits is
+  'The one row of limits on workspace SQL credentials (docs/reporting.md, docs/scaling.md). One workspace holds at most credentials_per_workspace × connections_per_credential connections (5 × 2 = 10); all credentials of all workspaces together at most connection_share of max_connections (0.25: 50 of 200 locally, 15 of 60 on the smallest hosted compute). The operator may change the row; no API reaches it.';
+comment on column private.sql_access_limits.singleton is 'Always true: the table has one row.';
+comment on column private.sql_access_limits.credentials_per_workspace is 'Live credentials a workspace may have at once.';
+comment on column private.sql_access_limits.connections_per_credential is 'Each credential role''s CONNECTION LIMIT.';
+comment on column private.sql_access_limits.connection_share is
+  'Share of max_connections that all credentials'' connection limits together may reach; the rest stays free for PostgREST, Auth, the vendor-wide analyst and the operator.';
+
+-- ---------- Nothing to write with ---------------------------------------------------
+-- TEMP: Postgres grants it to PUBLIC. Every role that exists now keeps it by a grant of its
+-- own (Supabase's roles, the API roles, the operator's vendor-wide analyst), then PUBLIC
+-- loses it, so a credential created later has none. Revoking needs the database's owner:
+-- where the migration runs as someone else, REVOKE only warns, and the barrier views above
+-- are what keeps a temporary function from seeing other tenants' rows.
+do $$
+declare
+  v_role text;
+begin
+  for v_role in
+    select r.rolname from pg_catalog.pg_roles r
+     where r.rolname !~ '^pg_'
+       and r.rolname !~ '^fx_ro_'
+       and r.rolname <> 'fluxera_workspace_analyst'
+  loop
+    execute format('grant temporary on database %I to %I', current_database(), v_role);
+  end loop;
+  execute format('revoke temporary on database %I from public', current_database());
+end
+$$;
+
+-- Large objects: the writers are PUBLIC's by default and commit data outside any table a
+-- grant could guard (a "read-only" session can turn read-only off). Nobody in this product
+-- uses large objects. Revoking needs the functions' owner (the bootstrap superuser): on a
+-- hosted project REVOKE only warns, and the credential's objects are dropped with it (below).
+revoke execute on function
+  pg_catalog.lo_creat(integer),
+  pg_catalog.lo_create(oid),
+  pg_catalog.lo_from_bytea(oid, bytea),
+  pg_catalog.lo_put(oid, bigint, bytea),
+  pg_catalog.lowrite(integer, bytea),
+  pg_catalog.lo_truncate(integer, integer),
+  pg_catalog.lo_truncate64(integer, bigint),
+  pg_catalog.lo_unlink(oid)
+from public;
+
 -- ---------- Triggers on tables defined elsewhere, calling functions of this file ---
 
 create trigger role_permissions_reporting_credentials_admin_only
@@ -5849,6 +6245,33 @@ begin
 end
 $$;
 
+create or replace function private.sql_credential_connection_budget()
+returns integer
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  select floor(current_setting('max_connections')::integer * l.connection_share)::integer
+    from private.sql_access_limits l;
+$$;
+comment on function private.sql_credential_connection_budget() is
+  'Connections all workspace SQL credentials together may hold: connection_share of max_connections, rounded down.';
+
+create or replace function private.sql_credential_connections_allotted()
+returns integer
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  select coalesce(sum(greatest(r.rolconnlimit, 0)), 0)::integer
+    from private.sql_credentials c
+    join pg_catalog.pg_roles r on r.rolname = c.role_name;
+$$;
+comment on function private.sql_credential_connections_allotted() is
+  'Sum of the CONNECTION LIMITs of the live credential roles: what the budget has handed out.';
+
 -- #####################################################################################
 -- supabase/schemas/90_auth_hooks.sql
 -- #####################################################################################
@@ -5867,6 +6290,35 @@ grant usage on schema public to supabase_auth_admin;
 
 -- ---------- Functions --------------------------------------------------------------
 
+create or replace function private.token_user_metadata(p_metadata jsonb)
+returns jsonb
+language sql
+immutable
+set search_path = ''
+as $$
+  select case
+    when p_metadata is null or jsonb_typeof(p_metadata) <> 'object' then coalesce(p_metadata, '{}'::jsonb)
+    when octet_length(p_metadata::text) <= 2048 then p_metadata
+    else jsonb_strip_nulls(jsonb_build_object(
+      'full_name', case when jsonb_typeof(p_metadata -> 'full_name') = 'string'
+                        then to_jsonb(left(p_metadata ->> 'full_name', 120)) end,
+      'email', case when jsonb_typeof(p_metadata -> 'email') = 'string'
+                         and char_length(p_metadata ->> 'email') <= 320
+                    then p_metadata -> 'email' end,
+      'sub', case when jsonb_typeof(p_metadata -> 'sub') = 'string'
+                       and char_length(p_metadata ->> 'sub') <= 64
+                  then p_metadata -> 'sub' end,
+      'email_verified', case when jsonb_typeof(p_metadata -> 'email_verified') = 'boolean'
+                             then p_metadata -> 'email_verified' end,
+      'phone_verified', case when jsonb_typeof(p_metadata -> 'phone_verified') = 'boolean'
+                             then p_metadata -> 'phone_verified' end,
+      'metadata_trimmed', true))
+  end
+$$;
+comment on function private.token_user_metadata(jsonb) is
+  'The user_metadata claim an access token may carry: the stored metadata when its JSON text is at most 2,048 bytes, else only full_name (cut to 120 characters), email, sub, email_verified and phone_verified (short scalars only) and "metadata_trimmed": true. Used by public.custom_access_token_hook.';
+
+
 create or replace function public.custom_access_token_hook(event jsonb)
 returns jsonb
 language plpgsql
@@ -5877,6 +6329,7 @@ declare
   v_user_id uuid := (event ->> 'user_id')::uuid;
   v_method text := event ->> 'authentication_method';
   v_workspace_id uuid;
+  v_claims jsonb := event -> 'claims';
 begin
   -- Refreshes are not sign-ins; every other method (password, otp, magiclink, invite,
   -- oauth, totp/mfa step-up, ...) is.
@@ -5890,15 +6343,20 @@ begin
     loop
       perform private.log_activity(
         v_workspace_id, 'auth.sign_in', 'user', v_user_id::text,
-        null, jsonb_build_object('method', v_method, 'aal', event -> 'claims' ->> 'aal'),
+        null, jsonb_build_object('method', v_method, 'aal', v_claims ->> 'aal'),
         v_user_id, v_user_id);
     end loop;
   end if;
-  return jsonb_build_object('claims', event -> 'claims');
+  -- Bound what the user controls before it is signed into every token (at most 2,048 bytes).
+  if v_claims ? 'user_metadata' then
+    v_claims := jsonb_set(v_claims, '{user_metadata}',
+                          private.token_user_metadata(v_claims -> 'user_metadata'));
+  end if;
+  return jsonb_build_object('claims', v_claims);
 end;
 $$;
-comment on function public.custom_access_token_hook(event jsonb) is
-  'Supabase Custom Access Token Hook: input {user_id, claims, authentication_method}, output {claims} (unchanged). For non-refresh methods records auth.sign_in in each workspace where the user is effectively active and sets memberships.last_active_at. Executable by supabase_auth_admin only.';
+comment on function public.custom_access_token_hook(jsonb) is
+  'Supabase Custom Access Token Hook: input {user_id, claims, authentication_method}, output {claims}: unchanged except user_metadata, which is kept only when its JSON text is at most 2,048 bytes and otherwise replaced by full_name, email, sub, email_verified, phone_verified and "metadata_trimmed": true (private.token_user_metadata), so no one can inflate their own tokens. For non-refresh methods records auth.sign_in in each workspace where the user is effectively active and sets memberships.last_active_at. Executable by supabase_auth_admin only.';
 revoke all on function public.custom_access_token_hook(event jsonb) from service_role;
 grant execute on function public.custom_access_token_hook(event jsonb) to supabase_auth_admin;
 

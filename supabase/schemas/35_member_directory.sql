@@ -99,7 +99,8 @@ create or replace function private.directory_page_sql(
   p_status public.member_status,
   p_search text,
   p_manage boolean,
-  p_reverse boolean default false
+  p_reverse boolean default false,
+  p_among_ids boolean default false
 )
 returns text
 language plpgsql
@@ -118,7 +119,7 @@ begin
   end if;
 
   -- Each order ends with the membership id, so pages never overlap; nulls go last either way
-  -- (each has an index on memberships, read forwards; see the indexes of public.memberships).
+  -- (each has an index on memberships, read forwards: 20261201000460 and this migration).
   v_order := case v_sort
     when 'full_name' then format('m.member_name %s nulls last, m.id %s', v_dir, v_dir)
     when 'email' then format('m.member_email %s nulls last, m.id %s', v_dir, v_dir)
@@ -144,13 +145,14 @@ begin
 
   return 'select m.id from public.memberships m'
     || case when v_sort = 'invited_by_email' then ' left join public.profiles i on i.id = m.invited_by' else '' end
-    || ' where ' || private.directory_where(p_role, p_status, p_search)
+    || ' where ' || case when p_among_ids then 'm.id = any($7) and ' else '' end
+    || private.directory_where(p_role, p_status, p_search)
     || ' order by ' || v_order
     || ' limit $5 offset $6';
 end;
 $$;
-comment on function private.directory_page_sql(p_sort text, p_descending boolean, p_role public.workspace_role, p_status public.member_status, p_search text, p_manage boolean, p_reverse boolean) is
-  'The ids of one page of the Users page, in order ($1 workspace, $2 role, $3 status, $4 search pattern over the memberships'' copies of name and email, $5 limit, $6 offset), read inside the order''s index; without p_manage the manage-only orders fall back to the name; with p_reverse the order is reversed ($5/$6 counted from the end). Separate so that tests can EXPLAIN exactly what runs. Errors: 22023 invalid_sort.';
+comment on function private.directory_page_sql(text, boolean, public.workspace_role, public.member_status, text, boolean, boolean, boolean) is
+  'The ids of one page of the Users page, in order ($1 workspace, $2 role, $3 status, $4 search pattern over the memberships'' copies of name and email, $5 limit, $6 offset), read inside the order''s index; without p_manage the manage-only orders fall back to the name; with p_reverse the order is reversed ($5/$6 counted from the end); with p_among_ids only among the ids in $7 (a search''s few matches, sorted in memory). Separate so that tests can EXPLAIN exactly what runs. Errors: 22023 invalid_sort.';
 
 create or replace function public.member_directory_count(
   p_workspace_id uuid,
@@ -285,15 +287,18 @@ begin
     end if;
     return v_total;
   end if;
+  -- A search: its matches counted, found by the same index as the page's (trigram or grams).
   execute 'select count(*) from public.memberships m where '
     || private.directory_where(p_role, p_status, p_search)
+    || ' and ' || private.directory_match_where(p_search)
     into v_total
-    using p_workspace_id, p_role, p_status, private.like_pattern(p_search);
+    using p_workspace_id, p_role, p_status, private.like_pattern(p_search),
+          null::integer, null::integer, lower(btrim(p_search));
   return v_total;
 end;
 $$;
-comment on function private.directory_total(p_workspace_id uuid, p_role public.workspace_role, p_status public.member_status, p_search text) is
-  'How many members of a workspace match the Users page''s filters (role, effective status, substring of name or email): without a search the sum of private.member_tallies, ended suspensions moved to active; with one, the matching rows counted. No permission check: member_directory_count and member_directory_page check first.';
+comment on function private.directory_total(uuid, public.workspace_role, public.member_status, text) is
+  'How many members of a workspace match the Users page''s filters (role, effective status, substring of name or email): without a search the sum of private.member_tallies, ended suspensions moved to active; with one, the matching rows counted, found by the trigram or grams index. No permission check: member_directory_count and member_directory_page check first.';
 
 -- ---------- Tables -----------------------------------------------------------------
 
@@ -312,7 +317,12 @@ alter table private.member_tallies enable row level security;
 
 -- ---------- Views ------------------------------------------------------------------
 
+-- Owner's rights (it shows manage-only columns to members.manage holders, which column grants
+-- cannot express per row), so a security barrier: a caller's own condition (a regex on email,
+-- a failing cast) runs only on the rows of the caller's workspaces, never on another tenant's
+-- (issue 19; pgTAP 31).
 create or replace view public.member_directory
+with (security_barrier = true)
 as
 select
   m.id,
@@ -388,6 +398,9 @@ declare
   v_offset integer := p_offset;
   v_limit integer := p_limit;
   v_ids uuid[];
+  v_matches uuid[];
+  -- A search with at most this many matches is answered from an index (below).
+  c_few constant integer := 300;
 begin
   -- The prelude, asking for the caller's rights once: members.view to see the page,
   -- members.manage for the manage-only columns (has_permission costs 0.17 ms of CPU a call;
@@ -419,10 +432,30 @@ begin
     end if;
   end if;
 
-  -- 1. The page's ids, in order (planned for these arguments).
-  execute 'select array(' || private.directory_page_sql(p_sort, p_descending, p_role, p_status, p_search, v_manage, v_reverse) || ')'
-    into v_ids
-    using p_workspace_id, p_role, p_status, v_pattern, v_limit, v_offset;
+  -- 1. The page's ids, in order.
+  -- A search first asks an index for its matches, at most c_few + 1 (the trigram index for
+  -- three characters or more, the grams index for one or two: cost follows the matches, not
+  -- the workspace). Few matches (one person, a handful, up to c_few): they are sorted in memory
+  -- and paged. Many: walking the order's index finds a page of them within a few hundred
+  -- entries, so that walk answers as before. (Walking for a rare term tested most of the
+  -- workspace's entries: 'adm', one match in 10,000, cost ~10 ms of Postgres time, issue 26.)
+  if private.directory_match_where(p_search) is not null and not v_reverse then
+    execute private.directory_match_sql(p_role, p_status, p_search, c_few)
+      into v_matches
+      using p_workspace_id, p_role, p_status, v_pattern, null::integer, null::integer, lower(btrim(p_search));
+    if cardinality(v_matches) <= c_few then
+      execute 'select array('
+          || private.directory_page_sql(p_sort, p_descending, p_role, p_status, p_search, v_manage, false, true) || ')'
+        into v_ids
+        using p_workspace_id, p_role, p_status, v_pattern, v_limit, v_offset, v_matches;
+    end if;
+  end if;
+  -- Otherwise the walk of the order's index (planned for these arguments).
+  if v_ids is null then
+    execute 'select array(' || private.directory_page_sql(p_sort, p_descending, p_role, p_status, p_search, v_manage, v_reverse) || ')'
+      into v_ids
+      using p_workspace_id, p_role, p_status, v_pattern, v_limit, v_offset;
+  end if;
   -- 2. Their rows, by primary key, in that order (a plan kept for the connection); the columns
   --    of member_directory, manage-only ones NULL without members.manage.
   return query
@@ -445,7 +478,7 @@ begin
 end;
 $$;
 comment on function public.member_directory_page(p_workspace_id uuid, p_sort text, p_descending boolean, p_role public.workspace_role, p_status public.member_status, p_search text, p_offset integer, p_limit integer) is
-  'Users page: one page (p_offset, p_limit <= 1000) of the directory of a workspace where the caller holds members.view, sorted by p_sort (full_name, email, role, effective_status, created_at, last_active_at, invited_by_email; the last two only for members.manage, otherwise by name A to Z) and filtered by role, effective status and a substring of name or email. Rows as in member_directory, manage-only columns NULL without members.manage; actions = each row''s menu for the caller (private.member_actions). Errors: PT404 not_found (HTTP 404), 42501 not_allowed, 22023 invalid_page / invalid_sort.';
+  'Users page: one page (p_offset, p_limit <= 1000) of the directory of a workspace where the caller holds members.view, sorted by p_sort (full_name, email, role, effective_status, created_at, last_active_at, invited_by_email; the last two only for members.manage, otherwise by name A to Z) and filtered by role, effective status and a substring of name or email (the matches from the trigram or grams index when at most 300, else a walk of the order''s index). Rows as in member_directory, manage-only columns NULL without members.manage; actions = each row''s menu for the caller (private.member_actions). Errors: PT404 not_found (HTTP 404), 42501 not_allowed, 22023 invalid_page / invalid_sort.';
 grant execute on function public.member_directory_page(p_workspace_id uuid, p_sort text, p_descending boolean, p_role public.workspace_role, p_status public.member_status, p_search text, p_offset integer, p_limit integer) to authenticated;
 
 -- ---------- Views ------------------------------------------------------------------
@@ -479,3 +512,64 @@ create trigger profiles_sync_member_copies
   execute function private.sync_member_profile_copies();
 comment on trigger profiles_sync_member_copies on public.profiles is
   'A new name or email of a person reaches the copies on each of their memberships, in the same transaction.';
+
+create or replace function private.search_grams(p_text text)
+returns text[]
+language sql
+immutable
+parallel safe
+set search_path = ''
+as $$
+  select coalesce(array_agg(distinct g), '{}')
+    from (select lower(p_text) as t) l
+    cross join lateral (
+      select substr(l.t, i, n) as g
+        from generate_series(1, char_length(l.t)) i
+        cross join (values (1), (2)) as len(n)
+       where i + n - 1 <= char_length(l.t)
+    ) grams;
+$$;
+comment on function private.search_grams(text) is
+  'Every distinct character and pair of adjacent characters of the text, lower-cased: what a Users search of one or two characters looks up (memberships_search_grams_idx). A text contains a one- or two-character term, case-insensitively, exactly when its grams contain the lower-cased term.';
+
+create or replace function private.directory_match_where(p_search text)
+returns text
+language sql
+immutable
+set search_path = ''
+as $$
+  select case
+    when nullif(btrim(p_search), '') is null then null
+    when char_length(btrim(p_search)) < 3
+      then 'private.search_grams(coalesce(m.member_name, '''') || '' '' || coalesce(m.member_email, '''')) @> array[$7]'
+    else 'true'
+  end;
+$$;
+comment on function private.directory_match_where(text) is
+  'The extra condition that lets a Users search''s matches be looked up by an index: the grams index for terms of one or two characters ($7 = the lower-cased term), nothing more for longer ones (their ILIKE uses the trigram index). Null without a search.';
+
+create or replace function private.directory_match_sql(
+  p_role public.workspace_role,
+  p_status public.member_status,
+  p_search text,
+  p_cap integer
+)
+returns text
+language sql
+immutable
+set search_path = ''
+as $$
+  select 'select array(select m.id from public.memberships m where '
+      || private.directory_where(p_role, p_status, p_search)
+      || ' and ' || private.directory_match_where(p_search)
+      || ' limit ' || (p_cap + 1) || ')';
+$$;
+comment on function private.directory_match_sql(public.workspace_role, public.member_status, text, integer) is
+  'The statement that finds a Users search''s matches by an index, at most p_cap + 1 of them ($1 workspace, $2 role, $3 status, $4 ILIKE pattern, $7 lower-cased term; $5 and $6 unused): member_directory_page pages them itself when they are p_cap or fewer. Null without a search. Separate so that tests can EXPLAIN exactly what runs.';
+
+-- ---------- Index over a function of this file --------------------------------------
+
+create index memberships_search_grams_idx on public.memberships
+  using gin (private.search_grams(coalesce(member_name, '') || ' ' || coalesce(member_email, '')));
+comment on index public.memberships_search_grams_idx is
+  'Users search of one or two characters: the members whose "name email" holds the term (private.search_grams), found without walking the workspace.';

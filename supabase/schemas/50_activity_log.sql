@@ -442,14 +442,18 @@ create or replace function public.activity_count(
 returns table (total bigint, capped boolean)
 language plpgsql
 stable
-security invoker
 set search_path = ''
-as $$
+as $function$
 declare
-  v_cap integer := least(greatest(coalesce(p_cap, 10000), 1), 100000);
+  v_cap integer := coalesce(p_cap, 10000);
   v_where text := 'l.workspace_id = $1';
   v_n bigint;
 begin
+  -- The documented maximum, refused rather than clamped (issue 19).
+  if v_cap not between 1 and 100000 then
+    raise exception 'Count cap out of range: p_cap must be 1 to 100000 (got %).', v_cap
+      using errcode = '22023', hint = 'invalid_cap';
+  end if;
   if coalesce(cardinality(p_user_ids), 0) > 50 then
     raise exception 'At most 50 people at a time.' using errcode = '22023', hint = 'too_many_people';
   end if;
@@ -487,9 +491,11 @@ begin
   capped := v_n > v_cap;
   return next;
 end;
-$$;
-comment on function public.activity_count(p_workspace_id uuid, p_user_ids uuid[], p_include_subject boolean, p_actor_email text, p_action text, p_entity_type text, p_entity_id text, p_from timestamp with time zone, p_to timestamp with time zone, p_cap integer) is
-  'How many activity rows match the Activity page''s filters (the same ones as its reads; with p_include_subject, rows done by or to p_user_ids), counted exactly up to p_cap (default 10,000, at most 100,000): capped = true means "more than total". The caller''s RLS applies. Without filters, for a caller with activity.view, from the chain head''s row count (no rows read). Errors: 22023 too_many_people.';
+$function$
+
+;
+comment on function public.activity_count(uuid, uuid[], boolean, text, text, text, text, timestamptz, timestamptz, integer) is
+  'How many activity rows match the Activity page''s filters (the same ones as its reads; with p_include_subject, rows done by or to p_user_ids), counted exactly up to p_cap (1 to 100,000, default 10,000; outside that range 22023 invalid_cap, HTTP 400, never clamped): capped = true means "more than total". The caller''s RLS applies. Without filters, for a caller with activity.view, from the chain head''s row count (no rows read). Errors: 22023 invalid_cap / too_many_people.';
 grant execute on function public.activity_count(p_workspace_id uuid, p_user_ids uuid[], p_include_subject boolean, p_actor_email text, p_action text, p_entity_type text, p_entity_id text, p_from timestamp with time zone, p_to timestamp with time zone, p_cap integer) to authenticated;
 
 create or replace function private.activity_total(p_workspace_id uuid)
@@ -677,17 +683,21 @@ create or replace function public.activity_of_people(
 returns setof public.activity_log
 language plpgsql
 stable
-security invoker
 set search_path = ''
-as $$
+as $function$
 declare
-  v_limit integer := least(greatest(coalesce(p_limit, 50), 1), 1000);
+  v_limit integer := coalesce(p_limit, 50);
   v_ids uuid[];
   v_filters text := '';
   v_sql text;
 begin
   if p_workspace_id is null then
     raise exception 'A workspace is required.' using errcode = '22023', hint = 'invalid_input';
+  end if;
+  -- The documented maximum, refused rather than clamped (issue 19).
+  if v_limit not between 1 and 1000 then
+    raise exception 'Page size out of range: p_limit must be 1 to 1000 (got %).', v_limit
+      using errcode = '22023', hint = 'invalid_page';
   end if;
   if coalesce(cardinality(p_user_ids), 0) > 50 then
     raise exception 'At most 50 people at a time.' using errcode = '22023', hint = 'too_many_people';
@@ -727,9 +737,11 @@ begin
   return query execute v_sql
     using p_workspace_id, v_ids, p_action, p_entity_type, p_from, p_to, p_before_at, p_before_id, v_limit;
 end;
-$$;
-comment on function public.activity_of_people(p_workspace_id uuid, p_user_ids uuid[], p_include_subject boolean, p_action text, p_entity_type text, p_from timestamp with time zone, p_to timestamp with time zone, p_before_at timestamp with time zone, p_before_id bigint, p_limit integer) is
-  'One page (p_limit, at most 1000) of what up to 50 people did in a workspace (with p_include_subject, also what was done to them), optionally filtered by action, entity type and [p_from, p_to), newest first by (occurred_at, id); the next page passes the last row''s occurred_at and id as p_before_at/p_before_id. The caller''s RLS applies (activity.view, or their own rows). Errors: 22023 invalid_input / too_many_people / invalid_cursor.';
+$function$
+
+;
+comment on function public.activity_of_people(uuid, uuid[], boolean, text, text, timestamptz, timestamptz, timestamptz, bigint, integer) is
+  'One page (p_limit 1 to 1000, default 50; outside that range 22023 invalid_page, HTTP 400, never clamped) of what up to 50 people did in a workspace (with p_include_subject, also what was done to them), optionally filtered by action, entity type and [p_from, p_to), newest first by (occurred_at, id); the next page passes the last row''s occurred_at and id as p_before_at/p_before_id. The caller''s RLS applies (activity.view, or their own rows). Errors: 22023 invalid_input / invalid_page / too_many_people / invalid_cursor.';
 grant execute on function public.activity_of_people(p_workspace_id uuid, p_user_ids uuid[], p_include_subject boolean, p_action text, p_entity_type text, p_from timestamp with time zone, p_to timestamp with time zone, p_before_at timestamp with time zone, p_before_id bigint, p_limit integer) to authenticated;
 
 -- ---------- Tables -----------------------------------------------------------------

@@ -122,7 +122,7 @@ grant execute on function public.workspace_report(p_workspace_id uuid, p_from ti
 
 -- ---------- Views ------------------------------------------------------------------
 
-create view reporting.activity_checkpoints as
+create view reporting.activity_checkpoints with (security_barrier = true) as
 select h.*
   from public.workspaces w
   cross join lateral private.activity_head(w.id) h;
@@ -131,8 +131,11 @@ comment on view reporting.activity_checkpoints is
 grant select on table reporting.activity_checkpoints to fluxera_analyst;
 
 -- The columns are a contract with the dashboards (docs/reporting.md); each view has
--- the filter workspace_id in (select private.reporting_workspace_ids()).
-create or replace view reporting.activity as
+-- the filter workspace_id in (select private.reporting_workspace_ids()). Every view is a
+-- security barrier: they run with their owner's rights, and a barrier keeps a caller's own
+-- conditions (a failing cast, a regex, set_config()) off rows the view's filter removes,
+-- whatever the planner settings (issue 19; docs/reporting.md).
+create or replace view reporting.activity with (security_barrier = true) as
 select
   a.id,
   a.occurred_at,
@@ -161,7 +164,7 @@ comment on view reporting.activity is
   'Every activity row with workspace, actor and subject names. actor_email = ''system'' for changes without a signed-in actor. workspace_name is null once the workspace is deleted. Rows of the session user''s scope only (private.reporting_workspace_ids()).';
 grant select on table reporting.activity to fluxera_analyst, fluxera_workspace_analyst;
 
-create or replace view reporting.role_changes as
+create or replace view reporting.role_changes with (security_barrier = true) as
 select
   a.id,
   a.occurred_at,
@@ -184,7 +187,7 @@ comment on view reporting.role_changes is
   'Role changes and ownership transfers: who changed whose role from what to what. Rows of the session user''s scope only.';
 grant select on table reporting.role_changes to fluxera_analyst, fluxera_workspace_analyst;
 
-create or replace view reporting.daily_activity_counts as
+create or replace view reporting.daily_activity_counts with (security_barrier = true) as
 select
   (a.occurred_at at time zone 'UTC')::date as day,
   a.workspace_id,
@@ -200,7 +203,7 @@ comment on view reporting.daily_activity_counts is
   'Events per UTC day, workspace and action, with the number of distinct actors. Rows of the session user''s scope only.';
 grant select on table reporting.daily_activity_counts to fluxera_analyst, fluxera_workspace_analyst;
 
-create or replace view reporting.alerts as
+create or replace view reporting.alerts with (security_barrier = true) as
 with events as (
   select w.id as workspace_id, r.kind, r.threshold, r.window_length,
          case when r.group_by = 'actor' then a.actor_id else a.subject_user_id end as who,
@@ -251,7 +254,7 @@ comment on view reporting.alerts is
   'Bursts of deletions, role changes and failed sign-ins in every workspace''s history (rules: private.alert_rules; same detection as public.activity_alerts()). One row per burst: window_start/window_end = first/last event, event_count = events in between, threshold and window_length = the rule''s. actor_id/actor_email = the account signing in for failed_sign_in_burst. Deleted workspaces are left out. Rows of the session user''s scope only. Filter by workspace_id for speed.';
 grant select on table reporting.alerts to fluxera_analyst, fluxera_workspace_analyst;
 
-create or replace view reporting.member_roster as
+create or replace view reporting.member_roster with (security_barrier = true) as
 select
   m.workspace_id,
   w.name as workspace_name,

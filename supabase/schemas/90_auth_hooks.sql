@@ -12,6 +12,35 @@ grant usage on schema public to supabase_auth_admin;
 
 -- ---------- Functions --------------------------------------------------------------
 
+create or replace function private.token_user_metadata(p_metadata jsonb)
+returns jsonb
+language sql
+immutable
+set search_path = ''
+as $$
+  select case
+    when p_metadata is null or jsonb_typeof(p_metadata) <> 'object' then coalesce(p_metadata, '{}'::jsonb)
+    when octet_length(p_metadata::text) <= 2048 then p_metadata
+    else jsonb_strip_nulls(jsonb_build_object(
+      'full_name', case when jsonb_typeof(p_metadata -> 'full_name') = 'string'
+                        then to_jsonb(left(p_metadata ->> 'full_name', 120)) end,
+      'email', case when jsonb_typeof(p_metadata -> 'email') = 'string'
+                         and char_length(p_metadata ->> 'email') <= 320
+                    then p_metadata -> 'email' end,
+      'sub', case when jsonb_typeof(p_metadata -> 'sub') = 'string'
+                       and char_length(p_metadata ->> 'sub') <= 64
+                  then p_metadata -> 'sub' end,
+      'email_verified', case when jsonb_typeof(p_metadata -> 'email_verified') = 'boolean'
+                             then p_metadata -> 'email_verified' end,
+      'phone_verified', case when jsonb_typeof(p_metadata -> 'phone_verified') = 'boolean'
+                             then p_metadata -> 'phone_verified' end,
+      'metadata_trimmed', true))
+  end
+$$;
+comment on function private.token_user_metadata(jsonb) is
+  'The user_metadata claim an access token may carry: the stored metadata when its JSON text is at most 2,048 bytes, else only full_name (cut to 120 characters), email, sub, email_verified and phone_verified (short scalars only) and "metadata_trimmed": true. Used by public.custom_access_token_hook.';
+
+
 create or replace function public.custom_access_token_hook(event jsonb)
 returns jsonb
 language plpgsql
@@ -22,6 +51,7 @@ declare
   v_user_id uuid := (event ->> 'user_id')::uuid;
   v_method text := event ->> 'authentication_method';
   v_workspace_id uuid;
+  v_claims jsonb := event -> 'claims';
 begin
   -- Refreshes are not sign-ins; every other method (password, otp, magiclink, invite,
   -- oauth, totp/mfa step-up, ...) is.
@@ -35,15 +65,20 @@ begin
     loop
       perform private.log_activity(
         v_workspace_id, 'auth.sign_in', 'user', v_user_id::text,
-        null, jsonb_build_object('method', v_method, 'aal', event -> 'claims' ->> 'aal'),
+        null, jsonb_build_object('method', v_method, 'aal', v_claims ->> 'aal'),
         v_user_id, v_user_id);
     end loop;
   end if;
-  return jsonb_build_object('claims', event -> 'claims');
+  -- Bound what the user controls before it is signed into every token (at most 2,048 bytes).
+  if v_claims ? 'user_metadata' then
+    v_claims := jsonb_set(v_claims, '{user_metadata}',
+                          private.token_user_metadata(v_claims -> 'user_metadata'));
+  end if;
+  return jsonb_build_object('claims', v_claims);
 end;
 $$;
-comment on function public.custom_access_token_hook(event jsonb) is
-  'Supabase Custom Access Token Hook: input {user_id, claims, authentication_method}, output {claims} (unchanged). For non-refresh methods records auth.sign_in in each workspace where the user is effectively active and sets memberships.last_active_at. Executable by supabase_auth_admin only.';
+comment on function public.custom_access_token_hook(jsonb) is
+  'Supabase Custom Access Token Hook: input {user_id, claims, authentication_method}, output {claims}: unchanged except user_metadata, which is kept only when its JSON text is at most 2,048 bytes and otherwise replaced by full_name, email, sub, email_verified, phone_verified and "metadata_trimmed": true (private.token_user_metadata), so no one can inflate their own tokens. For non-refresh methods records auth.sign_in in each workspace where the user is effectively active and sets memberships.last_active_at. Executable by supabase_auth_admin only.';
 revoke all on function public.custom_access_token_hook(event jsonb) from service_role;
 grant execute on function public.custom_access_token_hook(event jsonb) to supabase_auth_admin;
 

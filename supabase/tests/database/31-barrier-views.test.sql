@@ -1,6 +1,6 @@
 -- =====================================================================================
 -- Issue 19: a caller's condition on an owner's-rights view runs only on rows the view
--- returns (20261207000100_tenant_isolation.sql). The probe is set_config(): a volatile,
+-- returns (supabase/schemas/35_member_directory.sql, 80_reporting.sql). The probe is set_config(): a volatile,
 -- non-leakproof function every role may call, used in the WHERE clause to record every
 -- value it was evaluated on. Before the views were barriers, the planner ran it (and a
 -- failing cast, or a backtracking regex) on every tenant's rows; the probe saw Other Co's

@@ -1,6 +1,6 @@
 -- =====================================================================================
 -- Issue 26: a Users search finds its matches by an index, whatever it matches
--- (20261207000200_directory_search_few_matches.sql). A rare term (one person, or a rare
+-- (supabase/schemas/35_member_directory.sql). A rare term (one person, or a rare
 -- letter) is looked up in the trigram or the grams index and paged in memory; a common one
 -- (more than 300 matches) walks the order's index as before. Both paths give the same page,
 -- for every order, as the walk alone would.

@@ -1,5 +1,5 @@
 -- =====================================================================================
--- Issue 19, the low findings and the per-person workspace limits (migrations 20261207000300..330):
+-- Issue 19, the low findings and the per-person workspace limits (supabase/schemas: 10_workspaces_members, 50_activity_log, 90_auth_hooks):
 -- the sign-up workspace waits for the confirmed address; workspaces per person are capped
 -- (3 owned, 3 created per 24 hours) on every path; the Activity RPCs refuse values above their
 -- documented maxima; the access token hook bounds user_metadata. Each block failed before.
