@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 
-const dir = resolve(__dirname, '../../supabase/migrations')
+const supabaseDir = resolve(__dirname, '../../supabase')
 
 /** `password '...'`, `PASSWORD E'...'`, `encrypted password $$...$$`, `password $tag$...$tag$`. */
 const PASSWORD_LITERAL =
@@ -40,9 +40,17 @@ describe('migrations carry no password', () => {
     expect(passwordLiterals(`comment on column t.password_hint is 'x';`)).toEqual([])
   })
 
-  const files = readdirSync(dir).filter((f) => f.endsWith('.sql'))
-  it('finds the migrations', () => expect(files.length).toBeGreaterThan(10))
+  // The migrations, and the schema files the baseline migration is written from.
+  const files = ['migrations', 'schemas'].flatMap((sub) =>
+    readdirSync(join(supabaseDir, sub))
+      .filter((f) => f.endsWith('.sql'))
+      .map((f) => `${sub}/${f}`),
+  )
+  it('finds the baseline and the schema files', () => {
+    expect(files.some((f) => /^migrations\/\d+_baseline\.sql$/.test(f))).toBe(true)
+    expect(files.filter((f) => f.startsWith('schemas/')).length).toBeGreaterThan(5)
+  })
   it.each(files)('%s', (file) => {
-    expect(passwordLiterals(readFileSync(join(dir, file), 'utf8'), file)).toEqual([])
+    expect(passwordLiterals(readFileSync(join(supabaseDir, file), 'utf8'), file)).toEqual([])
   })
 })
