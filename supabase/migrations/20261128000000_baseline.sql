@@ -506,7 +506,7 @@ begin
   begin
     perform private.create_workspace_for(new.id, v_name);
   exception when others then
-    -- A workspace limit (20261207000310) must never fail Auth's /verify or sign-up with a 500:
+    -- A workspace limit (private.check_workspace_creation) must never fail Auth's /verify or sign-up with a 500:
     -- the account is confirmed without a workspace, and create_workspace() later says why.
     get stacked diagnostics v_hint = pg_exception_hint;
     if v_hint in ('workspace_limit_reached', 'workspace_rate_limited') then
@@ -4241,7 +4241,7 @@ declare
   v_where text := 'l.workspace_id = $1';
   v_n bigint;
 begin
-  -- The documented maximum, refused rather than clamped (20261207000320).
+  -- The documented maximum, refused rather than clamped (issue 19).
   if v_cap not between 1 and 100000 then
     raise exception 'Count cap out of range: p_cap must be 1 to 100000 (got %).', v_cap
       using errcode = '22023', hint = 'invalid_cap';
@@ -4486,7 +4486,7 @@ begin
   if p_workspace_id is null then
     raise exception 'A workspace is required.' using errcode = '22023', hint = 'invalid_input';
   end if;
-  -- The documented maximum, refused rather than clamped (20261207000320).
+  -- The documented maximum, refused rather than clamped (issue 19).
   if v_limit not between 1 and 1000 then
     raise exception 'Page size out of range: p_limit must be 1 to 1000 (got %).', v_limit
       using errcode = '22023', hint = 'invalid_page';
