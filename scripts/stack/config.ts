@@ -30,6 +30,18 @@ export const anonKey =
 export const serviceRoleKey =
   'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZS1kZW1vIiwicm9sZSI6InNlcnZpY2Vfcm9sZSIsImV4cCI6MTk4MzgxMjk5Nn0.EGIM96RAZx35lJzdJsyH-qQwv8Hdp7fsn3W0YpN81IU'
 
+const MiB = 1024 * 1024
+// Request body limits of the gateway, by route. /auth/v1: 1 MiB, the limit Supabase Auth v2.189.0
+// applies to every request itself (limitRequestBody(1 << 20) in internal/api/api.go), so the
+// gateway refuses exactly where the real Auth would. /rest/v1 and /functions/v1: 6 MiB, a local
+// choice (hosted Supabase documents no body limit for them that we could find), far above anything
+// the SPA sends (the largest request, invite-members, caps its own body at 64 KiB).
+export const bodyLimits = {
+  '/rest/v1': 6 * MiB,
+  '/auth/v1': 1 * MiB,
+  '/functions/v1': 6 * MiB,
+} as const
+
 export const apiUrl = `http://127.0.0.1:${ports.api}`
 export const dbUrl = `postgresql://postgres:postgres@127.0.0.1:${ports.db}/postgres`
 export const mailUrl = `http://127.0.0.1:${ports.mailUi}`
