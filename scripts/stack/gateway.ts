@@ -3,9 +3,18 @@
 //   /auth/v1/*      -> Auth             (prefix stripped; the local stand-in or Supabase Auth)
 //   /functions/v1/* -> Deno functions   (prefix stripped)
 //   /_templates/*   -> supabase/templates (mail templates, fetched by a real Supabase Auth)
-// It checks the `apikey` header like Kong's key-auth (Auth's /verify, /callback and /authorize are
-// open: mail links are plain GETs), copies the key into Authorization for PostgREST and the
-// functions when that is absent, adds X-Forwarded-For, and answers CORS for the SPA.
+// It checks the `apikey` header like Kong's key-auth (Auth's /verify, /callback, /authorize and its
+// JWKS are open: mail links are plain GETs), adds X-Forwarded-For, and answers CORS for the SPA.
+//
+// API keys, as Supabase's platform takes them (issue 20):
+// - legacy JWT keys (anon, service_role): copied into Authorization for PostgREST and the
+//   functions when that is absent, as Kong does;
+// - the publishable key acts as `anon`, a secret key as `service_role`: they are not JWTs, so the
+//   gateway puts a short-lived JWT of that role, signed with the stack's signing key, in
+//   Authorization (keys.ts roleToken), unless the request carries a user's token;
+// - a secret key from a browser (its User-Agent) is refused with 401: it must never live there;
+// - a new key sent as `Authorization: Bearer sb_…` is never passed on as if it were a user's
+//   token: the role token of the `apikey` takes its place.
 //
 // Every test and `npm run dev` depend on this one process, so bad traffic must never end it: bodies
 // over the route's limit get 413 before or while they stream, an upstream that fails after the
@@ -18,7 +27,16 @@ import http, {
   type ServerResponse,
 } from 'node:http'
 import { join } from 'node:path'
-import { anonKey, bodyLimits, ports, root, serviceRoleKey } from './config.ts'
+import {
+  anonKey,
+  bodyLimits,
+  ports,
+  publishableKey,
+  root,
+  secretKey,
+  serviceRoleKey,
+} from './config.ts'
+import { roleToken } from './keys.ts'
 
 const upstreams = {
   '/rest/v1': { port: ports.rest, keyRequired: true, copyKey: true },
@@ -26,9 +44,16 @@ const upstreams = {
   '/functions/v1': { port: ports.functions, keyRequired: false, copyKey: true },
 }
 type Prefix = keyof typeof upstreams
-// Kong's "auth-v1-open" routes in `supabase start`: no API key needed.
-const openAuthPaths = ['/verify', '/callback', '/authorize']
-const knownKeys = new Set([anonKey, serviceRoleKey])
+// Kong's "auth-v1-open" routes in `supabase start`: no API key needed. The JWKS is public too:
+// anyone may verify a token.
+const openAuthPaths = ['/verify', '/callback', '/authorize', '/.well-known/jwks.json']
+const legacyKeys = new Set([anonKey, serviceRoleKey])
+const newKeys = new Map<string, 'anon' | 'service_role'>([
+  [publishableKey, 'anon'],
+  [secretKey, 'service_role'],
+])
+// Browsers say Mozilla/5.0 (every engine has for decades); servers, Deno, Node and curl do not.
+const looksLikeBrowser = (ua: string | undefined) => /^Mozilla\/\d/.test(ua ?? '')
 // After a 413, how long the rest of an upload is read and thrown away before the socket is closed
 // (nginx's lingering close): long enough for the client to finish sending and read the answer
 // instead of a connection reset, short enough that an endless upload cannot hold the socket.
@@ -193,17 +218,35 @@ const server = http.createServer((req, res) => {
     )
   if (target.keyRequired && !open && !apikey)
     return reply(res, 401, { message: 'No API key found in request' })
-  if (apikey && !open && !knownKeys.has(String(apikey)))
+  const key = typeof apikey === 'string' ? apikey : undefined
+  const role = key ? newKeys.get(key) : undefined
+  if (key && !open && !role && !legacyKeys.has(key))
     return reply(res, 401, { message: 'Invalid API key' })
+  if (role === 'service_role' && looksLikeBrowser(req.headers['user-agent']))
+    return reply(res, 401, {
+      message: 'Forbidden use of secret API key in browser',
+      hint: 'Secret API keys belong in backends only; use the publishable key in the browser.',
+    })
 
   const headers: OutgoingHttpHeaders = { ...req.headers, host: `127.0.0.1:${target.port}` }
-  if (!headers.authorization && apikey && target.copyKey) headers.authorization = `Bearer ${apikey}`
-  const client = req.socket.remoteAddress ?? '127.0.0.1'
-  headers['x-forwarded-for'] = headers['x-forwarded-for']
-    ? `${headers['x-forwarded-for']}, ${client}`
-    : client
-
-  proxy(req, res, target, headers)
+  // A new key as a bearer is a key, not a user's token: drop it (the apikey decides below).
+  if (/^Bearer\s+sb_/i.test(req.headers.authorization ?? '')) delete headers.authorization
+  const done = (authorization?: string) => {
+    if (authorization) headers.authorization = authorization
+    const client = req.socket.remoteAddress ?? '127.0.0.1'
+    headers['x-forwarded-for'] = headers['x-forwarded-for']
+      ? `${headers['x-forwarded-for']}, ${client}`
+      : client
+    proxy(req, res, target, headers)
+  }
+  if (headers.authorization) return done()
+  // Every route, Auth's included: its admin API takes the secret key's service_role token.
+  if (role)
+    return void roleToken(role).then(
+      (token) => done(`Bearer ${token}`),
+      (err: Error) => reply(res, 500, { message: `could not sign a role token: ${err.message}` }),
+    )
+  done(key && target.copyKey ? `Bearer ${key}` : undefined)
 })
 
 server.keepAliveTimeout = 65_000
