@@ -2,7 +2,10 @@
 
 interface ImportMetaEnv {
   readonly VITE_SUPABASE_URL: string
-  readonly VITE_SUPABASE_ANON_KEY: string
+  /** sb_publishable_…: preferred. */
+  readonly VITE_SUPABASE_PUBLISHABLE_KEY?: string
+  /** The legacy anon JWT key, still taken while a project migrates. */
+  readonly VITE_SUPABASE_ANON_KEY?: string
 }
 
 interface ImportMeta {

@@ -3,7 +3,7 @@
 // the SPA with Vite. Ctrl-C stops Vite and the stack this command started.
 import { spawn } from 'node:child_process'
 import { join } from 'node:path'
-import { apiUrl, ports, root } from './stack/config.ts'
+import { apiUrl, ports, publishableKey, root } from './stack/config.ts'
 import { start, stop } from './stack.ts'
 
 const t0 = performance.now()
@@ -13,6 +13,8 @@ console.log(`
 Demo accounts (password Fluxera-demo-2026!), workspace "Acme Corp":
   owner@fluxera.test   Owner        admin@fluxera.test   Admin
   member@fluxera.test  Member       viewer@fluxera.test  Viewer
+The app uses the publishable key (${publishableKey}, VITE_SUPABASE_PUBLISHABLE_KEY in .env);
+the secret key stays with the edge functions (SUPABASE_SECRET_KEYS).
 `)
 
 const vite = spawn(

@@ -14,6 +14,8 @@ import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import {
   anonKey,
+  publishableKey,
+  secretKey,
   apiUrl,
   dbUrl,
   mailUrl,
@@ -169,8 +171,11 @@ function printStatus() {
   console.log(`  API URL:      ${apiUrl}
   DB URL:       ${dbUrl}
   Mail (UI+API): ${mailUrl}
-  anon key:     ${anonKey}
-  service_role: ${serviceRoleKey}  (never in the SPA)`)
+  Publishable key: ${publishableKey}  (the SPA's VITE_SUPABASE_PUBLISHABLE_KEY)
+  Secret key:      ${secretKey}  (backends only; refused from a browser)
+  JWKS:            ${apiUrl}/auth/v1/.well-known/jwks.json  (ES256, supabase/signing_keys.json)
+  legacy anon key: ${anonKey}
+  legacy service_role: ${serviceRoleKey}  (never in the SPA)`)
 }
 
 async function status() {

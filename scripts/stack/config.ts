@@ -31,6 +31,23 @@ export const anonKey =
   'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZS1kZW1vIiwicm9sZSI6ImFub24iLCJleHAiOjE5ODM4MTI5OTZ9.CRXP1A7WOeoJeXxjNni43kdQwgnWNReilDMblYTn_I0'
 export const serviceRoleKey =
   'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZS1kZW1vIiwicm9sZSI6InNlcnZpY2Vfcm9sZSIsImV4cCI6MTk4MzgxMjk5Nn0.EGIM96RAZx35lJzdJsyH-qQwv8Hdp7fsn3W0YpN81IU'
+// Supabase's current key model: not JWTs, sent on `apikey` only. These are the Supabase CLI's
+// local values (defaultPublishableKey/defaultSecretKey in supabase/cli pkg/config/apikeys.go), the
+// same on every machine, so switching between this stack and `supabase start` changes nothing.
+export const publishableKey = 'sb_publishable_ACJWlzQHlZjBrEguHvfOxg_3BJgxAaH'
+export const secretKey = 'sb_secret_N7UND0UgjKTVK-Uodkm0Hg_xSvEMPvz'
+
+const MiB = 1024 * 1024
+// Request body limits of the gateway, by route. /auth/v1: 1 MiB, the limit Supabase Auth v2.189.0
+// applies to every request itself (limitRequestBody(1 << 20) in internal/api/api.go), so the
+// gateway refuses exactly where the real Auth would. /rest/v1 and /functions/v1: 6 MiB, a local
+// choice (hosted Supabase documents no body limit for them that we could find), far above anything
+// the SPA sends (the largest request, invite-members, caps its own body at 64 KiB).
+export const bodyLimits = {
+  '/rest/v1': 6 * MiB,
+  '/auth/v1': 1 * MiB,
+  '/functions/v1': 6 * MiB,
+} as const
 
 export const apiUrl = `http://127.0.0.1:${ports.api}`
 export const dbUrl = `postgresql://postgres:postgres@127.0.0.1:${ports.db}/postgres`

@@ -21,11 +21,14 @@ import {
   paths,
   pgBin,
   ports,
+  publishableKey,
   root,
   schemaReloadChannel,
+  secretKey,
   serviceRoleKey,
   stateDir,
 } from './config.ts'
+import { postgrestJwks, signingKeys } from './keys.ts'
 import { pgTool } from './pg.ts'
 
 /** A start failure, reported as one line naming the component, the cause and its log. */
@@ -305,7 +308,9 @@ const postgrest = processService({
     PGRST_DB_SCHEMAS: 'public',
     PGRST_DB_EXTRA_SEARCH_PATH: 'public,extensions',
     PGRST_DB_ANON_ROLE: 'anon',
-    PGRST_JWT_SECRET: jwtSecret,
+    // A JWKS: the signing keys' public halves (Auth's ES256 tokens, the gateway's role tokens)
+    // and the legacy secret as an "oct" key (the anon/service_role JWT keys, HS256 tokens).
+    PGRST_JWT_SECRET: postgrestJwks(),
     PGRST_DB_MAX_ROWS: '10000',
     PGRST_DB_POOL: '20',
     PGRST_SERVER_HOST: '127.0.0.1',
@@ -382,6 +387,9 @@ const functions = processService({
     SUPABASE_URL: apiUrl,
     SUPABASE_ANON_KEY: anonKey,
     SUPABASE_SERVICE_ROLE_KEY: serviceRoleKey,
+    // As Supabase gives functions the new keys: JSON objects by key name, `default` first.
+    SUPABASE_PUBLISHABLE_KEYS: JSON.stringify({ default: publishableKey }),
+    SUPABASE_SECRET_KEYS: JSON.stringify({ default: secretKey }),
     SUPABASE_DB_URL: dbUrl,
     SITE_URL: `http://127.0.0.1:${ports.app}`,
   },
@@ -412,6 +420,15 @@ export async function realAuthEnv() {
     GOTRUE_DISABLE_SIGNUP: String(!cfg.enableSignup),
     GOTRUE_JWT_SECRET: jwtSecret,
     GOTRUE_JWT_EXP: String(cfg.jwtExp),
+    // The signing keys as the Supabase CLI passes them: Auth signs with the key whose key_ops
+    // include "sign" (kid in the header) and serves all public halves at /.well-known/jwks.json;
+    // HS256 stays a valid method so tokens signed with the legacy secret keep verifying.
+    ...(signingKeys.length
+      ? {
+          GOTRUE_JWT_KEYS: JSON.stringify(signingKeys),
+          GOTRUE_JWT_VALID_METHODS: 'HS256,RS256,ES256',
+        }
+      : {}),
     GOTRUE_JWT_AUD: 'authenticated',
     GOTRUE_JWT_DEFAULT_GROUP_NAME: 'authenticated',
     GOTRUE_JWT_ADMIN_ROLES: 'service_role',

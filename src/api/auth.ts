@@ -24,6 +24,17 @@ export async function getSession(): Promise<Session | null> {
   return data.session
 }
 
+/**
+ * Whether the stored session's access token fails verification: supabase-js's getClaims() checks an
+ * asymmetric (ES256/RS256) token locally against the project's JWKS
+ * (/auth/v1/.well-known/jwks.json) and asks Auth about an HS256 one. Only a refused token counts;
+ * no session or an unreachable JWKS is not a verdict on the token.
+ */
+export async function sessionTokenRefused(): Promise<boolean> {
+  const { error } = await supabase.auth.getClaims()
+  return error?.name === 'AuthInvalidJwtError'
+}
+
 export function onAuthChange(
   callback: (event: AuthChangeEvent, session: Session | null) => void,
 ): () => void {

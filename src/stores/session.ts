@@ -29,7 +29,16 @@ export const useSessionStore = defineStore('session', () => {
   function init(): Promise<void> {
     started ??= (async () => {
       const session = await auth.getSession().catch(() => null)
-      user.value = session?.user ?? null
+      // The browser's stored session is only what it kept: a token that does not verify against
+      // the project's signing keys (forged, or signed by a key since revoked) is not trusted.
+      let refused = false
+      try {
+        refused = session !== null && (await auth.sessionTokenRefused()) === true
+        if (refused) await auth.signOut()
+      } catch {
+        // An unreachable JWKS or Auth is no verdict on the token: keep the session.
+      }
+      user.value = refused ? null : (session?.user ?? null)
       // Keep this callback synchronous: awaiting Supabase calls inside it can deadlock auth-js.
       auth.onAuthChange((event, next) => {
         const previousId = user.value?.id

@@ -3,16 +3,26 @@
 // Supabase Auth itself with SUPABASE_AUTH_BIN): they are made with the admin API and sign in with
 // their password (and a TOTP code for aal2), so the same tests pass against either. The only
 // token signed here is `forgedToken()`, for the tokens Auth never issues (bad signature, expired,
-// wrong audience, tampered role).
+// wrong audience, tampered role), signed like Auth's own (ES256 with the stack's signing key and
+// its kid) or with the legacy HS256 secret.
 import { createClient, type SupabaseClient } from '@supabase/supabase-js'
-import { SignJWT } from 'jose'
+import { exportJWK, generateKeyPair, importJWK, SignJWT } from 'jose'
 import * as OTPAuth from 'otpauth'
 import pg from 'pg'
 import { randomUUID } from 'node:crypto'
 import type { Database } from '../../src/types/database.types'
-import { anonKey, apiUrl, dbUrl, jwtSecret, serviceRoleKey } from '../../scripts/stack/config.ts'
+import {
+  anonKey,
+  apiUrl,
+  dbUrl,
+  jwtSecret,
+  publishableKey,
+  secretKey,
+  serviceRoleKey,
+} from '../../scripts/stack/config.ts'
+import { signingJwk } from '../../scripts/stack/keys.ts'
 
-export { anonKey, apiUrl, dbUrl, serviceRoleKey }
+export { anonKey, apiUrl, dbUrl, publishableKey, secretKey, serviceRoleKey }
 export type Client = SupabaseClient<Database>
 
 /** The password of every user the tests make (it meets config.toml's password policy). */
@@ -220,8 +230,14 @@ export const clientWithToken = (token: string): Client => client(anonKey, token)
 // ---------- tokens Auth never issues -----------------------------------------------------
 
 export interface ForgedTokenOptions {
-  /** Sign with this secret instead of the stack's (a forged signature). */
+  /** Sign HS256 with this secret instead of the stack's (a forged legacy signature). */
   secret?: string
+  /**
+   * How to sign: 'ES256' (default when config.toml names signing keys) with the stack's signing
+   * key and its kid, as Auth does; 'HS256' with the legacy secret; 'ES256-foreign' with a key of
+   * the forger's own under the stack key's kid (a forged signature).
+   */
+  alg?: 'ES256' | 'HS256' | 'ES256-foreign'
   /** Negative for an expired token. */
   expiresInSeconds?: number
   audience?: string
@@ -248,7 +264,7 @@ export async function forgedToken(userId: string, opts: ForgedTokenOptions = {})
       [sessionId, userId, opts.aal ?? 'aal1'],
     )
   }
-  return new SignJWT({
+  const token = new SignJWT({
     sub: userId,
     aud: opts.audience ?? 'authenticated',
     role: opts.role ?? 'authenticated',
@@ -261,11 +277,32 @@ export async function forgedToken(userId: string, opts: ForgedTokenOptions = {})
     session_id: sessionId,
     is_anonymous: false,
   })
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setIssuer(`${apiUrl}/auth/v1`)
     .setIssuedAt(now)
     .setExpirationTime(now + (opts.expiresInSeconds ?? 3600))
-    .sign(new TextEncoder().encode(opts.secret ?? jwtSecret))
+  const alg = opts.secret ? 'HS256' : (opts.alg ?? (signingJwk ? 'ES256' : 'HS256'))
+  if (alg === 'HS256')
+    return token
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .sign(new TextEncoder().encode(opts.secret ?? jwtSecret))
+  if (!signingJwk) throw new Error('forgedToken: config.toml names no signing keys')
+  token.setProtectedHeader({ alg: 'ES256', kid: signingJwk.kid, typ: 'JWT' })
+  if (alg === 'ES256-foreign') return token.sign((await foreignKey()).privateKey)
+  return token.sign(await stackSigner())
 }
+
+let signer: Promise<CryptoKey | Uint8Array> | undefined
+const stackSigner = () =>
+  (signer ??= importJWK({ ...signingJwk!, key_ops: undefined, use: undefined }, 'ES256'))
+let foreign: Promise<{ privateKey: CryptoKey; jwk: JsonWebKey }> | undefined
+/** A P-256 key that is not the stack's: what a forger would sign with. */
+const foreignKey = () =>
+  (foreign ??= generateKeyPair('ES256', { extractable: true }).then(async (k) => ({
+    privateKey: k.privateKey,
+    jwk: await exportJWK(k.publicKey),
+  })))
+
+/** A client that uses the given key (publishable, secret, legacy) as supabase-js's key. */
+export const clientWithKey = (key: string): Client => client(key)
 
 export const uniqueEmail = (tag: string) => `${tag}-${randomUUID().slice(0, 8)}@example.test`

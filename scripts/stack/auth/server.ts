@@ -9,6 +9,7 @@ import { makeCtx, type Route } from './http.ts'
 import { adminRoutes } from './routes/admin.ts'
 import { emailRoutes } from './routes/email.ts'
 import { factorRoutes } from './routes/factors.ts'
+import { jwksRoutes } from './routes/jwks.ts'
 import { miscRoutes } from './routes/misc.ts'
 import { sessionRoutes } from './routes/session.ts'
 
@@ -16,6 +17,7 @@ const cfg = loadConfig()
 connect(cfg.dbUrl)
 
 const routes: Route[] = [
+  ...jwksRoutes,
   ...miscRoutes,
   ...sessionRoutes,
   ...emailRoutes,

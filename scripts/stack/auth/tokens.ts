@@ -1,8 +1,11 @@
-// Sessions, refresh tokens (rotation with reuse detection) and HS256 access tokens with Auth's claims.
+// Sessions, refresh tokens (rotation with reuse detection) and access tokens with Auth's claims,
+// signed with the stack's signing key (ES256, kid in the header; HS256 with the legacy secret when
+// config.toml names no signing keys), as Auth does with GOTRUE_JWT_KEYS.
 import { randomBytes, randomUUID } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
-import { jwtVerify, SignJWT } from 'jose'
+import { createLocalJWKSet, jwtVerify, type JWTHeaderParameters } from 'jose'
 import type { PoolClient } from 'pg'
+import { publicJwks, signToken } from '../keys.ts'
 import type { AuthConfig } from './config.ts'
 import type { Db, Row } from './db.ts'
 import { CommitWithError, toIso, txCommitting } from './db.ts'
@@ -96,9 +99,7 @@ export async function generateAccessToken(
     }
     claims = next
   }
-  const token = await new SignJWT(claims)
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .sign(new TextEncoder().encode(cfg.jwtSecret))
+  const token = await signToken(claims)
   return { token, exp }
 }
 
@@ -254,10 +255,16 @@ export function bearer(req: IncomingMessage): string {
   return m[1]!
 }
 
+const asymmetric = createLocalJWKSet(publicJwks)
+
+/** Auth's parseJWTClaims: an asymmetric token by its kid from the signing keys; HS256 (no kid, or
+ * a legacy one) with the secret, which keeps verifying while it is configured. */
 export async function parseClaims(cfg: AuthConfig, token: string): Promise<Claims> {
   try {
-    const { payload } = await jwtVerify(token, new TextEncoder().encode(cfg.jwtSecret), {
-      algorithms: ['HS256'],
+    const key = (header: JWTHeaderParameters) =>
+      header.alg === 'HS256' ? new TextEncoder().encode(cfg.jwtSecret) : asymmetric(header)
+    const { payload } = await jwtVerify(token, key, {
+      algorithms: ['HS256', 'ES256', 'RS256'],
     })
     return payload as Claims
   } catch (err) {

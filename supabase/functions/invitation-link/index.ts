@@ -14,6 +14,7 @@
 // as invite-members sends it (the invite template for a never-used account, else a magic link).
 // deno-lint-ignore no-import-prefix -- npm: specifiers, as Supabase's edge runtime resolves them
 import { createClient } from 'npm:@supabase/supabase-js@2'
+import { apiKeyKind, projectKeys } from '../_shared/keys.ts'
 import { appOrigin } from '../_shared/app-origin.ts'
 import { createAuthDelivery } from '../_shared/auth-delivery.ts'
 import { errorReply, json, preflight } from '../_shared/cors.ts'
@@ -40,12 +41,18 @@ Deno.serve(async (req: Request): Promise<Response> => {
     return errorReply(405, 'method_not_allowed', 'Use POST.', { Allow: 'POST, OPTIONS' })
   }
   const supabaseUrl = Deno.env.get('SUPABASE_URL')
-  const anonKey = Deno.env.get('SUPABASE_ANON_KEY')
-  const serviceRoleKey = Deno.env.get('SUPABASE_SERVICE_ROLE_KEY')
+  const keys = projectKeys()
+  const anonKey = keys.publishable
+  const serviceRoleKey = keys.secret
   const siteUrl = Deno.env.get('SITE_URL')
   if (!supabaseUrl || !anonKey || !serviceRoleKey || !siteUrl) {
     console.error('invitation-link: SUPABASE_URL, keys and SITE_URL must be set')
     return errorReply(500, 'misconfigured', 'Invitations are not configured on this server.')
+  }
+  // Open to people who are not signed in (the link is their credential), but only through the
+  // project's own apps: with verify_jwt off, the platform no longer asks for a key.
+  if (!apiKeyKind(req, keys)) {
+    return errorReply(401, 'no_api_key', 'Call this with the project’s publishable key.')
   }
 
   let body: { action?: unknown; workspaceId?: unknown; tokenHash?: unknown; email?: unknown }

@@ -14,8 +14,9 @@
 import { createClient } from 'npm:@supabase/supabase-js@2'
 import { appOrigin } from '../_shared/app-origin.ts'
 import { createAuthDelivery } from '../_shared/auth-delivery.ts'
-import { bearerToken, unverifiedClaims } from '../_shared/caller.ts'
+import { bearerToken } from '../_shared/caller.ts'
 import { errorReply, json, preflight } from '../_shared/cors.ts'
+import { checkUserToken, projectKeys } from '../_shared/keys.ts'
 import {
   runInvitations,
   type DbError,
@@ -160,20 +161,25 @@ Deno.serve(async (req: Request): Promise<Response> => {
   }
 
   const supabaseUrl = Deno.env.get('SUPABASE_URL')
-  const anonKey = Deno.env.get('SUPABASE_ANON_KEY')
-  const serviceRoleKey = Deno.env.get('SUPABASE_SERVICE_ROLE_KEY')
+  // The publishable/secret keys when Supabase provides them, else the legacy anon/service_role.
+  const keys = projectKeys()
+  const anonKey = keys.publishable
+  const serviceRoleKey = keys.secret
   const siteUrl = Deno.env.get('SITE_URL')
   if (!supabaseUrl || !anonKey || !serviceRoleKey || !siteUrl) {
     console.error(
-      'invite-members: SUPABASE_URL, SUPABASE_ANON_KEY, SUPABASE_SERVICE_ROLE_KEY and SITE_URL must be set',
+      'invite-members: SUPABASE_URL, SUPABASE_PUBLISHABLE_KEYS and SUPABASE_SECRET_KEYS (or SUPABASE_ANON_KEY and SUPABASE_SERVICE_ROLE_KEY) and SITE_URL must be set',
     )
     return errorReply(500, 'misconfigured', 'Invitations are not configured on this server.')
   }
 
-  // Identity comes from the bearer token only, never from the body.
+  // Identity comes from the bearer token only, never from the body: a user's access token,
+  // verified against the project's JWKS (an HS256 one by PostgREST on the first call with it).
   const token = bearerToken(req.headers.get('Authorization'))
-  const claims = token ? unverifiedClaims(token) : null
+  const checked = token ? await checkUserToken(token, supabaseUrl) : null
+  const claims = checked?.ok ? checked.claims : null
   if (!token || !claims?.sub || claims.role !== 'authenticated') {
+    if (checked && !checked.ok) console.warn('invite-members: token refused:', checked.reason)
     return errorReply(401, 'not_authenticated', 'Sign in to invite people.')
   }
 
