@@ -1,5 +1,5 @@
 // Admin API (service_role): /admin/users CRUD with paging, /admin/users/{id}/factors, /admin/generate_link.
-import { db, tx, type Row } from '../db.ts'
+import { db, toIso, tx, type Row } from '../db.ts'
 import { badRequest, notFound, unprocessable } from '../errors.ts'
 import { obj, route, str, type Ctx, type Route } from '../http.ts'
 import { confirmationUrl } from '../mail.ts'
@@ -41,8 +41,9 @@ export function parseGoDuration(s: string): number {
 
 async function adminUser(ctx: Ctx): Promise<Row> {
   const id = ctx.params.user_id ?? ''
+  // Auth's loadUser answers a malformed id with a 404 (code validation_failed), like an unknown one.
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id))
-    throw badRequest('validation_failed', 'user_id must be an UUID')
+    throw notFound('validation_failed', 'user_id must be an UUID')
   const user = await findUserById(db(), id)
   if (!user) throw notFound('user_not_found', 'User not found')
   return user
@@ -62,7 +63,8 @@ async function listUsers(ctx: Ctx) {
   const filter = ctx.query.get('filter') ?? ''
   const where =
     `instance_id = '00000000-0000-0000-0000-000000000000' and aud = 'authenticated'` +
-    (filter ? ` and (email ilike $3 or raw_user_meta_data->>'full_name' ilike $3)` : '')
+    // Auth matches the address case-sensitively (LIKE) and full_name case-insensitively.
+    (filter ? ` and (email like $3 or raw_user_meta_data->>'full_name' ilike $3)` : '')
   const args: unknown[] = [perPage, (page - 1) * perPage]
   if (filter) args.push(`%${filter}%`)
   const [count, rows] = await Promise.all([
@@ -75,24 +77,8 @@ async function listUsers(ctx: Ctx) {
       args,
     ),
   ])
-  const ids = rows.rows.map((u) => u.id)
-  const [idents, factors] = await Promise.all([
-    db().query(
-      `select * from auth.identities where user_id = any($1::uuid[]) order by created_at, id`,
-      [ids],
-    ),
-    db().query(
-      `select * from auth.mfa_factors where user_id = any($1::uuid[]) order by created_at, id`,
-      [ids],
-    ),
-  ])
-  const users = rows.rows.map((u) =>
-    renderUser(
-      u,
-      idents.rows.filter((i) => i.user_id === u.id),
-      factors.rows.filter((f) => f.user_id === u.id),
-    ),
-  )
+  // Auth loads the page without its users' identities and factors: `identities: null`, no `factors`.
+  const users = rows.rows.map((u) => renderUser(u, null, []))
   const total = count.rows[0].n as number
   const pages = Math.ceil(total / perPage)
   const link = (p: number) => {
@@ -138,7 +124,15 @@ async function createUserRoute(ctx: Ctx) {
     throw badRequest('validation_failed', 'Cannot create a user without either an email or phone')
   if (phone) throw badRequest('phone_provider_disabled', 'Unsupported phone provider')
   const email = validateEmail(rawEmail)
-  // Like Auth, creating a user through the admin API does not apply the password policy.
+  const customId = str(body, 'id')
+  if (customId) {
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(customId))
+      throw badRequest('validation_failed', 'ID must conform to the uuid v4 format')
+    if (/^[0-]+$/.test(customId)) throw badRequest('validation_failed', 'ID cannot be a nil uuid')
+  }
+  // Like Auth, creating a user through the admin API does not apply the password policy; without
+  // a password Auth gives the user a random one of 64 characters.
+  const hash = await hashPassword(password || randomPassword(cfg, 64))
   const banned = banDuration ? banUntil(banDuration) : null
   const user = await tx(async (c) => {
     if (await findUserByEmail(c, email))
@@ -147,13 +141,15 @@ async function createUserRoute(ctx: Ctx) {
         'A user with this email address has already been registered',
       )
     const u = await createUser(c, {
+      id: customId ? customId.toLowerCase() : undefined,
       email,
-      encryptedPassword: password ? await hashPassword(password) : '',
+      encryptedPassword: hash,
       userMetadata: userMeta ?? {},
       appMetadata: appMeta,
-      confirmed: body.email_confirm === true,
       role: str(body, 'role') || 'authenticated',
     })
+    // Auth's user.Confirm: email_verified lands in user_metadata, not in the identity.
+    if (body.email_confirm === true) await confirmUser(c, u)
     if (banned)
       await c.query(`update auth.users set banned_until = $2 where id = $1`, [u.id, banned])
     await audit(
@@ -190,6 +186,9 @@ async function updateUser(ctx: Ctx) {
   if (password !== null) checkPasswordStrength(cfg, password)
   const banned = banDuration ? banUntil(banDuration) : undefined
   const newEmail = email ? validateEmail(email) : ''
+  // Auth answers with the user it loaded before the update, changed in memory: confirmed_at (a
+  // generated column) and the identities stay as they were loaded.
+  const before = await userJson(db(), user)
   const out = await tx(async (c) => {
     if (newEmail && newEmail !== user.email) {
       const dup = await findUserByEmail(c, newEmail)
@@ -200,8 +199,9 @@ async function updateUser(ctx: Ctx) {
         )
       await c.query(`update auth.users set email = $2 where id = $1`, [user.id, newEmail])
       await c.query(
-        `update auth.identities set identity_data = identity_data || jsonb_build_object('email', $2::text), updated_at = now() where user_id = $1 and provider = 'email'`,
-        [user.id, newEmail],
+        `update auth.identities set identity_data = identity_data || jsonb_build_object('email', $2::text, 'email_verified', $3::boolean), updated_at = now()
+          where user_id = $1 and provider = 'email'`,
+        [user.id, newEmail, body.email_confirm === true],
       )
     }
     if (password !== null)
@@ -234,7 +234,11 @@ async function updateUser(ctx: Ctx) {
       { user_id: user.id, user_email: user.email, user_phone: '' },
       'user',
     )
-    return userJson(c, (await findUserById(c, user.id))!)
+    const after = await userJson(c, (await findUserById(c, user.id))!)
+    after.identities = before.identities
+    if (before.confirmed_at === undefined) delete after.confirmed_at
+    else after.confirmed_at = before.confirmed_at
+    return after
   })
   ctx.json(200, out)
 }
@@ -303,6 +307,55 @@ async function deleteFactor(ctx: Ctx) {
     return factorJson(r.rows[0])
   })
   ctx.json(200, out)
+}
+
+/** A user's passkeys (Auth lists them even with passkeys off; the stand-in never registers any). */
+async function listPasskeys(ctx: Ctx) {
+  await requireAdmin(ctx.cfg, ctx.req)
+  const user = await adminUser(ctx)
+  const r = await db().query(
+    `select id, friendly_name, created_at, last_used_at from auth.webauthn_credentials where user_id = $1 order by created_at, id`,
+    [user.id],
+  )
+  ctx.json(
+    200,
+    r.rows.map((p) => {
+      const item: Row = { id: p.id }
+      if (p.friendly_name) item.friendly_name = p.friendly_name
+      item.created_at = toIso(p.created_at)
+      if (p.last_used_at) item.last_used_at = toIso(p.last_used_at)
+      return item
+    }),
+  )
+}
+
+async function deletePasskey(ctx: Ctx) {
+  const { cfg, req } = ctx
+  const admin = await requireAdmin(cfg, req)
+  const user = await adminUser(ctx)
+  const id = ctx.params.passkey_id ?? ''
+  const found = await tx(async (c) => {
+    const r = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)
+      ? await c.query(
+          `delete from auth.webauthn_credentials where id = $1 and user_id = $2 returning id`,
+          [id, user.id],
+        )
+      : { rows: [] }
+    if (!r.rows[0]) return false
+    await audit(
+      c,
+      req,
+      { id: admin.sub, email: admin.role },
+      'passkey_deleted',
+      { user_id: user.id, passkey_id: id },
+      'user',
+    )
+    return true
+  })
+  // Auth's answer for a malformed and for an unknown id alike.
+  if (!found) throw notFound('validation_failed', 'Passkey not found')
+  ctx.res.writeHead(204)
+  ctx.res.end()
 }
 
 async function generateLink(ctx: Ctx) {
@@ -438,5 +491,7 @@ export const adminRoutes: Route[] = [
   route('DELETE', '/admin/users/{user_id}', deleteUser),
   route('GET', '/admin/users/{user_id}/factors', listFactors),
   route('DELETE', '/admin/users/{user_id}/factors/{factor_id}', deleteFactor),
+  route('GET', '/admin/users/{user_id}/passkeys', listPasskeys),
+  route('DELETE', '/admin/users/{user_id}/passkeys/{passkey_id}', deletePasskey),
   route('POST', '/admin/generate_link', generateLink),
 ]
