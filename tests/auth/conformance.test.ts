@@ -375,6 +375,30 @@ describe('what is off answers with Auth’s own codes', () => {
     )
   })
 
+  it('/otp with a phone: 400 phone_provider_disabled; with create_user false an unknown number is 422 otp_disabled', async () => {
+    await expectBoth(
+      (api) => auth('/otp', { api, body: { phone: '+15555550123' } }),
+      400,
+      'phone_provider_disabled',
+      'Unsupported phone provider',
+    )
+    expectError(
+      await auth('/otp', { body: { phone: '+15555550123', create_user: false } }),
+      422,
+      'otp_disabled',
+    )
+    expectError(
+      await auth('/otp', { body: { phone: 'not a phone', create_user: false } }),
+      400,
+      'validation_failed',
+    )
+    const { error } = await js().auth.signInWithOtp({ phone: '+15555550123' })
+    expect({ status: error?.status, code: error?.code }).toEqual({
+      status: 400,
+      code: 'phone_provider_disabled',
+    })
+  })
+
   it('/resend of phone_change with phone off is 400 phone_provider_disabled', async () => {
     await expectBoth(
       (api) => auth('/resend', { api, body: { type: 'phone_change', phone: '+15555550123' } }),

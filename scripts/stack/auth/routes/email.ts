@@ -163,16 +163,25 @@ async function otp(ctx: Ctx) {
     )
   if (email && str(body, 'channel'))
     throw badRequest('validation_failed', 'Channel should only be specified with Phone OTP')
-  const createUserFlag = body.create_user === undefined ? true : body.create_user === true
   const data = obj(body, 'data')
-  if (phone) throw badRequest('phone_provider_disabled', 'Unsupported phone provider')
-  if (!email) throw badRequest('validation_failed', 'One of email or phone must be set')
-  // Auth's shouldCreateUser: a new address needs create_user and sign-ups enabled.
-  const existing = await findUserByEmail(db(), validateEmail(email))
-  if (!existing && (!createUserFlag || !ctx.cfg.enableSignup || !ctx.cfg.emailEnableSignup)) {
-    throw unprocessable('otp_disabled', 'Signups not allowed for otp')
+  // Auth's shouldCreateUser: only create_user false looks the address up (an unknown one is 422);
+  // otherwise a new address goes on to sign up, where a sign-up that is off is refused.
+  if (body.create_user === false) {
+    const found = email
+      ? await findUserByEmail(db(), validateEmail(email))
+      : phone
+        ? (
+            await db().query(
+              `select id from auth.users where phone = $1 and aud = 'authenticated' and is_sso_user = false limit 1`,
+              [validatePhone(phone)],
+            )
+          ).rows[0]
+        : true
+    if (!found) throw unprocessable('otp_disabled', 'Signups not allowed for otp')
   }
-  return magicLinkFor(ctx, email, data)
+  if (email) return magicLinkFor(ctx, email, data)
+  if (phone) throw badRequest('phone_provider_disabled', 'Unsupported phone provider')
+  throw badRequest('validation_failed', 'One of email or phone must be set')
 }
 
 async function magicLink(ctx: Ctx) {
