@@ -257,6 +257,46 @@ describe('admin API answers', () => {
     expect(again.body.confirmed_at).toBe(again.body.email_confirmed_at)
   })
 
+  it('makes and updates users with a phone number though phone sign-in is off', async () => {
+    const phone = `+1555${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`
+    const email = uniqueEmail('withphone')
+    const r = await admin('/admin/users', {
+      body: { email, phone, password: GOOD_PASSWORD, phone_confirm: true },
+    })
+    expect(r.status, JSON.stringify(r.body)).toBe(200)
+    expect(r.body.phone).toBe(phone.slice(1))
+    expect(r.body.phone_confirmed_at).toEqual(expect.any(String))
+    expect(r.body.app_metadata).toEqual({ provider: 'email', providers: ['email', 'phone'] })
+    expect(r.body.identities.map((i: Json) => [i.provider, i.identity_data])).toEqual([
+      ['email', { sub: r.body.id, email, email_verified: false, phone_verified: false }],
+      [
+        'phone',
+        { sub: r.body.id, phone: phone.slice(1), email_verified: false, phone_verified: false },
+      ],
+    ])
+    await expectBoth(
+      (api) => admin('/admin/users', { api, body: { email: uniqueEmail('samephone'), phone } }),
+      422,
+      'phone_exists',
+      'Phone number already registered by another user',
+    )
+    await expectBoth(
+      (api) => admin('/admin/users', { api, body: { phone: 'not a phone' } }),
+      400,
+      'validation_failed',
+      'Invalid phone number format (E.164 required)',
+    )
+    const other = `+1556${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`
+    const up = await admin(`/admin/users/${r.body.id}`, { method: 'PUT', body: { phone: other } })
+    expect(up.status).toBe(200)
+    expect(up.body.phone).toBe(other.slice(1))
+    const again = await admin(`/admin/users/${r.body.id}`)
+    expect(again.body.identities[1].identity_data).toMatchObject({
+      phone: other.slice(1),
+      phone_verified: false,
+    })
+  })
+
   it('a user id that is not a UUID is 404 validation_failed', async () => {
     await expectBoth(
       (api) => admin('/admin/users/not-a-uuid', { api }),

@@ -29,6 +29,15 @@ export async function findUserByEmail(
   return r.rows[0] ?? null
 }
 
+/** Auth's FindUserByPhoneAndAudience (`phone` as validatePhone leaves it: digits only). */
+export async function findUserByPhone(c: Db, phone: string): Promise<Row | null> {
+  const r = await c.query(
+    `select * from auth.users where instance_id = $1 and phone = $2 and aud = 'authenticated' and is_sso_user = false limit 1`,
+    [INSTANCE_ID, phone],
+  )
+  return r.rows[0] ?? null
+}
+
 export function isBanned(user: Row): boolean {
   return user.banned_until != null && Date.parse(toIso(user.banned_until)!) > Date.now()
 }
@@ -54,7 +63,10 @@ export function validateEmail(email: unknown): string {
 
 export type NewUser = {
   id?: string
-  email: string
+  /** null for a phone-only user (the admin API makes those). */
+  email: string | null
+  /** Digits only, as validatePhone leaves it. */
+  phone?: string | null
   encryptedPassword: string | null
   userMetadata?: Row
   appMetadata?: Row
@@ -69,11 +81,13 @@ export type NewUser = {
   signup?: boolean
 }
 
-/** Inserts a user with every column as Auth writes it ('' in the token columns) and its email identity. */
+/** Inserts a user with every column as Auth writes it ('' in the token columns) and its email and/or phone identity. */
 export async function createUser(c: Db, u: NewUser): Promise<Row> {
   const id = u.id ?? randomUUID()
-  const provider = u.provider ?? 'email'
-  const app = { provider, providers: [provider], ...(u.appMetadata ?? {}) }
+  const providers = u.provider
+    ? [u.provider]
+    : [...(u.email ? ['email'] : []), ...(u.phone ? ['phone'] : [])]
+  const app = { provider: providers[0], providers, ...(u.appMetadata ?? {}) }
   const identityData: Row = {
     sub: id,
     email: u.email,
@@ -90,9 +104,9 @@ export async function createUser(c: Db, u: NewUser): Promise<Row> {
     `insert into auth.users (instance_id, id, aud, role, email, encrypted_password, email_confirmed_at, invited_at,
         confirmation_token, recovery_token, email_change_token_new, email_change, email_change_token_current,
         phone_change, phone_change_token, reauthentication_token, raw_app_meta_data, raw_user_meta_data,
-        is_super_admin, created_at, updated_at, is_sso_user, is_anonymous, email_change_confirm_status)
+        is_super_admin, created_at, updated_at, is_sso_user, is_anonymous, email_change_confirm_status, phone)
      values ($1, $2, 'authenticated', $3, $4, $5, null, case when $6 then now() end,
-        '', '', '', '', '', '', '', '', $7, $8, null, now(), now(), false, false, 0)`,
+        '', '', '', '', '', '', '', '', $7, $8, null, now(), now(), false, false, 0, $9)`,
     [
       INSTANCE_ID,
       id,
@@ -102,14 +116,39 @@ export async function createUser(c: Db, u: NewUser): Promise<Row> {
       !!u.invited,
       app,
       userMetadata,
+      u.phone || null,
     ],
   )
+  if (u.email) await insertIdentity(c, id, 'email', identityData)
+  if (u.phone)
+    await insertIdentity(c, id, 'phone', {
+      sub: id,
+      phone: u.phone,
+      email_verified: false,
+      phone_verified: false,
+    })
+  return (await findUserById(c, id))!
+}
+
+/**
+ * An identity as Auth's NewIdentity makes it: provider_id is the data's sub. Stamped with the
+ * clock, not the transaction's start, so a user's identities keep the order they were made in.
+ */
+export async function insertIdentity(c: Db, userId: string, provider: string, data: Row) {
   await c.query(
     `insert into auth.identities (id, provider_id, user_id, identity_data, provider, last_sign_in_at, created_at, updated_at)
-     values (gen_random_uuid(), $1::text, $1::uuid, $2, 'email', now(), now(), now())`,
-    [id, identityData],
+     values (gen_random_uuid(), $1::text, $2::uuid, $3, $4, clock_timestamp(), clock_timestamp(), clock_timestamp())`,
+    [data.sub, userId, data, provider],
   )
-  return (await findUserById(c, id))!
+}
+
+/** Auth's ConfirmPhone: phone_confirmed_at, and the user's one-time tokens gone. */
+export async function confirmPhone(c: Db, user: Row) {
+  await c.query(
+    `update auth.users set phone_confirmed_at = now(), confirmation_token = '', updated_at = now() where id = $1`,
+    [user.id],
+  )
+  await c.query(`delete from auth.one_time_tokens where user_id = $1`, [user.id])
 }
 
 export async function audit(

@@ -7,13 +7,18 @@ import { generateOtp, storeOneTimeToken, tokenHash } from '../otp.ts'
 import { checkPasswordStrength, hashPassword, randomPassword } from '../password.ts'
 import { isRedirectUrlValid, referrer } from '../redirect.ts'
 import { requireAdmin } from '../tokens.ts'
+import { validatePhone } from '../phone.ts'
 import {
   audit,
+  confirmPhone,
   confirmUser,
   createUser,
   factorJson,
   findUserByEmail,
   findUserById,
+  findUserByPhone,
+  identityJson,
+  insertIdentity,
   renderUser,
   userJson,
   validateEmail,
@@ -122,8 +127,9 @@ async function createUserRoute(ctx: Ctx) {
   const banDuration = str(body, 'ban_duration')
   if (!rawEmail && !phone)
     throw badRequest('validation_failed', 'Cannot create a user without either an email or phone')
-  if (phone) throw badRequest('phone_provider_disabled', 'Unsupported phone provider')
-  const email = validateEmail(rawEmail)
+  // The admin API makes phone users whether or not phone sign-in is on, as Auth does.
+  const email = rawEmail ? validateEmail(rawEmail) : null
+  const phoneDigits = phone ? validatePhone(phone) : null
   const customId = str(body, 'id')
   if (customId) {
     if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(customId))
@@ -135,14 +141,17 @@ async function createUserRoute(ctx: Ctx) {
   const hash = await hashPassword(password || randomPassword(cfg, 64))
   const banned = banDuration ? banUntil(banDuration) : null
   const user = await tx(async (c) => {
-    if (await findUserByEmail(c, email))
+    if (email && (await findUserByEmail(c, email)))
       throw unprocessable(
         'email_exists',
         'A user with this email address has already been registered',
       )
+    if (phoneDigits && (await findUserByPhone(c, phoneDigits)))
+      throw unprocessable('phone_exists', 'Phone number already registered by another user')
     const u = await createUser(c, {
       id: customId ? customId.toLowerCase() : undefined,
       email,
+      phone: phoneDigits,
       encryptedPassword: hash,
       userMetadata: userMeta ?? {},
       appMetadata: appMeta,
@@ -150,6 +159,7 @@ async function createUserRoute(ctx: Ctx) {
     })
     // Auth's user.Confirm: email_verified lands in user_metadata, not in the identity.
     if (body.email_confirm === true) await confirmUser(c, u)
+    if (body.phone_confirm === true) await confirmPhone(c, u)
     if (banned)
       await c.query(`update auth.users set banned_until = $2 where id = $1`, [u.id, banned])
     await audit(
@@ -157,7 +167,7 @@ async function createUserRoute(ctx: Ctx) {
       req,
       { id: admin.sub, email: admin.role },
       'user_signedup',
-      { user_id: u.id, user_email: email, user_phone: '' },
+      { user_id: u.id, user_email: email ?? '', user_phone: phoneDigits ?? '' },
       'team',
     )
     return userJson(c, (await findUserById(c, u.id))!)
@@ -182,10 +192,11 @@ async function updateUser(ctx: Ctx) {
   const appMeta = obj(body, 'app_metadata')
   const banDuration = str(body, 'ban_duration')
   const role = str(body, 'role')
-  if (str(body, 'phone')) throw badRequest('phone_provider_disabled', 'Unsupported phone provider')
-  if (password !== null) checkPasswordStrength(cfg, password)
-  const banned = banDuration ? banUntil(banDuration) : undefined
+  // Auth's order: address, number, ban duration, then the password policy.
   const newEmail = email ? validateEmail(email) : ''
+  const phone = str(body, 'phone') ? validatePhone(str(body, 'phone')) : ''
+  const banned = banDuration ? banUntil(banDuration) : undefined
+  if (password !== null) checkPasswordStrength(cfg, password)
   // Auth answers with the user it loaded before the update, changed in memory: confirmed_at (a
   // generated column) and the identities stay as they were loaded.
   const before = await userJson(db(), user)
@@ -204,6 +215,28 @@ async function updateUser(ctx: Ctx) {
         [user.id, newEmail, body.email_confirm === true],
       )
     }
+    const added: Row[] = []
+    if (phone) {
+      // Like the email, a number given updates the phone identity (or adds one).
+      const verified = body.phone_confirm === true
+      const r = await c.query(
+        `update auth.identities set identity_data = identity_data || jsonb_build_object('phone', $2::text, 'phone_verified', $3::boolean), updated_at = now()
+          where user_id = $1 and provider = 'phone' returning id`,
+        [user.id, phone, verified],
+      )
+      if (!r.rowCount) {
+        const data = { sub: user.id, phone, email_verified: false, phone_verified: verified }
+        await insertIdentity(c, user.id, 'phone', data)
+        const [row] = (
+          await c.query(`select * from auth.identities where user_id = $1 and provider = 'phone'`, [
+            user.id,
+          ])
+        ).rows
+        added.push(identityJson(row))
+      }
+      await c.query(`update auth.users set phone = $2 where id = $1`, [user.id, phone])
+    }
+    if (body.phone_confirm === true) await confirmPhone(c, user)
     if (password !== null)
       await c.query(`update auth.users set encrypted_password = $2 where id = $1`, [
         user.id,
@@ -231,11 +264,11 @@ async function updateUser(ctx: Ctx) {
       req,
       { id: admin.sub, email: admin.role },
       'user_modified',
-      { user_id: user.id, user_email: user.email, user_phone: '' },
+      { user_id: user.id, user_email: user.email, user_phone: phone || user.phone || '' },
       'user',
     )
     const after = await userJson(c, (await findUserById(c, user.id))!)
-    after.identities = before.identities
+    after.identities = [...before.identities, ...added]
     if (before.confirmed_at === undefined) delete after.confirmed_at
     else after.confirmed_at = before.confirmed_at
     return after

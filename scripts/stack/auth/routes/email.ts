@@ -15,6 +15,7 @@ import {
   createUser,
   findUserByEmail,
   findUserById,
+  findUserByPhone,
   isBanned,
   isConfirmed,
   renderUser,
@@ -170,12 +171,7 @@ async function otp(ctx: Ctx) {
     const found = email
       ? await findUserByEmail(db(), validateEmail(email))
       : phone
-        ? (
-            await db().query(
-              `select id from auth.users where phone = $1 and aud = 'authenticated' and is_sso_user = false limit 1`,
-              [validatePhone(phone)],
-            )
-          ).rows[0]
+        ? await findUserByPhone(db(), validatePhone(phone))
         : true
     if (!found) throw unprocessable('otp_disabled', 'Signups not allowed for otp')
   }
