@@ -62,7 +62,7 @@ const pidFile = (name: string) => join(paths.pids, `${name}.pid`)
 
 /** Node 24 for the TypeScript services (the stand-in Auth, the gateway): this process's Node when it
  * is 24 or newer, else the project's node@24 dev dependency. */
-function node24(): string {
+export function node24(): string {
   const major = Number(process.versions.node.split('.')[0])
   const bundled = join(root, 'node_modules', '.bin', 'node')
   return major >= 24 || !existsSync(bundled) ? process.execPath : bundled

@@ -2,6 +2,7 @@ import type { AuthChangeEvent, EmailOtpType, Session, User } from '@supabase/sup
 import { isAuthWeakPasswordError } from '@supabase/supabase-js'
 import { AppError, toAppError, unwrap } from '@/lib/errors'
 import { MIN_PASSWORD_LENGTH } from '@/lib/passwordStrength'
+import { qrImageSrc } from '@/lib/qrImage'
 import { supabase } from '@/lib/supabase'
 
 export type { AuthChangeEvent, EmailOtpType, Session, User }
@@ -117,6 +118,7 @@ export async function signOut(): Promise<void> {
 
 export interface TotpEnrolment {
   factorId: string
+  /** An <img> source for the QR code (a percent-encoded SVG data: URL). */
   qrCode: string
   secret: string
 }
@@ -137,7 +139,7 @@ export async function enrolTotp(): Promise<TotpEnrolment> {
   const data = await check(
     supabase.auth.mfa.enroll({ factorType: 'totp', friendlyName: `Authenticator ${Date.now()}` }),
   )
-  return { factorId: data.id, qrCode: data.totp.qr_code, secret: data.totp.secret }
+  return { factorId: data.id, qrCode: qrImageSrc(data.totp.qr_code), secret: data.totp.secret }
 }
 
 export async function verifyTotp(factorId: string, code: string): Promise<void> {

@@ -32,6 +32,8 @@ export async function auth(
     key?: string | null
     api?: boolean
     headers?: Record<string, string>
+    /** Another Auth's URL (tests/auth/second-auth.ts) instead of the stack's, through the gateway. */
+    base?: string
   } = {},
 ): Promise<AuthResponse> {
   const headers: Record<string, string> = { ...(opts.headers ?? {}) }
@@ -42,7 +44,7 @@ export async function auth(
   if (opts.rawBody !== undefined) body = opts.rawBody
   else if (opts.body !== undefined) body = JSON.stringify(opts.body)
   if (body !== undefined) headers['content-type'] = 'application/json'
-  const res = await fetch(`${authUrl}${path}`, {
+  const res = await fetch(`${opts.base ?? authUrl}${path}`, {
     method: opts.method ?? (body !== undefined ? 'POST' : 'GET'),
     headers,
     body,

@@ -222,7 +222,12 @@ export function loadConfig(file = join(root, 'supabase', 'config.toml')): AuthCo
     redirectAllowList: [...allow],
     enableSignup: bool('auth.enable_signup', true),
     emailEnableSignup: bool('auth.email.enable_signup', true),
-    enableConfirmations: bool('auth.email.enable_confirmations', false),
+    // GOTRUE_MAILER_AUTOCONFIRM, the real Auth's variable, overrides config.toml: the contract
+    // tests start a second Auth with autoconfirm on (tests/auth/second-auth.ts).
+    enableConfirmations:
+      process.env.GOTRUE_MAILER_AUTOCONFIRM !== undefined
+        ? process.env.GOTRUE_MAILER_AUTOCONFIRM !== 'true'
+        : bool('auth.email.enable_confirmations', false),
     doubleConfirmChanges: bool('auth.email.double_confirm_changes', true),
     otpExpiry: num('auth.email.otp_expiry', 86400),
     otpLength: num('auth.email.otp_length', 6),

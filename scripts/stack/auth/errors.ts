@@ -62,7 +62,12 @@ export function sendJson(
 
 export function sendError(req: IncomingMessage, res: ServerResponse, err: unknown) {
   if (err instanceof OAuthError)
-    return sendJson(res, 400, { error: err.error, error_description: err.message })
+    return sendJson(
+      res,
+      400,
+      { error: err.error, error_description: err.message },
+      wantsNewApi(req) ? { 'x-supabase-api-version': '2024-01-01' } : {},
+    )
   const e = err instanceof ApiError ? err : null
   if (!e) console.error('auth: unhandled error', err)
   const status = e?.status ?? 500

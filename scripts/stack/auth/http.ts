@@ -29,6 +29,29 @@ export function route(method: string, path: string, handler: Handler): Route {
   return { method, pattern: new RegExp(`^${src}/?$`), keys, handler }
 }
 
+/**
+ * Every method on `prefix` and every path below it: for Auth's route groups whose middleware
+ * answers before any route inside is matched (a feature that is off, a factor id that is not one).
+ */
+export function under(prefix: string, handler: Handler): Route {
+  return { method: '*', pattern: new RegExp(`^${prefix}(?:/.*)?$`), keys: [], handler }
+}
+
+/** Auth's router (chi) answers a path it does not know with its plain-text 404. */
+export function sendNotFound(res: ServerResponse) {
+  res.writeHead(404, {
+    'content-type': 'text/plain; charset=utf-8',
+    'x-content-type-options': 'nosniff',
+  })
+  res.end('404 page not found\n')
+}
+
+/** …and a known path asked with another method with an empty 405. */
+export function sendMethodNotAllowed(res: ServerResponse) {
+  res.writeHead(405)
+  res.end()
+}
+
 export async function readBody(req: IncomingMessage, limit = 1 << 20): Promise<string> {
   const chunks: Buffer[] = []
   let size = 0

@@ -11,6 +11,7 @@ const builtIn: Record<string, string> = {
   confirmation: `<h2>Confirm your email</h2>\n\n<p>Follow this link to confirm your email:</p>\n<p><a href="{{ .ConfirmationURL }}">Confirm your email address</a></p>\n<p>Alternatively, enter the code: {{ .Token }}</p>`,
   recovery: `<h2>Reset password</h2>\n\n<p>Follow this link to reset the password for your user:</p>\n<p><a href="{{ .ConfirmationURL }}">Reset password</a></p>\n<p>Alternatively, enter the code: {{ .Token }}</p>`,
   magic_link: `<h2>Magic Link</h2>\n\n<p>Follow this link to login:</p>\n<p><a href="{{ .ConfirmationURL }}">Log In</a></p>\n<p>Alternatively, enter the code: {{ .Token }}</p>`,
+  reauthentication: `<h2>Confirm reauthentication</h2>\n\n<p>Enter the code: {{ .Token }}</p>`,
   email_change: `<h2>Confirm email address change</h2>\n\n<p>Follow this link to confirm the update of your email address from {{ .Email }} to {{ .NewEmail }}:</p>\n<p><a href="{{ .ConfirmationURL }}">Change email address</a></p>\n<p>Alternatively, enter the code: {{ .Token }}</p>`,
 }
 
@@ -30,7 +31,8 @@ export function confirmationUrl(
   return `${cfg.externalUrl}/verify?token=${encodeURIComponent(tokenHash)}&type=${encodeURIComponent(type)}&redirect_to=${encodeRedirect(redirectTo)}`
 }
 
-export type MailKind = 'invite' | 'confirmation' | 'recovery' | 'magic_link' | 'email_change'
+export type MailKind =
+  'invite' | 'confirmation' | 'recovery' | 'magic_link' | 'email_change' | 'reauthentication'
 
 export async function sendMail(
   cfg: AuthConfig,

@@ -21,7 +21,11 @@ export function tokenHash(emailOrPhone: string, otp: string): string {
 }
 
 export type TokenType =
-  'confirmation_token' | 'recovery_token' | 'email_change_token_new' | 'email_change_token_current'
+  | 'confirmation_token'
+  | 'recovery_token'
+  | 'email_change_token_new'
+  | 'email_change_token_current'
+  | 'reauthentication_token'
 
 export async function storeOneTimeToken(
   c: Db,
@@ -107,4 +111,63 @@ export async function sendOtpMail(
     data: user.raw_user_meta_data ?? {},
     type: kind,
   })
+}
+
+/**
+ * Auth's sendEmailChange (PUT /user with a new address, /resend of email_change): a token for the
+ * new address, and with secure email change one for the current address too, each mailed.
+ */
+export async function sendEmailChange(
+  cfg: AuthConfig,
+  c: Db,
+  _req: IncomingMessage,
+  user: Row,
+  newEmail: string,
+  redirectTo: string,
+) {
+  checkFrequency(cfg, user.email_change_sent_at)
+  const otpNew = generateOtp(cfg.otpLength)
+  const hashNew = tokenHash(newEmail, otpNew)
+  const secure = cfg.doubleConfirmChanges && !!user.email
+  const otpCur = secure ? generateOtp(cfg.otpLength) : ''
+  const hashCur = secure ? tokenHash(user.email, otpCur) : ''
+  await c.query(
+    `update auth.users set email_change = $2, email_change_token_new = $3, email_change_token_current = $4,
+        email_change_sent_at = now(), email_change_confirm_status = 0, updated_at = now() where id = $1`,
+    [user.id, newEmail, hashNew, hashCur],
+  )
+  await storeOneTimeToken(c, user.id, 'email_change_token_new', hashNew, newEmail)
+  if (secure) await storeOneTimeToken(c, user.id, 'email_change_token_current', hashCur, user.email)
+  const base = {
+    redirectTo,
+    email: user.email,
+    data: user.raw_user_meta_data ?? {},
+    type: 'email_change',
+    newEmail,
+  }
+  takeEmailSlot(cfg)
+  await sendMail(cfg, 'email_change', newEmail, { ...base, token: otpNew, tokenHash: hashNew })
+  if (secure)
+    await sendMail(cfg, 'email_change', user.email, { ...base, token: otpCur, tokenHash: hashCur })
+}
+
+/** Auth's sendReauthenticationOtp (GET /reauthenticate): a nonce mailed to the user's address. */
+export async function sendReauthentication(cfg: AuthConfig, c: Db, user: Row) {
+  checkFrequency(cfg, user.reauthentication_sent_at)
+  const otp = generateOtp(cfg.otpLength)
+  const hash = tokenHash(user.email, otp)
+  takeEmailSlot(cfg)
+  await sendMail(cfg, 'reauthentication', user.email, {
+    token: otp,
+    tokenHash: hash,
+    redirectTo: cfg.siteUrl,
+    email: user.email,
+    data: user.raw_user_meta_data ?? {},
+    type: 'reauthentication',
+  })
+  await c.query(
+    `update auth.users set reauthentication_token = $2, reauthentication_sent_at = now() where id = $1`,
+    [user.id, hash],
+  )
+  await storeOneTimeToken(c, user.id, 'reauthentication_token', hash, user.email)
 }

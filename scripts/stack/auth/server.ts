@@ -4,8 +4,8 @@
 import http from 'node:http'
 import { loadConfig } from './config.ts'
 import { connect } from './db.ts'
-import { badRequest, notFound, sendError } from './errors.ts'
-import { makeCtx, type Route } from './http.ts'
+import { badRequest, sendError } from './errors.ts'
+import { makeCtx, sendMethodNotAllowed, sendNotFound, type Route } from './http.ts'
 import { adminRoutes } from './routes/admin.ts'
 import { emailRoutes } from './routes/email.ts'
 import { factorRoutes } from './routes/factors.ts'
@@ -28,12 +28,16 @@ const routes: Route[] = [
 const server = http.createServer(async (req, res) => {
   const ctx = makeCtx(cfg, req, res)
   try {
-    // Signup with a phone, anonymous sign-in and the like come in on known paths; everything unknown is a 404.
+    // The first route whose path matches answers; a path matched only with another method is a 405.
     let methodMismatch = false
     for (const r of routes) {
       const m = r.pattern.exec(ctx.path)
       if (!m) continue
-      if (r.method !== ctx.method && !(r.method === 'GET' && ctx.method === 'HEAD')) {
+      if (
+        r.method !== '*' &&
+        r.method !== ctx.method &&
+        !(r.method === 'GET' && ctx.method === 'HEAD')
+      ) {
         methodMismatch = true
         continue
       }
@@ -41,11 +45,8 @@ const server = http.createServer(async (req, res) => {
       await r.handler(ctx)
       return
     }
-    if (methodMismatch) {
-      res.writeHead(405, { 'content-type': 'text/plain' })
-      return res.end('')
-    }
-    throw notFound('unknown', 'Not Found')
+    if (methodMismatch) return sendMethodNotAllowed(res)
+    sendNotFound(res)
   } catch (err) {
     if (res.headersSent) return res.end()
     if (err instanceof SyntaxError) return sendError(req, res, badRequest('bad_json', err.message))

@@ -29,6 +29,15 @@ export async function findUserByEmail(
   return r.rows[0] ?? null
 }
 
+/** Auth's FindUserByPhoneAndAudience (`phone` as validatePhone leaves it: digits only). */
+export async function findUserByPhone(c: Db, phone: string): Promise<Row | null> {
+  const r = await c.query(
+    `select * from auth.users where instance_id = $1 and phone = $2 and aud = 'authenticated' and is_sso_user = false limit 1`,
+    [INSTANCE_ID, phone],
+  )
+  return r.rows[0] ?? null
+}
+
 export function isBanned(user: Row): boolean {
   return user.banned_until != null && Date.parse(toIso(user.banned_until)!) > Date.now()
 }
@@ -53,46 +62,93 @@ export function validateEmail(email: unknown): string {
 }
 
 export type NewUser = {
-  email: string
+  id?: string
+  /** null for a phone-only user (the admin API makes those). */
+  email: string | null
+  /** Digits only, as validatePhone leaves it. */
+  phone?: string | null
   encryptedPassword: string | null
   userMetadata?: Row
   appMetadata?: Row
-  confirmed?: boolean
   invited?: boolean
   role?: string
   provider?: string
+  /**
+   * A /signup (also /otp and /magiclink for new addresses): Auth adds the sign-up `data` to the
+   * email identity's data and then makes that the user's metadata (RemoveUnconfirmedIdentities),
+   * so user_metadata carries sub, email, email_verified and phone_verified beside `data`.
+   */
+  signup?: boolean
 }
 
-/** Inserts a user with every column as Auth writes it ('' in the token columns) and its email identity. */
+/** Inserts a user with every column as Auth writes it ('' in the token columns) and its email and/or phone identity. */
 export async function createUser(c: Db, u: NewUser): Promise<Row> {
-  const id = randomUUID()
-  const provider = u.provider ?? 'email'
-  const app = { provider, providers: [provider], ...(u.appMetadata ?? {}) }
+  const id = u.id ?? randomUUID()
+  const providers = u.provider
+    ? [u.provider]
+    : [...(u.email ? ['email'] : []), ...(u.phone ? ['phone'] : [])]
+  const app = { provider: providers[0], providers, ...(u.appMetadata ?? {}) }
+  const identityData: Row = {
+    sub: id,
+    email: u.email,
+    email_verified: false,
+    phone_verified: false,
+  }
+  let userMetadata = u.userMetadata ?? {}
+  if (u.signup) {
+    // The identity's own claims win over `data` keys of the same name.
+    for (const [k, v] of Object.entries(userMetadata)) if (!(k in identityData)) identityData[k] = v
+    userMetadata = identityData
+  }
   await c.query(
     `insert into auth.users (instance_id, id, aud, role, email, encrypted_password, email_confirmed_at, invited_at,
         confirmation_token, recovery_token, email_change_token_new, email_change, email_change_token_current,
         phone_change, phone_change_token, reauthentication_token, raw_app_meta_data, raw_user_meta_data,
-        is_super_admin, created_at, updated_at, is_sso_user, is_anonymous, email_change_confirm_status)
-     values ($1, $2, 'authenticated', $3, $4, $5, case when $6 then now() end, case when $7 then now() end,
-        '', '', '', '', '', '', '', '', $8, $9, null, now(), now(), false, false, 0)`,
+        is_super_admin, created_at, updated_at, is_sso_user, is_anonymous, email_change_confirm_status, phone)
+     values ($1, $2, 'authenticated', $3, $4, $5, null, case when $6 then now() end,
+        '', '', '', '', '', '', '', '', $7, $8, null, now(), now(), false, false, 0, $9)`,
     [
       INSTANCE_ID,
       id,
       u.role ?? 'authenticated',
       u.email,
       u.encryptedPassword ?? '',
-      !!u.confirmed,
       !!u.invited,
       app,
-      u.userMetadata ?? {},
+      userMetadata,
+      u.phone || null,
     ],
   )
+  if (u.email) await insertIdentity(c, id, 'email', identityData)
+  if (u.phone)
+    await insertIdentity(c, id, 'phone', {
+      sub: id,
+      phone: u.phone,
+      email_verified: false,
+      phone_verified: false,
+    })
+  return (await findUserById(c, id))!
+}
+
+/**
+ * An identity as Auth's NewIdentity makes it: provider_id is the data's sub. Stamped with the
+ * clock, not the transaction's start, so a user's identities keep the order they were made in.
+ */
+export async function insertIdentity(c: Db, userId: string, provider: string, data: Row) {
   await c.query(
     `insert into auth.identities (id, provider_id, user_id, identity_data, provider, last_sign_in_at, created_at, updated_at)
-     values (gen_random_uuid(), $1::text, $1::uuid, $2, 'email', now(), now(), now())`,
-    [id, { sub: id, email: u.email, email_verified: !!u.confirmed, phone_verified: false }],
+     values (gen_random_uuid(), $1::text, $2::uuid, $3, $4, clock_timestamp(), clock_timestamp(), clock_timestamp())`,
+    [data.sub, userId, data, provider],
   )
-  return (await findUserById(c, id))!
+}
+
+/** Auth's ConfirmPhone: phone_confirmed_at, and the user's one-time tokens gone. */
+export async function confirmPhone(c: Db, user: Row) {
+  await c.query(
+    `update auth.users set phone_confirmed_at = now(), confirmation_token = '', updated_at = now() where id = $1`,
+    [user.id],
+  )
+  await c.query(`delete from auth.one_time_tokens where user_id = $1`, [user.id])
 }
 
 export async function audit(
@@ -124,21 +180,26 @@ export function clientIp(req: IncomingMessage): string {
   return first || req.socket.remoteAddress || ''
 }
 
-/** Confirms the email (and marks the email identity verified), as Auth's user.Confirm + identity update. */
+/**
+ * Confirms the email, as Auth's user.Confirm: email_confirmed_at, email_verified in user_metadata,
+ * and every one-time token of the user gone. The email identity is left alone: only a signup or
+ * invite verification marks it verified (verifyIdentityEmail).
+ */
 export async function confirmUser(c: Db, user: Row) {
   await c.query(
-    `update auth.users set email_confirmed_at = coalesce(email_confirmed_at, now()), confirmation_token = '',
+    `update auth.users set email_confirmed_at = now(), confirmation_token = '',
         raw_user_meta_data = coalesce(raw_user_meta_data, '{}'::jsonb) || '{"email_verified": true}'::jsonb,
         updated_at = now() where id = $1`,
     [user.id],
   )
-  await c.query(
-    `delete from auth.one_time_tokens where user_id = $1 and token_type = 'confirmation_token'`,
-    [user.id],
-  )
+  await c.query(`delete from auth.one_time_tokens where user_id = $1`, [user.id])
+}
+
+/** Auth's signupVerify: the identities holding the user's address get email_verified = true. */
+export async function verifyIdentityEmail(c: Db, user: Row) {
   await c.query(
     `update auth.identities set identity_data = identity_data || '{"email_verified": true}'::jsonb, updated_at = now()
-      where user_id = $1 and provider = 'email' and lower(identity_data ->> 'email') = lower($2)`,
+      where user_id = $1 and email is not null and email = $2`,
     [user.id, user.email ?? ''],
   )
 }
@@ -177,7 +238,8 @@ export async function userJson(c: Db, user: Row): Promise<Row> {
   return renderUser(user, ids.rows, factors.rows)
 }
 
-export function renderUser(user: Row, identities: Row[], factors: Row[]): Row {
+/** `identities` null is how Auth renders users it loaded without their identities (the admin list). */
+export function renderUser(user: Row, identities: Row[] | null, factors: Row[]): Row {
   const out: Row = {
     id: user.id,
     aud: user.aud ?? '',
@@ -203,7 +265,7 @@ export function renderUser(user: Row, identities: Row[], factors: Row[]): Row {
   out.app_metadata = user.raw_app_meta_data ?? {}
   out.user_metadata = user.raw_user_meta_data ?? {}
   if (factors.length) out.factors = factors.map(factorJson)
-  out.identities = identities.map(identityJson)
+  out.identities = identities ? identities.map(identityJson) : null
   out.created_at = toIso(user.created_at)
   out.updated_at = toIso(user.updated_at)
   opt('banned_until', toIso(user.banned_until))

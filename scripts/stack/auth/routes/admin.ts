@@ -1,5 +1,5 @@
 // Admin API (service_role): /admin/users CRUD with paging, /admin/users/{id}/factors, /admin/generate_link.
-import { db, tx, type Row } from '../db.ts'
+import { db, toIso, tx, type Row } from '../db.ts'
 import { badRequest, notFound, unprocessable } from '../errors.ts'
 import { obj, route, str, type Ctx, type Route } from '../http.ts'
 import { confirmationUrl } from '../mail.ts'
@@ -7,13 +7,18 @@ import { generateOtp, storeOneTimeToken, tokenHash } from '../otp.ts'
 import { checkPasswordStrength, hashPassword, randomPassword } from '../password.ts'
 import { isRedirectUrlValid, referrer } from '../redirect.ts'
 import { requireAdmin } from '../tokens.ts'
+import { validatePhone } from '../phone.ts'
 import {
   audit,
+  confirmPhone,
   confirmUser,
   createUser,
   factorJson,
   findUserByEmail,
   findUserById,
+  findUserByPhone,
+  identityJson,
+  insertIdentity,
   renderUser,
   userJson,
   validateEmail,
@@ -41,8 +46,9 @@ export function parseGoDuration(s: string): number {
 
 async function adminUser(ctx: Ctx): Promise<Row> {
   const id = ctx.params.user_id ?? ''
+  // Auth's loadUser answers a malformed id with a 404 (code validation_failed), like an unknown one.
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id))
-    throw badRequest('validation_failed', 'user_id must be an UUID')
+    throw notFound('validation_failed', 'user_id must be an UUID')
   const user = await findUserById(db(), id)
   if (!user) throw notFound('user_not_found', 'User not found')
   return user
@@ -62,7 +68,8 @@ async function listUsers(ctx: Ctx) {
   const filter = ctx.query.get('filter') ?? ''
   const where =
     `instance_id = '00000000-0000-0000-0000-000000000000' and aud = 'authenticated'` +
-    (filter ? ` and (email ilike $3 or raw_user_meta_data->>'full_name' ilike $3)` : '')
+    // Auth matches the address case-sensitively (LIKE) and full_name case-insensitively.
+    (filter ? ` and (email like $3 or raw_user_meta_data->>'full_name' ilike $3)` : '')
   const args: unknown[] = [perPage, (page - 1) * perPage]
   if (filter) args.push(`%${filter}%`)
   const [count, rows] = await Promise.all([
@@ -75,24 +82,8 @@ async function listUsers(ctx: Ctx) {
       args,
     ),
   ])
-  const ids = rows.rows.map((u) => u.id)
-  const [idents, factors] = await Promise.all([
-    db().query(
-      `select * from auth.identities where user_id = any($1::uuid[]) order by created_at, id`,
-      [ids],
-    ),
-    db().query(
-      `select * from auth.mfa_factors where user_id = any($1::uuid[]) order by created_at, id`,
-      [ids],
-    ),
-  ])
-  const users = rows.rows.map((u) =>
-    renderUser(
-      u,
-      idents.rows.filter((i) => i.user_id === u.id),
-      factors.rows.filter((f) => f.user_id === u.id),
-    ),
-  )
+  // Auth loads the page without its users' identities and factors: `identities: null`, no `factors`.
+  const users = rows.rows.map((u) => renderUser(u, null, []))
   const total = count.rows[0].n as number
   const pages = Math.ceil(total / perPage)
   const link = (p: number) => {
@@ -136,24 +127,39 @@ async function createUserRoute(ctx: Ctx) {
   const banDuration = str(body, 'ban_duration')
   if (!rawEmail && !phone)
     throw badRequest('validation_failed', 'Cannot create a user without either an email or phone')
-  if (phone) throw badRequest('phone_provider_disabled', 'Unsupported phone provider')
-  const email = validateEmail(rawEmail)
-  // Like Auth, creating a user through the admin API does not apply the password policy.
+  // The admin API makes phone users whether or not phone sign-in is on, as Auth does.
+  const email = rawEmail ? validateEmail(rawEmail) : null
+  const phoneDigits = phone ? validatePhone(phone) : null
+  const customId = str(body, 'id')
+  if (customId) {
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(customId))
+      throw badRequest('validation_failed', 'ID must conform to the uuid v4 format')
+    if (/^[0-]+$/.test(customId)) throw badRequest('validation_failed', 'ID cannot be a nil uuid')
+  }
+  // Like Auth, creating a user through the admin API does not apply the password policy; without
+  // a password Auth gives the user a random one of 64 characters.
+  const hash = await hashPassword(password || randomPassword(cfg, 64))
   const banned = banDuration ? banUntil(banDuration) : null
   const user = await tx(async (c) => {
-    if (await findUserByEmail(c, email))
+    if (email && (await findUserByEmail(c, email)))
       throw unprocessable(
         'email_exists',
         'A user with this email address has already been registered',
       )
+    if (phoneDigits && (await findUserByPhone(c, phoneDigits)))
+      throw unprocessable('phone_exists', 'Phone number already registered by another user')
     const u = await createUser(c, {
+      id: customId ? customId.toLowerCase() : undefined,
       email,
-      encryptedPassword: password ? await hashPassword(password) : '',
+      phone: phoneDigits,
+      encryptedPassword: hash,
       userMetadata: userMeta ?? {},
       appMetadata: appMeta,
-      confirmed: body.email_confirm === true,
       role: str(body, 'role') || 'authenticated',
     })
+    // Auth's user.Confirm: email_verified lands in user_metadata, not in the identity.
+    if (body.email_confirm === true) await confirmUser(c, u)
+    if (body.phone_confirm === true) await confirmPhone(c, u)
     if (banned)
       await c.query(`update auth.users set banned_until = $2 where id = $1`, [u.id, banned])
     await audit(
@@ -161,7 +167,7 @@ async function createUserRoute(ctx: Ctx) {
       req,
       { id: admin.sub, email: admin.role },
       'user_signedup',
-      { user_id: u.id, user_email: email, user_phone: '' },
+      { user_id: u.id, user_email: email ?? '', user_phone: phoneDigits ?? '' },
       'team',
     )
     return userJson(c, (await findUserById(c, u.id))!)
@@ -186,10 +192,14 @@ async function updateUser(ctx: Ctx) {
   const appMeta = obj(body, 'app_metadata')
   const banDuration = str(body, 'ban_duration')
   const role = str(body, 'role')
-  if (str(body, 'phone')) throw badRequest('phone_provider_disabled', 'Unsupported phone provider')
-  if (password !== null) checkPasswordStrength(cfg, password)
-  const banned = banDuration ? banUntil(banDuration) : undefined
+  // Auth's order: address, number, ban duration, then the password policy.
   const newEmail = email ? validateEmail(email) : ''
+  const phone = str(body, 'phone') ? validatePhone(str(body, 'phone')) : ''
+  const banned = banDuration ? banUntil(banDuration) : undefined
+  if (password !== null) checkPasswordStrength(cfg, password)
+  // Auth answers with the user it loaded before the update, changed in memory: confirmed_at (a
+  // generated column) and the identities stay as they were loaded.
+  const before = await userJson(db(), user)
   const out = await tx(async (c) => {
     if (newEmail && newEmail !== user.email) {
       const dup = await findUserByEmail(c, newEmail)
@@ -200,10 +210,33 @@ async function updateUser(ctx: Ctx) {
         )
       await c.query(`update auth.users set email = $2 where id = $1`, [user.id, newEmail])
       await c.query(
-        `update auth.identities set identity_data = identity_data || jsonb_build_object('email', $2::text), updated_at = now() where user_id = $1 and provider = 'email'`,
-        [user.id, newEmail],
+        `update auth.identities set identity_data = identity_data || jsonb_build_object('email', $2::text, 'email_verified', $3::boolean), updated_at = now()
+          where user_id = $1 and provider = 'email'`,
+        [user.id, newEmail, body.email_confirm === true],
       )
     }
+    const added: Row[] = []
+    if (phone) {
+      // Like the email, a number given updates the phone identity (or adds one).
+      const verified = body.phone_confirm === true
+      const r = await c.query(
+        `update auth.identities set identity_data = identity_data || jsonb_build_object('phone', $2::text, 'phone_verified', $3::boolean), updated_at = now()
+          where user_id = $1 and provider = 'phone' returning id`,
+        [user.id, phone, verified],
+      )
+      if (!r.rowCount) {
+        const data = { sub: user.id, phone, email_verified: false, phone_verified: verified }
+        await insertIdentity(c, user.id, 'phone', data)
+        const [row] = (
+          await c.query(`select * from auth.identities where user_id = $1 and provider = 'phone'`, [
+            user.id,
+          ])
+        ).rows
+        added.push(identityJson(row))
+      }
+      await c.query(`update auth.users set phone = $2 where id = $1`, [user.id, phone])
+    }
+    if (body.phone_confirm === true) await confirmPhone(c, user)
     if (password !== null)
       await c.query(`update auth.users set encrypted_password = $2 where id = $1`, [
         user.id,
@@ -231,10 +264,14 @@ async function updateUser(ctx: Ctx) {
       req,
       { id: admin.sub, email: admin.role },
       'user_modified',
-      { user_id: user.id, user_email: user.email, user_phone: '' },
+      { user_id: user.id, user_email: user.email, user_phone: phone || user.phone || '' },
       'user',
     )
-    return userJson(c, (await findUserById(c, user.id))!)
+    const after = await userJson(c, (await findUserById(c, user.id))!)
+    after.identities = [...before.identities, ...added]
+    if (before.confirmed_at === undefined) delete after.confirmed_at
+    else after.confirmed_at = before.confirmed_at
+    return after
   })
   ctx.json(200, out)
 }
@@ -303,6 +340,55 @@ async function deleteFactor(ctx: Ctx) {
     return factorJson(r.rows[0])
   })
   ctx.json(200, out)
+}
+
+/** A user's passkeys (Auth lists them even with passkeys off; the stand-in never registers any). */
+async function listPasskeys(ctx: Ctx) {
+  await requireAdmin(ctx.cfg, ctx.req)
+  const user = await adminUser(ctx)
+  const r = await db().query(
+    `select id, friendly_name, created_at, last_used_at from auth.webauthn_credentials where user_id = $1 order by created_at, id`,
+    [user.id],
+  )
+  ctx.json(
+    200,
+    r.rows.map((p) => {
+      const item: Row = { id: p.id }
+      if (p.friendly_name) item.friendly_name = p.friendly_name
+      item.created_at = toIso(p.created_at)
+      if (p.last_used_at) item.last_used_at = toIso(p.last_used_at)
+      return item
+    }),
+  )
+}
+
+async function deletePasskey(ctx: Ctx) {
+  const { cfg, req } = ctx
+  const admin = await requireAdmin(cfg, req)
+  const user = await adminUser(ctx)
+  const id = ctx.params.passkey_id ?? ''
+  const found = await tx(async (c) => {
+    const r = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)
+      ? await c.query(
+          `delete from auth.webauthn_credentials where id = $1 and user_id = $2 returning id`,
+          [id, user.id],
+        )
+      : { rows: [] }
+    if (!r.rows[0]) return false
+    await audit(
+      c,
+      req,
+      { id: admin.sub, email: admin.role },
+      'passkey_deleted',
+      { user_id: user.id, passkey_id: id },
+      'user',
+    )
+    return true
+  })
+  // Auth's answer for a malformed and for an unknown id alike.
+  if (!found) throw notFound('validation_failed', 'Passkey not found')
+  ctx.res.writeHead(204)
+  ctx.res.end()
 }
 
 async function generateLink(ctx: Ctx) {
@@ -438,5 +524,7 @@ export const adminRoutes: Route[] = [
   route('DELETE', '/admin/users/{user_id}', deleteUser),
   route('GET', '/admin/users/{user_id}/factors', listFactors),
   route('DELETE', '/admin/users/{user_id}/factors/{factor_id}', deleteFactor),
+  route('GET', '/admin/users/{user_id}/passkeys', listPasskeys),
+  route('DELETE', '/admin/users/{user_id}/passkeys/{passkey_id}', deletePasskey),
   route('POST', '/admin/generate_link', generateLink),
 ]

@@ -4,7 +4,8 @@ import type { PoolClient } from 'pg'
 import { db, toIso, tx, type Row } from '../db.ts'
 import { ApiError, badRequest, forbidden, unprocessable } from '../errors.ts'
 import { obj, route, str, type Ctx, type Route } from '../http.ts'
-import { sendOtpMail, tokenHash } from '../otp.ts'
+import { validatePhone } from '../phone.ts'
+import { sendEmailChange, sendOtpMail, tokenHash } from '../otp.ts'
 import { checkPasswordStrength, hashPassword, randomPassword } from '../password.ts'
 import { referrer } from '../redirect.ts'
 import { issueSession, requireAdmin } from '../tokens.ts'
@@ -14,10 +15,13 @@ import {
   createUser,
   findUserByEmail,
   findUserById,
+  findUserByPhone,
   isBanned,
   isConfirmed,
+  renderUser,
   userJson,
   validateEmail,
+  verifyIdentityEmail,
 } from '../users.ts'
 
 function signupAllowed(ctx: Ctx) {
@@ -25,81 +29,126 @@ function signupAllowed(ctx: Ctx) {
     throw unprocessable('signup_disabled', 'Signups not allowed for this instance')
 }
 
-/** Creates (or refreshes an unconfirmed) email user and sends the confirmation mail; returns the user. */
+/**
+ * Auth's Signup after validation: creates the user (or leaves an unconfirmed one as it is, since
+ * the caller's claim to the address is unproven), then confirms it (autoconfirm) or mails the
+ * confirmation. `exists` is a confirmed user already holding the address.
+ */
 async function signupUser(
   ctx: Ctx,
   c: PoolClient,
   email: string,
   password: string,
   data: Row | undefined,
-): Promise<{ user: Row; fake?: boolean }> {
+): Promise<{ user: Row; exists?: boolean; created?: boolean }> {
   const { cfg, req } = ctx
   const existing = await findUserByEmail(c, email)
-  const autoconfirm = !cfg.enableConfirmations
-  const redirectTo = referrer(cfg, req, ctx.query)
-  if (existing && isConfirmed(existing)) return { user: existing, fake: true }
-  let user: Row
-  if (existing) {
-    await c.query(
-      `update auth.users set encrypted_password = $2, raw_user_meta_data = coalesce(raw_user_meta_data, '{}'::jsonb) || $3::jsonb, updated_at = now() where id = $1`,
-      [existing.id, await hashPassword(password), data ?? {}],
-    )
-    user = (await findUserById(c, existing.id))!
-  } else {
-    user = await createUser(c, {
+  if (existing && isConfirmed(existing)) return { user: existing, exists: true }
+  const user =
+    existing ??
+    (await createUser(c, {
       email,
       encryptedPassword: await hashPassword(password),
       userMetadata: data ?? {},
-    })
+      signup: true,
+    }))
+  if (!cfg.enableConfirmations) {
     await audit(c, req, user, 'user_signedup', { provider: 'email' })
-  }
-  if (autoconfirm) {
     await confirmUser(c, user)
   } else {
     await audit(c, req, user, 'user_confirmation_requested', { provider: 'email' })
-    await sendOtpMail(cfg, c, req, user, 'signup', redirectTo)
+    await sendOtpMail(cfg, c, req, user, 'signup', referrer(cfg, req, ctx.query))
   }
-  return { user: (await findUserById(c, user.id))! }
+  return { user: (await findUserById(c, user.id))!, created: !existing }
 }
 
 async function signup(ctx: Ctx) {
+  const { cfg, req } = ctx
   const body = await ctx.body()
-  if (!str(body, 'email') && !str(body, 'phone'))
+  const rawEmail = str(body, 'email')
+  const phone = str(body, 'phone')
+  if (!rawEmail && !phone)
     throw unprocessable('anonymous_provider_disabled', 'Anonymous sign-ins are disabled')
-  signupAllowed(ctx)
-  if (str(body, 'phone')) throw badRequest('phone_provider_disabled', 'Phone signups are disabled')
-  const email = validateEmail(str(body, 'email'))
+  if (!cfg.enableSignup)
+    throw unprocessable('signup_disabled', 'Signups not allowed for this instance')
+  // Auth's order: the password (present, then the policy) before anything about the address.
   const password = str(body, 'password')
-  if (!password) throw unprocessable('validation_failed', 'Signup requires a valid password')
-  checkPasswordStrength(ctx.cfg, password)
+  if (!password) throw badRequest('validation_failed', 'Signup requires a valid password')
+  checkPasswordStrength(cfg, password)
+  if (rawEmail && phone)
+    throw badRequest(
+      'validation_failed',
+      'Only an email address or phone number should be provided on signup.',
+    )
+  if (phone) throw badRequest('phone_provider_disabled', 'Phone signups are disabled')
+  if (!cfg.emailEnableSignup)
+    throw badRequest('email_provider_disabled', 'Email signups are disabled')
+  const email = validateEmail(rawEmail)
   const data = obj(body, 'data')
   const out = await tx(async (c) => {
-    const { user, fake } = await signupUser(ctx, c, email, password, data)
-    if (fake) return { fake: true, user }
-    if (isConfirmed(user)) {
-      await audit(c, ctx.req, user, 'login', { provider: 'email' })
-      return { token: await issueSession(ctx.cfg, c, ctx.req, user, { method: 'password' }) }
+    const { user, exists, created } = await signupUser(ctx, c, email, password, data)
+    if (exists) return { exists: user }
+    // Auth answers with the user as it loaded or made it, changed in memory: confirmed_at (a
+    // generated column) is not there yet.
+    const withoutConfirmedAt = (u: Row) => {
+      delete u.confirmed_at
+      return u
     }
-    return { user: await userJson(c, user) }
+    if (isConfirmed(user)) {
+      await audit(c, req, user, 'login', { provider: 'email' })
+      const token = await issueSession(cfg, c, req, user, { method: 'password' })
+      withoutConfirmedAt(token.user)
+      // A new user's identity data and user_metadata are one map in Auth's memory, so the
+      // confirmation's email_verified shows in the identity too (the stored identity keeps false).
+      if (created)
+        for (const i of token.user.identities ?? [])
+          if (i.provider === 'email') i.identity_data = { ...i.identity_data, email_verified: true }
+      return { token }
+    }
+    const json = withoutConfirmedAt(await userJson(c, user))
+    if (user.invited_at) {
+      // An invited address: Auth leaves out what the invitation stored.
+      json.user_metadata = {}
+      json.identities = []
+    }
+    return { user: json }
   })
   if ('token' in out) return ctx.json(200, out.token)
-  if (out.fake) {
-    // Auth answers an existing, confirmed address with an obfuscated user, so sign-ups do not reveal accounts.
+  if (out.exists) {
+    await tx((c) => audit(c, req, out.exists, 'user_repeated_signup', { provider: 'email' }))
+    if (!cfg.enableConfirmations)
+      throw unprocessable('user_already_exists', 'User already registered')
+    // With confirmations on, Auth answers an address that is taken with an obfuscated user, so
+    // sign-ups do not reveal accounts (its sanitizeUser: new id, no role, no dates, no identities).
     const now = new Date().toISOString()
-    return ctx.json(200, {
-      id: randomUUID(),
-      aud: 'authenticated',
-      role: 'authenticated',
-      email,
-      phone: '',
-      confirmation_sent_at: now,
-      app_metadata: { provider: 'email', providers: ['email'] },
-      user_metadata: data ?? {},
-      identities: [],
-      created_at: now,
-      updated_at: now,
-      is_anonymous: false,
-    })
+    const factors = await db().query(
+      `select * from auth.mfa_factors where user_id = $1 order by created_at, id`,
+      [out.exists.id],
+    )
+    return ctx.json(
+      200,
+      renderUser(
+        {
+          ...out.exists,
+          id: randomUUID(),
+          role: '',
+          email_change: '',
+          phone: '',
+          created_at: now,
+          updated_at: now,
+          confirmation_sent_at: now,
+          last_sign_in_at: null,
+          confirmed_at: null,
+          email_change_sent_at: null,
+          email_confirmed_at: null,
+          phone_confirmed_at: null,
+          raw_user_meta_data: data ?? {},
+          raw_app_meta_data: { provider: 'email', providers: ['email'] },
+        },
+        [],
+        factors.rows,
+      ),
+    )
   }
   ctx.json(200, out.user)
 }
@@ -115,16 +164,20 @@ async function otp(ctx: Ctx) {
     )
   if (email && str(body, 'channel'))
     throw badRequest('validation_failed', 'Channel should only be specified with Phone OTP')
-  const createUserFlag = body.create_user === undefined ? true : body.create_user === true
   const data = obj(body, 'data')
-  if (phone) throw badRequest('phone_provider_disabled', 'Unsupported phone provider')
-  if (!email) throw badRequest('validation_failed', 'One of email or phone must be set')
-  // Auth's shouldCreateUser: a new address needs create_user and sign-ups enabled.
-  const existing = await findUserByEmail(db(), validateEmail(email))
-  if (!existing && (!createUserFlag || !ctx.cfg.enableSignup || !ctx.cfg.emailEnableSignup)) {
-    throw unprocessable('otp_disabled', 'Signups not allowed for otp')
+  // Auth's shouldCreateUser: only create_user false looks the address up (an unknown one is 422);
+  // otherwise a new address goes on to sign up, where a sign-up that is off is refused.
+  if (body.create_user === false) {
+    const found = email
+      ? await findUserByEmail(db(), validateEmail(email))
+      : phone
+        ? await findUserByPhone(db(), validatePhone(phone))
+        : true
+    if (!found) throw unprocessable('otp_disabled', 'Signups not allowed for otp')
   }
-  return magicLinkFor(ctx, email, data)
+  if (email) return magicLinkFor(ctx, email, data)
+  if (phone) throw badRequest('phone_provider_disabled', 'Unsupported phone provider')
+  throw badRequest('validation_failed', 'One of email or phone must be set')
 }
 
 async function magicLink(ctx: Ctx) {
@@ -138,12 +191,13 @@ async function magicLinkFor(ctx: Ctx, rawEmail: string, data: Row | undefined) {
   const { cfg, req } = ctx
   const email = validateEmail(rawEmail)
   await tx(async (c) => {
-    const user = await findUserByEmail(c, email)
+    let user = await findUserByEmail(c, email)
     if (!user || !isConfirmed(user)) {
-      // A new (or unconfirmed) address gets signed up with a random password and a confirmation mail.
+      // A new (or unconfirmed) address gets signed up with a random password and a confirmation
+      // mail; with autoconfirm the sign-up confirms it and Auth goes on to mail the magic link.
       signupAllowed(ctx)
-      await signupUser(ctx, c, email, randomPassword(cfg), data)
-      return
+      user = (await signupUser(ctx, c, email, randomPassword(cfg), data)).user
+      if (!isConfirmed(user)) return
     }
     await audit(c, req, user, 'user_recovery_requested')
     await sendOtpMail(cfg, c, req, user, 'magiclink', referrer(cfg, req, ctx.query))
@@ -168,21 +222,38 @@ async function resend(ctx: Ctx) {
   const { cfg, req } = ctx
   const body = await ctx.body()
   const type = str(body, 'type')
+  const rawEmail = str(body, 'email')
+  const phone = str(body, 'phone')
+  // Auth's ResendConfirmationParams.Validate, in its order.
   if (!['signup', 'email_change', 'sms', 'phone_change'].includes(type)) {
     throw badRequest(
       'validation_failed',
       'Missing one of these types: signup, email_change, sms, phone_change',
     )
   }
-  if (type === 'sms' || type === 'phone_change')
-    throw badRequest('validation_failed', 'Phone number is required')
-  const email = validateEmail(str(body, 'email'))
+  if (!rawEmail && type === 'signup')
+    throw badRequest('validation_failed', 'Type provided requires an email address')
+  if (!phone && type === 'sms')
+    throw badRequest('validation_failed', 'Type provided requires a phone number')
+  if (rawEmail && phone)
+    throw badRequest(
+      'validation_failed',
+      'Only an email address or phone number should be provided.',
+    )
+  if (phone) throw badRequest('phone_provider_disabled', 'Phone logins are disabled')
+  if (!rawEmail) throw badRequest('validation_failed', 'Missing email address or phone number')
+  const email = validateEmail(rawEmail)
   await tx(async (c) => {
     const user = await findUserByEmail(c, email)
+    // Nothing is revealed: an unknown address, a confirmed one and one without a pending change
+    // (or a phone change asked by email) all get 200 {}.
     if (!user) return
-    if (type === 'signup') {
-      if (isConfirmed(user)) throw badRequest('email_exists', 'Email address already confirmed') // not revealed by Auth either way
-      await sendOtpMail(cfg, c, req, user, 'signup', referrer(cfg, req, ctx.query))
+    const redirectTo = referrer(cfg, req, ctx.query)
+    if (type === 'signup' && !isConfirmed(user)) {
+      await audit(c, req, user, 'user_confirmation_requested')
+      await sendOtpMail(cfg, c, req, user, 'signup', redirectTo)
+    } else if (type === 'email_change' && user.email_change) {
+      await sendEmailChange(cfg, c, req, user, user.email_change, redirectTo)
     }
   })
   ctx.json(200, {})
@@ -259,7 +330,7 @@ async function findByTokenHash(c: PoolClient, type: string, hash: string): Promi
 async function verifyToken(
   ctx: Ctx,
   c: PoolClient,
-  p: { type: string; hash: string; email: string; byHash: boolean },
+  p: { type: string; hash: string; email: string; phone?: string; byHash: boolean },
 ) {
   const { cfg } = ctx
   let user: Row | null
@@ -296,7 +367,17 @@ async function verifyToken(
       ) ??
       r.rows[0] ??
       null
-  } else user = await findUserByEmail(c, p.email)
+  } else if (p.type === 'sms' || p.type === 'phone_change') {
+    // Auth looks phone OTPs up whether or not phone sign-in is on.
+    const col = p.type === 'sms' ? 'phone' : 'phone_change'
+    const r = p.phone
+      ? await c.query(
+          `select * from auth.users where ${col} = $1 and aud = 'authenticated' and is_sso_user = false limit 1 for update`,
+          [p.phone],
+        )
+      : { rows: [] }
+    user = r.rows[0] ?? null
+  } else user = p.email ? await findUserByEmail(c, p.email) : null
   if (!user) throw forbidden('otp_expired', 'Token has expired or is invalid')
   if (isBanned(user)) throw forbidden('user_banned', 'User is banned')
   let type = p.type
@@ -325,6 +406,7 @@ async function verifyToken(
         otpValid(p.hash, user.email_change_token_current, user.email_change_sent_at, e) ||
         otpValid(p.hash, user.email_change_token_new, user.email_change_sent_at, e)
       break
+    // sms and phone_change: the stand-in sends no SMS, so no phone token it holds can match.
   }
   if (!ok) throw forbidden('otp_expired', 'Token has expired or is invalid')
   return { user, type }
@@ -350,6 +432,7 @@ async function applyVerification(
       }
       await audit(c, req, user, 'user_signedup', { provider: 'email' })
       await confirmUser(c, user)
+      await verifyIdentityEmail(c, user)
       break
     }
     case 'magiclink':
@@ -416,32 +499,32 @@ async function verifyPost(ctx: Ctx) {
   const token = str(body, 'token')
   const tokenHashParam = str(body, 'token_hash')
   let email = str(body, 'email')
-  const phone = str(body, 'phone')
+  let phone = str(body, 'phone')
   if (!type) throw badRequest('validation_failed', 'Verify requires a verification type')
   if ((!token && !tokenHashParam) || (token && tokenHashParam))
     throw badRequest('validation_failed', 'Verify requires either a token or a token hash')
   let hash = tokenHashParam
   if (token) {
-    if (phone && !email && (type === 'sms' || type === 'phone_change'))
-      throw badRequest('phone_provider_disabled', 'Unsupported phone provider')
-    if (!email || phone || !emailTypes.includes(type))
+    if (phone && !email) {
+      phone = validatePhone(phone)
+      hash = tokenHash(phone, token)
+    } else if (email && !phone) {
+      try {
+        email = validateEmail(email)
+      } catch {
+        throw unprocessable('validation_failed', 'Invalid email format')
+      }
+      hash = tokenHash(email, token)
+    } else
       throw badRequest(
         'validation_failed',
         'Only an email address or phone number should be provided on verify',
       )
-    try {
-      email = validateEmail(email)
-    } catch {
-      throw unprocessable('validation_failed', 'Invalid email format')
-    }
-    hash = tokenHash(email, token)
   } else if (email || phone || str(body, 'redirect_to')) {
     throw badRequest('validation_failed', 'Only the token_hash and type should be provided')
   }
-  if (type === 'sms' || type === 'phone_change')
-    throw badRequest('phone_provider_disabled', 'Unsupported phone provider')
   const out = await tx(async (c) => {
-    const found = await verifyToken(ctx, c, { type, hash, email, byHash: !token })
+    const found = await verifyToken(ctx, c, { type, hash, email, phone, byHash: !token })
     const user = await applyVerification(ctx, c, found.user, found.type, hash)
     if (!user) return null
     return issueSession(ctx.cfg, c, ctx.req, user, { method: 'otp' })

@@ -2,10 +2,18 @@
 // /factors/{id}/verify (session steps up to aal2) and DELETE /factors/{id} (unenroll).
 import { randomUUID } from 'node:crypto'
 import * as OTPAuth from 'otpauth'
-import QRCode from 'qrcode'
 import { db, toIso, tx, type Row } from '../db.ts'
+import { qrSvg, totpUri } from '../totp.ts'
 import { ApiError, badRequest, forbidden, notFound, unprocessable } from '../errors.ts'
-import { route, str, type Ctx, type Route } from '../http.ts'
+import {
+  route,
+  sendMethodNotAllowed,
+  sendNotFound,
+  str,
+  under,
+  type Ctx,
+  type Route,
+} from '../http.ts'
 import {
   addAmrClaim,
   generateAccessToken,
@@ -68,16 +76,8 @@ async function enroll(ctx: Ctx) {
     if (verified > 0 && session.aal !== 'aal2')
       throw forbidden('insufficient_aal', 'AAL2 required to enroll a new factor')
     const secret = new OTPAuth.Secret({ size: 20 })
-    const totp = new OTPAuth.TOTP({
-      issuer,
-      label: user.email ?? '',
-      algorithm: 'SHA1',
-      digits: 6,
-      period: 30,
-      secret,
-    })
-    const uri = totp.toString()
-    const svg = await QRCode.toString(uri, { type: 'svg', errorCorrectionLevel: 'H' })
+    const uri = totpUri(issuer, user.email ?? '', secret.base32)
+    const svg = qrSvg(uri)
     const id = randomUUID()
     await c.query(
       `insert into auth.mfa_factors (id, user_id, friendly_name, factor_type, status, created_at, updated_at, secret)
@@ -85,23 +85,40 @@ async function enroll(ctx: Ctx) {
       [id, user.id, friendlyName, secret.base32],
     )
     await audit(c, req, user, 'factor_in_progress', { factor_id: id }, 'factor')
-    const resp: Row = { id, type: 'totp' }
-    if (friendlyName) resp.friendly_name = friendlyName
-    resp.totp = { qr_code: svg, secret: secret.base32, uri }
-    return resp
+    return {
+      id,
+      type: 'totp',
+      friendly_name: friendlyName,
+      totp: { qr_code: svg, secret: secret.base32, uri },
+    }
   })
   ctx.json(200, out)
 }
 
+/** Auth's loadFactor: a factor of the signed-in user; anyone else's is "not found" too. */
 async function loadFactor(ctx: Ctx, auth: AuthContext): Promise<Row> {
   const id = ctx.params.factor_id ?? ''
-  const r = /^[0-9a-f-]{36}$/i.test(id)
-    ? await db().query(`select * from auth.mfa_factors where id = $1`, [id])
-    : { rows: [] }
+  if (!/^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i.test(id))
+    throw notFound('validation_failed', 'factor_id must be an UUID')
+  const r = await db().query(`select * from auth.mfa_factors where id = $1 and user_id = $2`, [
+    id,
+    auth.user.id,
+  ])
   const factor = r.rows[0]
   if (!factor) throw notFound('mfa_factor_not_found', 'Factor not found')
-  if (factor.user_id !== auth.user.id) throw forbidden('mfa_factor_not_found', 'Factor not found')
   return factor
+}
+
+/**
+ * Any other request under /factors/{factor_id}: Auth's middleware (a signed-in user, then the
+ * factor) answers before its router finds no such route.
+ */
+async function underFactor(ctx: Ctx) {
+  const auth = await requireUser(ctx.cfg, db(), ctx.req)
+  ctx.params.factor_id = decodeURIComponent(ctx.path.split('/')[2] ?? '')
+  await loadFactor(ctx, auth)
+  if (/^\/factors\/[^/]+(\/(challenge|verify))?\/?$/.test(ctx.path)) sendMethodNotAllowed(ctx.res)
+  else sendNotFound(ctx.res)
 }
 
 async function challenge(ctx: Ctx) {
@@ -259,4 +276,5 @@ export const factorRoutes: Route[] = [
   route('POST', '/factors/{factor_id}/challenge', challenge),
   route('POST', '/factors/{factor_id}/verify', verify),
   route('DELETE', '/factors/{factor_id}', unenroll),
+  under('/factors/[^/]+', underFactor),
 ]

@@ -1,12 +1,11 @@
 // /token (password, refresh_token, pkce), /logout and /user (GET, PUT).
 import { tx } from '../db.ts'
-import { ApiError, badRequest, forbidden, notFound, unprocessable } from '../errors.ts'
+import { ApiError, badRequest, forbidden, notFound, OAuthError, unprocessable } from '../errors.ts'
 import { invokeHook } from '../hooks.ts'
 import { obj, route, str, type Ctx, type Route } from '../http.ts'
-import { tokenHash, generateOtp, storeOneTimeToken, checkFrequency } from '../otp.ts'
+import { sendEmailChange } from '../otp.ts'
 import { checkPasswordStrength, hashPassword, verifyPassword } from '../password.ts'
 import { referrer } from '../redirect.ts'
-import { sendMail } from '../mail.ts'
 import { issueSession, refreshTokenGrant, requireUser } from '../tokens.ts'
 import {
   audit,
@@ -17,7 +16,7 @@ import {
   userJson,
   validateEmail,
 } from '../users.ts'
-import { db } from '../db.ts'
+import { db, type Row } from '../db.ts'
 
 async function passwordGrant(ctx: Ctx) {
   const { cfg, req } = ctx
@@ -83,6 +82,94 @@ async function pkceGrant(ctx: Ctx) {
   throw notFound('flow_state_not_found', 'invalid flow state, no valid flow state found')
 }
 
+// The OIDC issuers Auth knows for the providers that sign in with an ID token.
+const idTokenIssuers: Record<string, string> = {
+  google: 'https://accounts.google.com',
+  facebook: 'https://www.facebook.com',
+  kakao: 'https://kauth.kakao.com',
+  vercel_marketplace: 'https://marketplace.vercel.com',
+  snapchat: 'https://accounts.snapchat.com/accounts/oauth2/token',
+}
+const appleIssuers = ['https://appleid.apple.com', 'https://account.apple.com']
+const azureIssuer = /^https:\/\/login[.]microsoftonline[.]com\/([^/]+)\/v2[.]0\/?$/
+
+/** The `iss` of an ID token, read without verifying it (Auth's Detect…IDTokenIssuer). */
+function unverifiedIssuer(idToken: string): string | null {
+  const parts = idToken.split('.')
+  if (parts.length !== 3) return null
+  try {
+    const payload = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8')) as unknown
+    if (!payload || typeof payload !== 'object') return null
+    const iss = (payload as Row).iss
+    return typeof iss === 'string' ? iss : ''
+  } catch {
+    return null
+  }
+}
+
+/**
+ * grant_type=id_token. Every OAuth/OIDC provider is off here (config.toml enables none), so after
+ * Auth's own checks the answer is its 400 provider_disabled naming the provider's issuer.
+ */
+async function idTokenGrant(ctx: Ctx) {
+  const body = await ctx.body()
+  const idToken = str(body, 'id_token')
+  const provider = str(body, 'provider')
+  const clientId = str(body, 'client_id')
+  const issuer = str(body, 'issuer')
+  if (!idToken) throw new OAuthError('invalid request', 'id_token required')
+  if (!provider && (!clientId || !issuer))
+    throw new OAuthError('invalid request', 'provider or client_id and issuer required')
+  if (body.link_identity === true) {
+    if (!ctx.req.headers.authorization)
+      throw new OAuthError(
+        'invalid request',
+        'Linking requires a valid user access token in Authorization',
+      )
+    await requireUser(ctx.cfg, db(), ctx.req)
+  }
+  const detected = (name: string, matches: (iss: string) => boolean) => {
+    const iss = unverifiedIssuer(idToken)
+    if (iss === null)
+      throw badRequest(
+        'validation_failed',
+        `Unable to detect issuer in ID token for ${name} provider`,
+      )
+    if (!matches(iss))
+      throw badRequest(
+        'validation_failed',
+        `Detected ID token issuer is not an ${name} ID token issuer`,
+      )
+    if (issuer && issuer !== iss)
+      throw badRequest('validation_failed', 'Provided issuer does not match ID token issuer')
+    return iss
+  }
+  let iss: string
+  if (provider === 'apple' || appleIssuers.includes(issuer)) {
+    iss = detected('Apple', (i) => appleIssuers.includes(i))
+  } else if (provider === 'azure' || azureIssuer.test(issuer)) {
+    const i = detected('Azure', (x) =>
+      /^https:\/\/(login\.microsoftonline\.com|sts\.windows\.net)\//.test(x),
+    )
+    iss = i
+  } else if (provider === 'keycloak') {
+    iss = '' // no Keycloak URL is configured
+  } else {
+    const known = Object.entries(idTokenIssuers).find(([p, i]) => provider === p || issuer === i)
+    if (known) iss = known[1]
+    else if (provider.startsWith('custom:'))
+      throw badRequest('validation_failed', 'Custom OAuth providers are disabled')
+    else
+      throw badRequest('validation_failed', `Custom OIDC provider ${goQuote(provider)} not allowed`)
+  }
+  throw badRequest('provider_disabled', `Provider (issuer ${goQuote(iss)}) is not enabled`)
+}
+
+/** Go's %q for the plain strings that reach it here. */
+function goQuote(s: string): string {
+  return JSON.stringify(s)
+}
+
 async function token(ctx: Ctx) {
   const grant = ctx.query.get('grant_type') ?? ''
   switch (grant) {
@@ -102,9 +189,10 @@ async function token(ctx: Ctx) {
     case 'pkce':
       return pkceGrant(ctx)
     case 'id_token':
-      throw badRequest('validation_failed', 'Custom OIDC provider "" not allowed')
+      return idTokenGrant(ctx)
     case 'web3':
-      throw badRequest('web3_provider_disabled', 'Web3 provider is disabled')
+      // Checked before the body is read, as Auth does.
+      throw unprocessable('web3_provider_disabled', 'Web3 provider is disabled')
     default:
       throw badRequest('invalid_credentials', 'unsupported_grant_type')
   }
@@ -219,37 +307,7 @@ async function userUpdate(ctx: Ctx) {
         [user.id, appData],
       )
     }
-    if (newEmail) {
-      checkFrequency(cfg, user.email_change_sent_at)
-      const redirectTo = referrer(cfg, req, ctx.query)
-      const otpNew = generateOtp(cfg.otpLength)
-      const hashNew = tokenHash(newEmail, otpNew)
-      const secure = cfg.doubleConfirmChanges && !!user.email
-      const otpCur = secure ? generateOtp(cfg.otpLength) : ''
-      const hashCur = secure ? tokenHash(user.email, otpCur) : ''
-      await c.query(
-        `update auth.users set email_change = $2, email_change_token_new = $3, email_change_token_current = $4,
-            email_change_sent_at = now(), email_change_confirm_status = 0, updated_at = now() where id = $1`,
-        [user.id, newEmail, hashNew, hashCur],
-      )
-      await storeOneTimeToken(c, user.id, 'email_change_token_new', hashNew, newEmail)
-      if (secure)
-        await storeOneTimeToken(c, user.id, 'email_change_token_current', hashCur, user.email)
-      const base = {
-        redirectTo,
-        email: user.email,
-        data: user.raw_user_meta_data ?? {},
-        type: 'email_change',
-        newEmail,
-      }
-      await sendMail(cfg, 'email_change', newEmail, { ...base, token: otpNew, tokenHash: hashNew })
-      if (secure)
-        await sendMail(cfg, 'email_change', user.email, {
-          ...base,
-          token: otpCur,
-          tokenHash: hashCur,
-        })
-    }
+    if (newEmail) await sendEmailChange(cfg, c, req, user, newEmail, referrer(cfg, req, ctx.query))
     await audit(c, req, user, 'user_modified')
   })
   ctx.json(200, await userJson(db(), (await findUserById(db(), user.id))!))
