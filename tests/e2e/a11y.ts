@@ -149,7 +149,12 @@ export interface FocusReport {
   viewportHeight: number
   /** Inside a dialog, drawer or popup menu, which sits above the top bar. */
   inOverlay: boolean
-  /** What is painted at the centre of the focused element belongs to something else. */
+  /** Part of the top bar itself, or the skip link drawn over it. */
+  inBar: boolean
+  /**
+   * Something else is painted over the whole focused element (its centre and four corners):
+   * WCAG 2.4.11 at AA asks that focus is not entirely hidden.
+   */
   covered: boolean
   /** Outline or box-shadow drawn on the element or the component around it while focused. */
   indicator: boolean
@@ -157,6 +162,16 @@ export interface FocusReport {
 
 /** Where keyboard focus is, what it is called, and whether a sighted keyboard user can see it. */
 export async function focused(page: Page): Promise<FocusReport> {
+  // Judge the settled page: not a dialog mask fading out or a table's loading mask (both pass).
+  await page
+    .waitForFunction(
+      () =>
+        document.getAnimations().every((a) => a.playState !== 'running') &&
+        !document.querySelector('.p-datatable-mask, .p-overlay-mask-leave-active'),
+      undefined,
+      { timeout: 5_000 },
+    )
+    .catch(() => undefined)
   const session = await cdp(page)
   try {
     const { result } = (await session.send('Runtime.evaluate', {
@@ -179,11 +194,22 @@ export async function focused(page: Page): Promise<FocusReport> {
       const overlay = !!el?.closest(
         '[role="dialog"], [role="alertdialog"], .p-drawer, .p-menu-overlay, .p-select-overlay, .p-datepicker-panel, .p-popover',
       )
+      const inBar = !!el?.closest('.app-topbar, .skip-link')
       let covered = false
       let indicator = false
       if (el && r && el !== document.body) {
-        const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2)
-        covered = !!hit && !el.contains(hit) && !hit.contains(el)
+        const inset = 2
+        const points: [number, number][] = [
+          [r.left + r.width / 2, r.top + r.height / 2],
+          [r.left + inset, r.top + inset],
+          [r.right - inset, r.top + inset],
+          [r.left + inset, r.bottom - inset],
+          [r.right - inset, r.bottom - inset],
+        ]
+        covered = points.every(([x, y]) => {
+          const hit = document.elementFromPoint(x, y)
+          return !!hit && !el.contains(hit) && !hit.contains(el)
+        })
         // The ring may be drawn by the element or by the component box it sits in (PrimeVue's
         // checkbox and radio draw it on the box beside a transparent input).
         const candidates: Element[] = [el]
@@ -204,6 +230,7 @@ export async function focused(page: Page): Promise<FocusReport> {
         barBottom: bar ? bar.getBoundingClientRect().bottom : 0,
         viewportHeight: window.innerHeight,
         inOverlay: overlay,
+        inBar,
         covered,
         indicator,
       }
@@ -224,6 +251,9 @@ export const describeFocus = (f: FocusReport) =>
  */
 export function focusVisible(f: FocusReport): boolean {
   if (f.tag === 'body' || f.tag === '') return false
-  const belowBar = f.inOverlay || f.top >= f.barBottom - 0.5
-  return belowBar && f.bottom <= f.viewportHeight + 0.5 && !f.covered && f.indicator
+  const belowBar = f.inOverlay || f.inBar || f.top >= f.barBottom - 0.5
+  // A container taller than the screen (a tab panel) counts when its top is in view.
+  const tall = f.bottom - f.top > f.viewportHeight / 2
+  const inView = f.top < f.viewportHeight && (tall || f.bottom <= f.viewportHeight + 0.5)
+  return belowBar && inView && !f.covered && f.indicator
 }
