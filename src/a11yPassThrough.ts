@@ -21,6 +21,8 @@ const maskToggle = (label: string) => (opts: { instance: PasswordInstance }) => 
   role: 'button',
   tabindex: 0,
   'aria-label': label,
+  // PrimeVue marks icons aria-hidden; this one is the control itself.
+  'aria-hidden': 'false',
   onKeydown: (event: KeyboardEvent) => {
     if (event.key !== 'Enter' && event.key !== ' ') return
     event.preventDefault()
@@ -72,5 +74,12 @@ export const a11yPassThrough = {
       'aria-label': props.ariaLabelledby ? undefined : props.ariaLabel,
     }),
     pcFilter: { root: { 'aria-label': 'Search the list' } },
+    // The list scrolls with the arrow keys from the field (aria-activedescendant); it need not be
+    // a Tab stop, but it is focusable so it can be scrolled when a pointer user clicks into it.
+    listContainer: { tabindex: -1 },
+    // Focus-trap sentinels around a filterable list: aria-hidden yet Tab stops. Tab from the
+    // search box is handled by the Select itself (it closes the list).
+    hiddenFirstFocusableEl: { tabindex: -1 },
+    hiddenLastFocusableEl: { tabindex: -1 },
   },
 } as unknown as PassThroughOptions

@@ -48,7 +48,11 @@ export const FluxeraPreset = definePreset(Aura, {
         light: {
           warn: { color: '{yellow.800}', simple: { color: '{yellow.800}' } },
           success: { color: '{green.700}', simple: { color: '{green.700}' } },
+          // red 600 on the error tint was 4.44:1
+          error: { color: '{red.700}', simple: { color: '{red.700}' } },
         },
+        // red 500 on the dark error tint was 3.98:1
+        dark: { error: { color: '{red.300}', simple: { color: '{red.300}' } } },
       },
     },
   },
