@@ -73,7 +73,18 @@ export const a11yPassThrough = {
       'aria-labelledby': props.ariaLabelledby,
       'aria-label': props.ariaLabelledby ? undefined : props.ariaLabel,
     }),
-    pcFilter: { root: { 'aria-label': 'Search the list' } },
+    pcFilter: ({ instance }: { instance: { hide: (focus?: boolean) => void } }) => ({
+      root: {
+        'aria-label': 'Search the list',
+        // Tab in the search box closes the list and returns to the field (the focus-trap
+        // sentinels below are no longer Tab stops).
+        onKeydown: (event: KeyboardEvent) => {
+          if (event.key !== 'Tab') return
+          event.preventDefault()
+          instance.hide(true)
+        },
+      },
+    }),
     // The list scrolls with the arrow keys from the field (aria-activedescendant); it need not be
     // a Tab stop, but it is focusable so it can be scrolled when a pointer user clicks into it.
     listContainer: { tabindex: -1 },

@@ -30,9 +30,34 @@ const frame = () => new Promise<void>((done) => requestAnimationFrame(() => done
  */
 export async function focusAfter(
   targets: FocusTarget | FocusTarget[],
-  { timeoutMs = 1500 }: { timeoutMs?: number } = {},
+  { timeoutMs = 1500, holdMs = 1500 }: { timeoutMs?: number; holdMs?: number } = {},
 ): Promise<HTMLElement | null> {
   const list = Array.isArray(targets) ? targets : [targets]
+  const el = await focusFirst(list, timeoutMs)
+  if (el) void hold(el, list, holdMs)
+  return el
+}
+
+/**
+ * For a while after focusing, a late re-render (a list that reloads again, a row replaced by its
+ * fresh copy) may remove the element and drop focus to <body>: focus the targets anew then.
+ * Focus that the person moved elsewhere is left alone.
+ */
+async function hold(el: HTMLElement, list: FocusTarget[], holdMs: number) {
+  const until = performance.now() + holdMs
+  let current = el
+  while (performance.now() < until) {
+    await frame()
+    const lost = document.activeElement === document.body || document.activeElement === null
+    if (lost && !current.isConnected) {
+      const again = await focusFirst(list, 0)
+      if (!again) return
+      current = again
+    }
+  }
+}
+
+async function focusFirst(list: FocusTarget[], timeoutMs: number): Promise<HTMLElement | null> {
   await nextTick()
   const until = performance.now() + timeoutMs
   // PrimeVue's dialogs restore focus when their leave transition starts; go after it.

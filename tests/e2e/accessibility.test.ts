@@ -132,7 +132,7 @@ describe('dialogs, menus, the drawer and error states', () => {
 
     await actions.click()
     await page.getByRole('menuitem', { name: /^Deactivate/ }).click()
-    const offboard = page.getByRole('dialog').filter({ hasText: 'Deactivate' })
+    const offboard = page.getByRole('alertdialog', { name: /^Deactivate/ })
     await offboard.waitFor()
     await settle(page)
     await check(page, 'deactivate dialog')
