@@ -5,6 +5,7 @@ import ToastService from 'primevue/toastservice'
 import Tooltip from 'primevue/tooltip'
 import { createApp } from 'vue'
 import 'primeicons/primeicons.css'
+import { a11yPassThrough } from './a11yPassThrough'
 import App from './App.vue'
 import { router } from './router'
 import { FluxeraPreset } from './theme'
@@ -13,7 +14,10 @@ import './styles/base.css'
 const app = createApp(App)
 app.use(createPinia())
 app.use(router)
-app.use(PrimeVue, { theme: { preset: FluxeraPreset, options: { darkModeSelector: '.app-dark' } } })
+app.use(PrimeVue, {
+  theme: { preset: FluxeraPreset, options: { darkModeSelector: '.app-dark' } },
+  pt: a11yPassThrough,
+})
 app.use(ToastService)
 app.use(ConfirmationService)
 app.directive('tooltip', Tooltip)

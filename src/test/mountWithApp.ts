@@ -2,6 +2,7 @@ import type { User } from '@supabase/supabase-js'
 import { mount, flushPromises, type ComponentMountingOptions } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import PrimeVue from 'primevue/config'
+import { a11yPassThrough } from '@/a11yPassThrough'
 import ConfirmationService from 'primevue/confirmationservice'
 import ToastService from 'primevue/toastservice'
 import Tooltip from 'primevue/tooltip'
@@ -94,7 +95,13 @@ export async function mountWithApp<C extends Component>(
     attachTo: document.body,
     ...mountOptions,
     global: {
-      plugins: [pinia, router, [PrimeVue, { theme: 'none' }], ToastService, ConfirmationService],
+      plugins: [
+        pinia,
+        router,
+        [PrimeVue, { theme: 'none', pt: a11yPassThrough }],
+        ToastService,
+        ConfirmationService,
+      ],
       directives: { tooltip: Tooltip },
       stubs: { teleport: true, transition: false },
     },

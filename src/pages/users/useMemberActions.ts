@@ -1,6 +1,12 @@
 import { useConfirm } from 'primevue/useconfirm'
 import * as api from '@/api/members'
 import type { MemberRow } from '@/api/members'
+import {
+  focusAfter,
+  lastTrigger,
+  memberActionsSelector,
+  type FocusTarget,
+} from '@/composables/useFocusAfter'
 import { useNotify } from '@/composables/useNotify'
 import { AppError } from '@/lib/errors'
 import { splitForBulk, type MemberAction } from '@/lib/memberActions'
@@ -27,7 +33,10 @@ export function useMemberActions(done: () => unknown) {
     danger?: boolean
     run: () => Promise<unknown>
     success: string
+    /** Where focus goes when the dialog is done with (the menu item that opened it is gone). */
+    returnTo: FocusTarget[]
   }) {
+    const back = () => void focusAfter([...opts.returnTo, '#users-title'])
     confirm.require({
       header: opts.header,
       message: opts.message,
@@ -36,7 +45,10 @@ export function useMemberActions(done: () => unknown) {
       rejectProps: { label: 'Cancel', severity: 'secondary', outlined: true },
       accept: async () => {
         if (await notify.attempt(opts.run, { success: opts.success })) await done()
+        back()
       },
+      reject: back,
+      onHide: back,
     })
   }
 
@@ -44,6 +56,12 @@ export function useMemberActions(done: () => unknown) {
     const id = m.id
     if (!id) return
     const name = nameOf(m)
+    // The row's own menu button (found anew, as the table may re-render after the change).
+    const trigger = lastTrigger()
+    const returnTo: FocusTarget[] = [
+      ...(trigger ? [trigger] : []),
+      () => document.querySelector(memberActionsSelector(id)),
+    ]
     switch (action) {
       case 'changeRole': {
         const role = extra?.role
@@ -55,6 +73,7 @@ export function useMemberActions(done: () => unknown) {
           accept: `Make ${ROLE_LABELS[role]}`,
           run: () => api.changeMemberRole(id, role),
           success: `${name} is now ${ROLE_LABELS[role]}.`,
+          returnTo,
         })
       }
       case 'reactivate':
@@ -64,6 +83,7 @@ export function useMemberActions(done: () => unknown) {
           accept: 'Reactivate',
           run: () => api.reactivateMember(id),
           success: `${name} was reactivated.`,
+          returnTo,
         })
       case 'lift':
         return ask({
@@ -72,6 +92,7 @@ export function useMemberActions(done: () => unknown) {
           accept: 'Lift suspension',
           run: () => api.liftSuspension(id),
           success: `${name} is active again.`,
+          returnTo,
         })
       case 'remove':
         return ask({
@@ -81,6 +102,7 @@ export function useMemberActions(done: () => unknown) {
           danger: true,
           run: () => api.removeMember(id),
           success: `${name} was removed.`,
+          returnTo,
         })
       case 'resend':
         return ask({
@@ -89,6 +111,7 @@ export function useMemberActions(done: () => unknown) {
           accept: 'Resend',
           run: () => api.resendInvitation(id),
           success: `A new invitation was sent to ${name}.`,
+          returnTo,
         })
       case 'revoke':
         return ask({
@@ -98,6 +121,7 @@ export function useMemberActions(done: () => unknown) {
           danger: true,
           run: () => api.revokeInvitation(id),
           success: `The invitation to ${name} was revoked.`,
+          returnTo,
         })
     }
   }
@@ -132,6 +156,8 @@ export function useMemberActions(done: () => unknown) {
       accept: opts.accept,
       run: () => run(act),
       success: success(act.length),
+      // The bulk bar goes once the change clears the selection; the page heading stays.
+      returnTo: ['[data-test="bulk-role"]'],
     })
   }
 
