@@ -31,6 +31,30 @@ afterAll(async () => {
   await closeSql()
 })
 
+/**
+ * Findings known and open (docs/accessibility.md, "Known open findings"; issue 27 stays open on
+ * them): PrimeVue appends open menus and lists to the end of <body>, outside any landmark
+ * (`region`), and a filterable Select's scrolling list is not itself focusable
+ * (`scrollable-region-focusable`). Only these rules, and only on those PrimeVue overlays, are
+ * set aside; they are still printed and written to the findings file. Anything else fails.
+ */
+const KNOWN_OPEN = [
+  // the row menu, the account menu, the open "What happened" list and its search box
+  {
+    id: 'region',
+    target:
+      /^\["(#member-menu-[0-9a-f-]+|#user-menu|\.p-select-filter|\.p-select-list-container)"\]$/,
+  },
+  { id: 'scrollable-region-focusable', target: /^\["\.p-select-list-container"\]$/ },
+]
+const isKnownOpen = (v: AxeViolation) =>
+  KNOWN_OPEN.some(
+    (k) =>
+      k.id === v.id &&
+      v.nodes.length > 0 &&
+      v.nodes.every((n) => k.target.test(JSON.stringify(n.target))),
+  )
+
 /** Lets transitions and overlay animations finish, so axe and screenshots see the final colours. */
 async function settle(page: Page) {
   await page.waitForLoadState('networkidle').catch(() => undefined)
@@ -65,7 +89,9 @@ async function check(page: Page, state: string) {
       `${found.length ? found.join(', ') : 'no violations'}; unnamed ${unnamed.length}`
     expect
       .soft(
-        violations.map((v) => `${v.impact} ${v.id}: ${v.help} — ${JSON.stringify(v.nodes)}`),
+        violations
+          .filter((v) => !isKnownOpen(v))
+          .map((v) => `${v.impact} ${v.id}: ${v.help} — ${JSON.stringify(v.nodes)}`),
         `${state} (${theme}) axe`,
       )
       .toEqual([])
