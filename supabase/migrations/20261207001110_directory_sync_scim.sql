@@ -162,7 +162,7 @@ comment on function private.scim_user_json(uuid, text) is
 -- The filter, compiled to a WHERE clause over directory_users u join memberships m (users)
 -- or directory_groups g (groups). p_filter is the parsed filter the edge function sends:
 --   {"op":"and"|"or","filters":[...]} | {"op":"not","filter":{...}}
---   | {"op":"eq|ne|co|sw|ew|gt|ge|lt|le|pr","attr":"<attribute>","value":<json>}
+--   | {"op":"eq|ne|co|sw|ew|gt|ge|lt|le|pr","attr":"<attribute>","value":<json>} | {"op":"true|false"}
 -- Literals are quoted with format(%L); unknown attributes or operators are 400 invalidFilter.
 create or replace function private.scim_filter_sql(p_filter jsonb, p_kind text)
 returns text
@@ -191,6 +191,10 @@ begin
       v_parts := v_parts || private.scim_filter_sql(v_child, p_kind);
     end loop;
     return '(' || array_to_string(v_parts, ' ' || v_op || ' ') || ')';
+  elsif v_op in ('true', 'false') then
+    -- A value filter the edge function could decide (emails[type eq "work"]: every member has
+    -- exactly one, their work address).
+    return v_op;
   elsif v_op = 'not' then
     return '(not coalesce(' || private.scim_filter_sql(p_filter -> 'filter', p_kind) || ', false))';
   end if;
@@ -310,7 +314,7 @@ set search_path = ''
 as $$
 declare
   v_workspace_id uuid := (select c.workspace_id from public.directory_connections c where c.id = p_connection_id);
-  v_where text := case when p_filter is null then 'true' else private.scim_filter_sql(p_filter, 'user') end;
+  v_where text := case when p_filter is null or jsonb_typeof(p_filter) = 'null' then 'true' else private.scim_filter_sql(p_filter, 'user') end;
   v_start integer := greatest(coalesce(p_start, 1), 1);
   v_count integer := least(greatest(coalesce(p_count, 100), 0), 200);
   v_total bigint;
@@ -520,7 +524,9 @@ begin
     select p.id into v_user_id from public.profiles p where lower(p.email) = v_email;
     if v_user_id is null then
       -- No account yet: the edge function makes one through Auth's admin API and calls again.
-      return jsonb_build_object('status', 0, 'needsAccount', true, 'email', v_email);
+      return jsonb_build_object('status', 0, 'needsAccount', true, 'email', v_email,
+        'sendInvitation', v_conn.send_invitation, 'workspaceId', v_conn.workspace_id,
+        'workspaceName', (select w.name from public.workspaces w where w.id = v_conn.workspace_id));
     end if;
   elsif not exists (select 1 from public.profiles p where p.id = v_user_id and lower(p.email) = v_email) then
     perform private.scim_refuse(400, 'invalidValue', 'The account does not have that email address.');
@@ -676,7 +682,7 @@ security definer
 set search_path = ''
 as $$
 declare
-  v_where text := case when p_filter is null then 'true' else private.scim_filter_sql(p_filter, 'group') end;
+  v_where text := case when p_filter is null or jsonb_typeof(p_filter) = 'null' then 'true' else private.scim_filter_sql(p_filter, 'group') end;
   v_start integer := greatest(coalesce(p_start, 1), 1);
   v_count integer := least(greatest(coalesce(p_count, 100), 0), 200);
   v_total bigint;

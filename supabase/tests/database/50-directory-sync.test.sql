@@ -83,7 +83,8 @@ select tests.act_as_system();
 -- ---------- Create: a new account ----------------------------------------------------
 select is(pg_temp.scim(pg_temp.v('token1'), 'create_user',
   '{"user": {"userName": "New.Person@fixture.test", "email": "new.person@fixture.test", "givenName": "New", "familyName": "Person", "externalId": "00u1", "active": true}}'),
-  '{"status": 0, "needsAccount": true, "email": "new.person@fixture.test"}'::jsonb,
+  '{"status": 0, "needsAccount": true, "email": "new.person@fixture.test", "sendInvitation": false,
+    "workspaceId": "f0000000-0000-4000-a000-000000000001", "workspaceName": "Fixture Co"}'::jsonb,
   'without an account the function is asked to make one');
 select tests.create_user('e0000000-0000-4000-a000-000000000050', 'new.person@fixture.test');
 insert into t select 'new', pg_temp.scim(pg_temp.v('token1'), 'create_user',
