@@ -941,6 +941,11 @@ begin
 
   -- Every activity row of this transaction reads "Directory sync (<name>)".
   perform set_config('fluxera.actor_label', 'Directory sync (' || v_conn.name || ')', true);
+  -- A read writes only the request log and the token's counters, which need not wait for the
+  -- disk: a crash may lose the last few log lines, never a change to the workspace.
+  if p_operation in ('list_users', 'get_user', 'list_groups', 'get_group', 'log') then
+    perform set_config('synchronous_commit', 'off', true);
+  end if;
 
   begin
     v_result := case p_operation
