@@ -99,6 +99,11 @@ const proveCount = (out: string): Counts | null => {
   return m ? { passed: Number(m[1]) - failed, failed } : null
 }
 
+const denoCount = (out: string): Counts | null => {
+  const m = out.match(/(\d+) passed \| (\d+) failed/)
+  return m ? { passed: Number(m[1]), failed: Number(m[2]) } : null
+}
+
 const wasRunning = (await Promise.all(services.map((s) => s.running()))).every(Boolean)
 if (!wasRunning && !(await start())) process.exit(1)
 
@@ -110,6 +115,22 @@ try {
   vitest('unit')
   // supabase/migrations and supabase/schemas must build the same database.
   run('drift', node, ['scripts/schema-drift.ts'])
+  // The edge functions' own tests, in Deno as the edge runtime runs them (e.g. that the SCIM
+  // function's npm libraries load there).
+  run(
+    'deno',
+    'node_modules/.bin/deno',
+    ['test', '--quiet', '--allow-env', '--allow-read', '--allow-net', 'supabase/functions/'],
+    {
+      env: {
+        ...process.env,
+        DENO_DIR: join(stateDir, 'deno'),
+        DENO_NO_UPDATE_CHECK: '1',
+        NO_COLOR: '1',
+      },
+      count: denoCount,
+    },
+  )
   run('database', node, ['scripts/stack.ts', 'test-db'], { count: proveCount })
   run('db-lint', 'npx', [
     '--no-install',

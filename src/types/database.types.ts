@@ -248,6 +248,402 @@ export type Database = {
           },
         ]
       }
+      directory_connections: {
+        Row: {
+          created_at: string
+          created_by: string | null
+          default_role: Database["public"]["Enums"]["workspace_role"]
+          id: string
+          name: string
+          rate_limit_per_minute: number
+          send_invitation: boolean
+          updated_at: string
+          workspace_id: string
+        }
+        Insert: {
+          created_at?: string
+          created_by?: string | null
+          default_role?: Database["public"]["Enums"]["workspace_role"]
+          id?: string
+          name: string
+          rate_limit_per_minute?: number
+          send_invitation?: boolean
+          updated_at?: string
+          workspace_id: string
+        }
+        Update: {
+          created_at?: string
+          created_by?: string | null
+          default_role?: Database["public"]["Enums"]["workspace_role"]
+          id?: string
+          name?: string
+          rate_limit_per_minute?: number
+          send_invitation?: boolean
+          updated_at?: string
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "directory_connections_created_by_fkey"
+            columns: ["created_by"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "directory_connections_workspace_id_fkey"
+            columns: ["workspace_id"]
+            isOneToOne: false
+            referencedRelation: "workspaces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      directory_group_members: {
+        Row: {
+          group_id: string
+          membership_id: string
+          workspace_id: string
+        }
+        Insert: {
+          group_id: string
+          membership_id: string
+          workspace_id: string
+        }
+        Update: {
+          group_id?: string
+          membership_id?: string
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "directory_group_members_group_id_fkey"
+            columns: ["group_id"]
+            isOneToOne: false
+            referencedRelation: "directory_groups"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "directory_group_members_membership_id_fkey"
+            columns: ["membership_id"]
+            isOneToOne: false
+            referencedRelation: "member_directory"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "directory_group_members_membership_id_fkey"
+            columns: ["membership_id"]
+            isOneToOne: false
+            referencedRelation: "memberships"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "directory_group_members_workspace_id_fkey"
+            columns: ["workspace_id"]
+            isOneToOne: false
+            referencedRelation: "workspaces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      directory_group_roles: {
+        Row: {
+          connection_id: string
+          group_name: string
+          role: Database["public"]["Enums"]["workspace_role"]
+          workspace_id: string
+        }
+        Insert: {
+          connection_id: string
+          group_name: string
+          role: Database["public"]["Enums"]["workspace_role"]
+          workspace_id: string
+        }
+        Update: {
+          connection_id?: string
+          group_name?: string
+          role?: Database["public"]["Enums"]["workspace_role"]
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "directory_group_roles_connection_id_fkey"
+            columns: ["connection_id"]
+            isOneToOne: false
+            referencedRelation: "directory_connections"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "directory_group_roles_workspace_id_fkey"
+            columns: ["workspace_id"]
+            isOneToOne: false
+            referencedRelation: "workspaces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      directory_groups: {
+        Row: {
+          connection_id: string
+          created_at: string
+          display_name: string
+          external_id: string | null
+          id: string
+          updated_at: string
+          version: number
+          workspace_id: string
+        }
+        Insert: {
+          connection_id: string
+          created_at?: string
+          display_name: string
+          external_id?: string | null
+          id?: string
+          updated_at?: string
+          version?: number
+          workspace_id: string
+        }
+        Update: {
+          connection_id?: string
+          created_at?: string
+          display_name?: string
+          external_id?: string | null
+          id?: string
+          updated_at?: string
+          version?: number
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "directory_groups_connection_id_fkey"
+            columns: ["connection_id"]
+            isOneToOne: false
+            referencedRelation: "directory_connections"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "directory_groups_workspace_id_fkey"
+            columns: ["workspace_id"]
+            isOneToOne: false
+            referencedRelation: "workspaces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      directory_requests: {
+        Row: {
+          connection_id: string
+          detail: string | null
+          id: number
+          method: string
+          occurred_at: string
+          path: string
+          scim_type: string | null
+          status: number
+          token_id: string | null
+          workspace_id: string
+        }
+        Insert: {
+          connection_id: string
+          detail?: string | null
+          id?: never
+          method: string
+          occurred_at?: string
+          path: string
+          scim_type?: string | null
+          status: number
+          token_id?: string | null
+          workspace_id: string
+        }
+        Update: {
+          connection_id?: string
+          detail?: string | null
+          id?: never
+          method?: string
+          occurred_at?: string
+          path?: string
+          scim_type?: string | null
+          status?: number
+          token_id?: string | null
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "directory_requests_connection_id_fkey"
+            columns: ["connection_id"]
+            isOneToOne: false
+            referencedRelation: "directory_connections"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "directory_requests_token_id_fkey"
+            columns: ["token_id"]
+            isOneToOne: false
+            referencedRelation: "directory_tokens"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "directory_requests_workspace_id_fkey"
+            columns: ["workspace_id"]
+            isOneToOne: false
+            referencedRelation: "workspaces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      directory_tokens: {
+        Row: {
+          connection_id: string
+          created_at: string
+          created_by: string | null
+          expires_at: string | null
+          id: string
+          last_used_at: string | null
+          revoked_at: string | null
+          token_hash: string
+          token_hint: string
+          window_count: number
+          window_start: string | null
+          workspace_id: string
+        }
+        Insert: {
+          connection_id: string
+          created_at?: string
+          created_by?: string | null
+          expires_at?: string | null
+          id?: string
+          last_used_at?: string | null
+          revoked_at?: string | null
+          token_hash: string
+          token_hint: string
+          window_count?: number
+          window_start?: string | null
+          workspace_id: string
+        }
+        Update: {
+          connection_id?: string
+          created_at?: string
+          created_by?: string | null
+          expires_at?: string | null
+          id?: string
+          last_used_at?: string | null
+          revoked_at?: string | null
+          token_hash?: string
+          token_hint?: string
+          window_count?: number
+          window_start?: string | null
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "directory_tokens_connection_id_fkey"
+            columns: ["connection_id"]
+            isOneToOne: false
+            referencedRelation: "directory_connections"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "directory_tokens_created_by_fkey"
+            columns: ["created_by"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "directory_tokens_workspace_id_fkey"
+            columns: ["workspace_id"]
+            isOneToOne: false
+            referencedRelation: "workspaces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      directory_users: {
+        Row: {
+          connection_id: string | null
+          created_at: string
+          created_auth_user: boolean
+          department: string | null
+          display_name: string | null
+          employee_number: string | null
+          external_id: string | null
+          family_name: string | null
+          given_name: string | null
+          manager_id: string | null
+          membership_id: string
+          title: string | null
+          updated_at: string
+          user_name: string
+          version: number
+          workspace_id: string
+        }
+        Insert: {
+          connection_id?: string | null
+          created_at?: string
+          created_auth_user?: boolean
+          department?: string | null
+          display_name?: string | null
+          employee_number?: string | null
+          external_id?: string | null
+          family_name?: string | null
+          given_name?: string | null
+          manager_id?: string | null
+          membership_id: string
+          title?: string | null
+          updated_at?: string
+          user_name: string
+          version?: number
+          workspace_id: string
+        }
+        Update: {
+          connection_id?: string | null
+          created_at?: string
+          created_auth_user?: boolean
+          department?: string | null
+          display_name?: string | null
+          employee_number?: string | null
+          external_id?: string | null
+          family_name?: string | null
+          given_name?: string | null
+          manager_id?: string | null
+          membership_id?: string
+          title?: string | null
+          updated_at?: string
+          user_name?: string
+          version?: number
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "directory_users_connection_id_fkey"
+            columns: ["connection_id"]
+            isOneToOne: false
+            referencedRelation: "directory_connections"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "directory_users_membership_id_fkey"
+            columns: ["membership_id"]
+            isOneToOne: true
+            referencedRelation: "member_directory"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "directory_users_membership_id_fkey"
+            columns: ["membership_id"]
+            isOneToOne: true
+            referencedRelation: "memberships"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "directory_users_workspace_id_fkey"
+            columns: ["workspace_id"]
+            isOneToOne: false
+            referencedRelation: "workspaces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       license_seats: {
         Row: {
           assigned_at: string
@@ -897,6 +1293,40 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      create_directory_connection: {
+        Args: {
+          p_default_role?: Database["public"]["Enums"]["workspace_role"]
+          p_name: string
+          p_send_invitation?: boolean
+          p_workspace_id: string
+        }
+        Returns: {
+          created_at: string
+          created_by: string | null
+          default_role: Database["public"]["Enums"]["workspace_role"]
+          id: string
+          name: string
+          rate_limit_per_minute: number
+          send_invitation: boolean
+          updated_at: string
+          workspace_id: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "directory_connections"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      create_directory_token: {
+        Args: { p_connection_id: string; p_expires_at?: string }
+        Returns: {
+          expires_at: string
+          id: string
+          token: string
+          token_hint: string
+        }[]
+      }
       create_invitations: {
         Args: {
           p_inviter: string
@@ -1017,9 +1447,23 @@ export type Database = {
         Args: { p_workspace_id: string }
         Returns: undefined
       }
+      delete_directory_connection: {
+        Args: { p_connection_id: string }
+        Returns: undefined
+      }
       delete_workspace: {
         Args: { p_confirm_name: string; p_workspace_id: string }
         Returns: undefined
+      }
+      directory_connection_overview: {
+        Args: { p_workspace_id: string }
+        Returns: {
+          connection_id: string
+          groups: number
+          last_request_at: string
+          live_tokens: number
+          managed_members: number
+        }[]
       }
       effective_status: {
         Args: {
@@ -1343,6 +1787,10 @@ export type Database = {
           isSetofReturn: true
         }
       }
+      revoke_directory_token: {
+        Args: { p_token_id: string }
+        Returns: undefined
+      }
       revoke_invitation: {
         Args: { p_membership_id: string }
         Returns: undefined
@@ -1361,6 +1809,15 @@ export type Database = {
           role_name: string
         }[]
       }
+      scim_call: {
+        Args: {
+          p_args?: Json
+          p_operation: string
+          p_request?: Json
+          p_token_hash: string
+        }
+        Returns: Json
+      }
       seat_usage: {
         Args: { p_workspace_id: string }
         Returns: {
@@ -1370,6 +1827,21 @@ export type Database = {
         }[]
       }
       session_alive: { Args: Record<PropertyKey, never>; Returns: boolean }
+      set_directory_group_roles: {
+        Args: { p_connection_id: string; p_mappings: Json }
+        Returns: {
+          connection_id: string
+          group_name: string
+          role: Database["public"]["Enums"]["workspace_role"]
+          workspace_id: string
+        }[]
+        SetofOptions: {
+          from: "*"
+          to: "directory_group_roles"
+          isOneToOne: false
+          isSetofReturn: true
+        }
+      }
       set_role_permission: {
         Args: {
           p_granted: boolean
@@ -1415,6 +1887,31 @@ export type Database = {
         Returns: {
           user_id: string
         }[]
+      }
+      update_directory_connection: {
+        Args: {
+          p_connection_id: string
+          p_default_role: Database["public"]["Enums"]["workspace_role"]
+          p_name: string
+          p_send_invitation: boolean
+        }
+        Returns: {
+          created_at: string
+          created_by: string | null
+          default_role: Database["public"]["Enums"]["workspace_role"]
+          id: string
+          name: string
+          rate_limit_per_minute: number
+          send_invitation: boolean
+          updated_at: string
+          workspace_id: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "directory_connections"
+          isOneToOne: true
+          isSetofReturn: false
+        }
       }
       verify_activity_log:
         | {
@@ -1471,6 +1968,7 @@ export type Database = {
         | "activity.export"
         | "settings.manage"
         | "reporting.credentials"
+        | "directory.manage"
         | "billing.manage"
         | "workspace.delete"
         | "ownership.transfer"
@@ -1621,6 +2119,7 @@ export const Constants = {
         "activity.export",
         "settings.manage",
         "reporting.credentials",
+        "directory.manage",
         "billing.manage",
         "workspace.delete",
         "ownership.transfer",

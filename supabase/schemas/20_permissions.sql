@@ -27,6 +27,7 @@ create type public.permission_key as enum (
   'activity.export',
   'settings.manage',
   'reporting.credentials',
+  'directory.manage',
   'billing.manage',
   'workspace.delete',
   'ownership.transfer'

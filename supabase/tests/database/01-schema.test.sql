@@ -9,7 +9,9 @@ select plan(42);
 select tables_are('public',
   array['workspaces', 'profiles', 'memberships', 'permissions', 'role_permissions', 'assets',
         'licenses', 'license_seats', 'activity_log', 'access_reviews',
-        'permission_areas', 'activity_actions', 'activity_entity_types'],
+        'permission_areas', 'activity_actions', 'activity_entity_types',
+        'directory_connections', 'directory_group_roles', 'directory_tokens', 'directory_requests',
+        'directory_users', 'directory_groups', 'directory_group_members'],
   'public has exactly the contract tables');
 select views_are('public', array['member_directory'], 'public has the member_directory view');
 select views_are('reporting', array['activity', 'role_changes', 'member_roster', 'daily_activity_counts', 'alerts',

@@ -15,13 +15,13 @@ select set_eq(
            ('assets.assign', false), ('reports.view', false), ('members.view', false), ('members.invite', false),
            ('members.manage', false), ('activity.view', false), ('activity.export', false), ('settings.manage', false),
            ('billing.manage', true), ('workspace.delete', true), ('ownership.transfer', true),
-           ('reporting.credentials', false)$$,
-  'the catalogue holds exactly the 20 permissions, three of them owner-only');
+           ('reporting.credentials', false), ('directory.manage', false)$$,
+  'the catalogue holds exactly the 21 permissions, three of them owner-only');
 
 select set_eq(
   $$select permission from public.role_permissions where workspace_id = 'f0000000-0000-4000-a000-000000000001' and role = 'admin'$$,
-  $$select key from public.permissions where not owner_only and key <> 'reporting.credentials'$$,
-  'a new workspace: admin holds every permission except the owner-only ones and reporting.credentials (the Owner grants that)');
+  $$select key from public.permissions where not owner_only and key not in ('reporting.credentials', 'directory.manage')$$,
+  'a new workspace: admin holds every permission except the owner-only ones, reporting.credentials and directory.manage (the Owner grants those)');
 select set_eq(
   $$select permission from public.role_permissions where workspace_id = 'f0000000-0000-4000-a000-000000000001' and role = 'member'$$,
   array['assets.view', 'licenses.view', 'assets.create', 'licenses.create', 'reports.view', 'members.view'],
