@@ -390,6 +390,9 @@ const functions = processService({
     // As Supabase gives functions the new keys: JSON objects by key name, `default` first.
     SUPABASE_PUBLISHABLE_KEYS: JSON.stringify({ default: publishableKey }),
     SUPABASE_SECRET_KEYS: JSON.stringify({ default: secretKey }),
+    // What @supabase/server verifies user tokens with (it would derive the same URL from
+    // SUPABASE_URL; loopback http is allowed).
+    SUPABASE_JWKS_URL: `${apiUrl}/auth/v1/.well-known/jwks.json`,
     SUPABASE_DB_URL: dbUrl,
     SITE_URL: `http://127.0.0.1:${ports.app}`,
   },

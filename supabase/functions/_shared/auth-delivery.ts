@@ -8,23 +8,19 @@
 //                             sends the "magic link" mail instead
 // Both mails carry a token_hash link to /accept-invite (supabase/templates), which the SPA only
 // spends on a click, so mail scanners that prefetch links do not consume it.
-// deno-lint-ignore no-import-prefix -- npm: specifiers, as Supabase's edge runtime resolves them
-import { createClient, type SupabaseClient } from 'npm:@supabase/supabase-js@2'
+import type { Client as SupabaseClient } from './supabase-context.ts'
 import { classifyAuthError, type AuthErrorLike, type Delivery } from './invite-core.ts'
 
 export interface AuthDeliveryOptions {
-  supabaseUrl: string
-  anonKey: string
-  serviceRoleKey: string
+  /** The secret-key client (Auth's admin API, profiles). */
+  admin: SupabaseClient
+  /** The publishable-key client without a user's token (signInWithOtp). */
+  anon: SupabaseClient
   siteUrl: string
   workspaceId: string
   role: string
   /** Extra user_metadata for the invite mail's template (never workspace_name / full_name). */
   templateData?: Record<string, string>
-}
-
-const clientOptions = {
-  auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
 }
 
 export function acceptInviteUrl(siteUrl: string, workspaceId: string): string {
@@ -47,8 +43,7 @@ async function findUserId(admin: SupabaseClient, email: string): Promise<string 
 export function createAuthDelivery(
   opts: AuthDeliveryOptions,
 ): (email: string) => Promise<Delivery> {
-  const admin = createClient(opts.supabaseUrl, opts.serviceRoleKey, clientOptions)
-  const anon = createClient(opts.supabaseUrl, opts.anonKey, clientOptions)
+  const { admin, anon } = opts
   const redirectTo = acceptInviteUrl(opts.siteUrl, opts.workspaceId)
 
   return async (email: string): Promise<Delivery> => {

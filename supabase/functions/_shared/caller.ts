@@ -1,9 +1,11 @@
-// Reading the caller's bearer token. Pure (atob and TextDecoder exist in Deno and Node).
+// Reading a legacy HS256 bearer token, which @supabase/server refuses (no `kid`) and the
+// functions still take while the project has its legacy secret (supabase-context.ts). Pure (atob
+// and TextDecoder exist in Deno and Node).
 //
 // The claims decoded here are NOT trusted on their own: the token is only accepted once PostgREST
 // has verified its signature on a call made with it (invite-members calls check_invitees as the
-// caller first). Decoding merely tells an anon key from a user token up front, and gives the
-// inviter's id after that verification.
+// caller first). Decoding merely tells the legacy anon key from a user token up front, and gives
+// the inviter's id after that verification.
 
 export interface CallerClaims {
   sub?: string

@@ -12,18 +12,13 @@
 // The invitation is found by the old link's token hash (kept by Auth even once expired) or by
 // the invitee's address; only a pending, unexpired invitation gets a mail, sent by Auth exactly
 // as invite-members sends it (the invite template for a never-used account, else a magic link).
-// deno-lint-ignore no-import-prefix -- npm: specifiers, as Supabase's edge runtime resolves them
-import { createClient } from 'npm:@supabase/supabase-js@2'
-import { apiKeyKind, projectKeys } from '../_shared/keys.ts'
+import { apiKeyCaller } from '../_shared/supabase-context.ts'
 import { appOrigin } from '../_shared/app-origin.ts'
 import { createAuthDelivery } from '../_shared/auth-delivery.ts'
 import { errorReply, json, preflight } from '../_shared/cors.ts'
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 const HASH_RE = /^[0-9a-f]{40,64}$/
-const clientOptions = {
-  auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
-}
 
 interface Recipient {
   membership_id: string
@@ -40,20 +35,18 @@ Deno.serve(async (req: Request): Promise<Response> => {
   if (req.method !== 'POST') {
     return errorReply(405, 'method_not_allowed', 'Use POST.', { Allow: 'POST, OPTIONS' })
   }
-  const supabaseUrl = Deno.env.get('SUPABASE_URL')
-  const keys = projectKeys()
-  const anonKey = keys.publishable
-  const serviceRoleKey = keys.secret
   const siteUrl = Deno.env.get('SITE_URL')
-  if (!supabaseUrl || !anonKey || !serviceRoleKey || !siteUrl) {
-    console.error('invitation-link: SUPABASE_URL, keys and SITE_URL must be set')
-    return errorReply(500, 'misconfigured', 'Invitations are not configured on this server.')
-  }
   // Open to people who are not signed in (the link is their credential), but only through the
   // project's own apps: with verify_jwt off, the platform no longer asks for a key.
-  if (!apiKeyKind(req, keys)) {
+  const checked = await apiKeyCaller(req, 'invitation-link')
+  if (!siteUrl || (checked.refusal && checked.refusal !== 'unauthenticated')) {
+    if (!siteUrl) console.error('invitation-link: SITE_URL must be set')
+    return errorReply(500, 'misconfigured', 'Invitations are not configured on this server.')
+  }
+  if (!checked.ctx) {
     return errorReply(401, 'no_api_key', 'Call this with the project’s publishable key.')
   }
+  const { supabaseAdmin: service, supabase: anon } = checked.ctx
 
   let body: { action?: unknown; workspaceId?: unknown; tokenHash?: unknown; email?: unknown }
   try {
@@ -78,7 +71,6 @@ Deno.serve(async (req: Request): Promise<Response> => {
     )
   }
 
-  const service = createClient(supabaseUrl, serviceRoleKey, clientOptions)
   if (body.action === 'state') {
     const unknown = { state: 'unknown' }
     if (!hash) return json(unknown)
@@ -105,9 +97,8 @@ Deno.serve(async (req: Request): Promise<Response> => {
   if (!r || r.expired) return json({ sent: true })
 
   const deliver = createAuthDelivery({
-    supabaseUrl,
-    anonKey,
-    serviceRoleKey,
+    admin: service,
+    anon,
     siteUrl: appOrigin(req.headers.get('Origin'), siteUrl),
     workspaceId,
     role: r.role,

@@ -8,15 +8,13 @@
 //   checks the caller, as resend_invitations) and mails each invitee a new link; the old one stops working
 //   400 invalid_input | no_invitees | too_many | unknown_role | owner_via_transfer
 //   401 not_authenticated   403 not_allowed   404 not_found   405   413 too_large
-//   429 invite_rate_limited (the invitation limits; logged as member.invite_rate_limited)   500
+//   429 invite_rate_limited (the invitation limits; logged as member.invite_rate_limited)
+//   500 misconfigured | auth_unavailable (the JWKS could not be fetched) | …
 // Error bodies are { code, message }. See ../README.md.
-// deno-lint-ignore no-import-prefix -- npm: specifiers, as Supabase's edge runtime resolves them
-import { createClient } from 'npm:@supabase/supabase-js@2'
 import { appOrigin } from '../_shared/app-origin.ts'
 import { createAuthDelivery } from '../_shared/auth-delivery.ts'
-import { bearerToken } from '../_shared/caller.ts'
 import { errorReply, json, preflight } from '../_shared/cors.ts'
-import { checkUserToken, projectKeys } from '../_shared/keys.ts'
+import { userCaller, type UserCaller } from '../_shared/supabase-context.ts'
 import {
   runInvitations,
   type DbError,
@@ -26,9 +24,6 @@ import {
 import { parseInviteRequest } from '../_shared/invite-input.ts'
 
 const MAX_BODY_BYTES = 64 * 1024
-const clientOptions = {
-  auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
-}
 
 /** A database refusal of the caller (from check_invitees), as an HTTP reply. */
 class CallerRefused extends Error {
@@ -74,13 +69,6 @@ function isResend(body: unknown): body is { action: 'resend'; membershipIds: str
   )
 }
 
-interface Env {
-  supabaseUrl: string
-  anonKey: string
-  serviceRoleKey: string
-  siteUrl: string
-}
-
 interface Recipient {
   membership_id: string
   workspace_id: string
@@ -98,9 +86,9 @@ interface Recipient {
  */
 async function resend(
   req: Request,
-  token: string,
+  caller: UserCaller,
   membershipIds: unknown,
-  env: Env,
+  siteUrl: string,
 ): Promise<Response> {
   if (
     !Array.isArray(membershipIds) ||
@@ -114,11 +102,7 @@ async function resend(
       `membershipIds must list 1 to ${MAX_RESEND} invitation ids.`,
     )
   }
-  const asCaller = createClient(env.supabaseUrl, env.anonKey, {
-    ...clientOptions,
-    global: { headers: { Authorization: `Bearer ${token}` } },
-  })
-  const service = createClient(env.supabaseUrl, env.serviceRoleKey, clientOptions)
+  const { asCaller, admin: service } = caller
   const renewed = await asCaller.rpc('resend_invitations', { p_membership_ids: membershipIds })
   if (renewed.error) {
     const e = renewed.error as DbError & { status?: number }
@@ -133,12 +117,13 @@ async function resend(
     console.error('invite-members: invitation_recipients failed', error)
     return errorReply(500, 'resend_failed', 'The invitations could not be sent. Try again.')
   }
-  const origin = appOrigin(req.headers.get('Origin'), env.siteUrl)
+  const origin = appOrigin(req.headers.get('Origin'), siteUrl)
   const resent: string[] = []
   const failed: { email: string; reason: string; code: string }[] = []
   for (const r of (data ?? []) as Recipient[]) {
     const deliver = createAuthDelivery({
-      ...env,
+      admin: caller.admin,
+      anon: caller.anon,
       siteUrl: origin,
       workspaceId: r.workspace_id,
       role: r.role,
@@ -160,28 +145,26 @@ Deno.serve(async (req: Request): Promise<Response> => {
     return errorReply(405, 'method_not_allowed', 'Use POST.', { Allow: 'POST, OPTIONS' })
   }
 
-  const supabaseUrl = Deno.env.get('SUPABASE_URL')
-  // The publishable/secret keys when Supabase provides them, else the legacy anon/service_role.
-  const keys = projectKeys()
-  const anonKey = keys.publishable
-  const serviceRoleKey = keys.secret
   const siteUrl = Deno.env.get('SITE_URL')
-  if (!supabaseUrl || !anonKey || !serviceRoleKey || !siteUrl) {
-    console.error(
-      'invite-members: SUPABASE_URL, SUPABASE_PUBLISHABLE_KEYS and SUPABASE_SECRET_KEYS (or SUPABASE_ANON_KEY and SUPABASE_SERVICE_ROLE_KEY) and SITE_URL must be set',
-    )
+  if (!siteUrl) {
+    console.error('invite-members: SITE_URL must be set')
     return errorReply(500, 'misconfigured', 'Invitations are not configured on this server.')
   }
 
   // Identity comes from the bearer token only, never from the body: a user's access token,
-  // verified against the project's JWKS (an HS256 one by PostgREST on the first call with it).
-  const token = bearerToken(req.headers.get('Authorization'))
-  const checked = token ? await checkUserToken(token, supabaseUrl) : null
-  const claims = checked?.ok ? checked.claims : null
-  if (!token || !claims?.sub || claims.role !== 'authenticated') {
-    if (checked && !checked.ok) console.warn('invite-members: token refused:', checked.reason)
+  // verified by @supabase/server against the project's JWKS (a legacy HS256 one by PostgREST on
+  // the first call with it).
+  const checked = await userCaller(req, 'invite-members')
+  if (checked.refusal === 'unauthenticated') {
     return errorReply(401, 'not_authenticated', 'Sign in to invite people.')
   }
+  if (checked.refusal === 'auth_unavailable') {
+    return errorReply(500, 'auth_unavailable', 'Your sign-in could not be checked. Try again.')
+  }
+  if (checked.refusal) {
+    return errorReply(500, 'misconfigured', 'Invitations are not configured on this server.')
+  }
+  const caller = checked.caller
 
   const text = await req.text()
   if (new TextEncoder().encode(text).length > MAX_BODY_BYTES) {
@@ -194,12 +177,7 @@ Deno.serve(async (req: Request): Promise<Response> => {
     return errorReply(400, 'invalid_input', 'Send a JSON object: { workspaceId, emails, role }.')
   }
   if (isResend(body)) {
-    return resend(req, token, body.membershipIds, {
-      supabaseUrl,
-      anonKey,
-      serviceRoleKey,
-      siteUrl,
-    })
+    return resend(req, caller, body.membershipIds, siteUrl)
   }
 
   const parsed = parseInviteRequest(body)
@@ -207,12 +185,8 @@ Deno.serve(async (req: Request): Promise<Response> => {
   const { workspaceId, emails, role } = parsed.value
 
   // As the caller: PostgREST verifies the token, RLS and the functions' own checks apply.
-  const asCaller = createClient(supabaseUrl, anonKey, {
-    ...clientOptions,
-    global: { headers: { Authorization: `Bearer ${token}` } },
-  })
-  const service = createClient(supabaseUrl, serviceRoleKey, clientOptions)
-  const inviterId = claims.sub
+  const { asCaller, admin: service } = caller
+  const inviterId = caller.userId
 
   let deliver: ((email: string) => Promise<Delivery>) | undefined
   const prepareDelivery = async () => {
@@ -226,9 +200,8 @@ Deno.serve(async (req: Request): Promise<Response> => {
     const inviter = me.data?.full_name || me.data?.email
     if (inviter) templateData.invited_by = inviter
     return createAuthDelivery({
-      supabaseUrl,
-      anonKey,
-      serviceRoleKey,
+      admin: caller.admin,
+      anon: caller.anon,
       siteUrl: appOrigin(req.headers.get('Origin'), siteUrl),
       workspaceId,
       role,

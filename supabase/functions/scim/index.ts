@@ -9,7 +9,7 @@
 //   /Groups           GET (filter, excludedAttributes=members), POST
 //   /Groups/{id}      GET, PUT, PATCH, DELETE
 //   /ServiceProviderConfig, /ResourceTypes, /Schemas
-import { serviceRole } from '../_shared/service-role.ts'
+import { adminOnly, type Client } from '../_shared/supabase-context.ts'
 import { parseFilter, type DbFilter } from './filter.ts'
 import {
   applyPatch,
@@ -117,19 +117,17 @@ function project(resource: Json, url: URL): Json {
 }
 
 class Scim {
-  private readonly admin
   readonly base: string
   private readonly request: { method: string; path: string }
 
   constructor(
+    private readonly admin: Client,
     private readonly tokenHash: string,
     req: Request,
     url: URL,
     sub: string,
   ) {
-    const svc = serviceRole()!
-    this.admin = svc.client
-    this.base = `${svc.url.replace(/\/+$/, '')}/functions/v1/scim/v2`
+    this.base = `${(Deno.env.get('SUPABASE_URL') ?? '').replace(/\/+$/, '')}/functions/v1/scim/v2`
     this.request = { method: req.method, path: (sub + url.search).slice(0, 500) }
   }
 
@@ -326,10 +324,10 @@ async function route(scim: Scim, req: Request, url: URL, parts: string[]): Promi
 }
 
 Deno.serve(async (req: Request): Promise<Response> => {
-  if (!serviceRole()) {
-    console.error('scim: SUPABASE_URL and the service-role key must be set')
-    return scimError(503, null, 'Directory sync is not configured on this server.')
-  }
+  // The caller's credential is the connection's token, which only the database resolves: the
+  // SDK checks nothing here (auth 'none') and gives the secret-key client.
+  const { admin } = await adminOnly(req, 'scim')
+  if (!admin) return scimError(503, null, 'Directory sync is not configured on this server.')
   const url = new URL(req.url)
   // The edge runtime passes /scim/..., the local server the same; Entra appends
   // ?aadOptscim062020 (its RFC-compliant behaviour flag), which needs nothing here.
@@ -341,7 +339,7 @@ Deno.serve(async (req: Request): Promise<Response> => {
   const token = /^Bearer\s+(\S+)\s*$/i.exec(auth)?.[1]
   if (!token || token.length > 200)
     return scimError(401, null, 'Send the connection token as Authorization: Bearer.', UNAUTHORIZED)
-  const scim = new Scim(await sha256Hex(token), req, url, sub)
+  const scim = new Scim(admin, await sha256Hex(token), req, url, sub)
 
   try {
     return await route(scim, req, url, parts.slice(1))
