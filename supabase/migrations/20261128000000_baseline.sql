@@ -483,8 +483,8 @@ comment on function private.visible_profile_ids() is
 grant execute on function private.visible_profile_ids() to authenticated, service_role;
 
 -- Sign-up with `data: { workspace_name }` in the user metadata creates the workspace at once
--- (PRODUCT.md: "Signing up creates a workspace with the new user as its Owner"). Invitees are
--- created without it. A bad name never blocks the sign-up: it is trimmed to 80 characters.
+-- (docs/product-rules.md, Workspaces and memberships: signing up creates a workspace whose Owner
+-- is the new user). Invitees are created without it. A bad name never blocks the sign-up: it is trimmed to 80 characters.
 create or replace function private.create_signup_workspace()
 returns trigger
 language plpgsql
@@ -506,7 +506,7 @@ begin
   begin
     perform private.create_workspace_for(new.id, v_name);
   exception when others then
-    -- A workspace limit (20261207000310) must never fail Auth's /verify or sign-up with a 500:
+    -- A workspace limit (private.check_workspace_creation) must never fail Auth's /verify or sign-up with a 500:
     -- the account is confirmed without a workspace, and create_workspace() later says why.
     get stacked diagnostics v_hint = pg_exception_hint;
     if v_hint in ('workspace_limit_reached', 'workspace_rate_limited') then
@@ -2137,7 +2137,7 @@ begin
         p_user_id);
     end if;
   elsif v_recorded is not null then
-    -- Nothing the banned user does lifts the ban (PRODUCT.md rule 10): a change whose
+    -- Nothing the banned user does lifts the ban (docs/product-rules.md rule 10): a change whose
     -- actor is the user themselves (a workspace of their own, leaving, accepting an
     -- invitation) never clears it; reactivation, lifting or the expiry job do.
     if (select auth.uid()) = p_user_id then
@@ -4241,7 +4241,7 @@ declare
   v_where text := 'l.workspace_id = $1';
   v_n bigint;
 begin
-  -- The documented maximum, refused rather than clamped (20261207000320).
+  -- The documented maximum, refused rather than clamped (issue 19).
   if v_cap not between 1 and 100000 then
     raise exception 'Count cap out of range: p_cap must be 1 to 100000 (got %).', v_cap
       using errcode = '22023', hint = 'invalid_cap';
@@ -4486,7 +4486,7 @@ begin
   if p_workspace_id is null then
     raise exception 'A workspace is required.' using errcode = '22023', hint = 'invalid_input';
   end if;
-  -- The documented maximum, refused rather than clamped (20261207000320).
+  -- The documented maximum, refused rather than clamped (issue 19).
   if v_limit not between 1 and 1000 then
     raise exception 'Page size out of range: p_limit must be 1 to 1000 (got %).', v_limit
       using errcode = '22023', hint = 'invalid_page';
@@ -5286,7 +5286,7 @@ as $$
   select 90
 $$;
 comment on function private.review_idle_days() is
-  'Days without activity after which an access review flags a member (PRODUCT.md: 90).';
+  'Days without activity after which an access review flags a member (docs/product-rules.md: 90).';
 
 create or replace function private.review_flagged(
   p_role public.workspace_role, p_status public.member_status, p_suspended_until timestamptz,
