@@ -37,8 +37,13 @@ function assetFilter(q: Omit<AssetQuery, 'first' | 'rows'>, count?: 'exact') {
  * asset reachable, whatever PostgREST's max_rows). Ties are broken by id, so pages never overlap.
  */
 export async function listAssets(q: AssetQuery): Promise<Asset[]> {
-  const field = q.sortField && q.sortOrder ? q.sortField : 'asset_tag'
-  const ascending = !(q.sortField && q.sortOrder === -1)
+  // a column the server does not order by (the table passes any clicked field) orders by none
+  const chosen =
+    q.sortOrder && (ASSET_SORT_FIELDS as readonly unknown[]).includes(q.sortField)
+      ? q.sortField
+      : null
+  const field = chosen ?? 'asset_tag'
+  const ascending = !(chosen && q.sortOrder === -1)
   return unwrap(
     assetFilter(q)
       .order(field, { ascending })

@@ -1,43 +1,7 @@
 import type { MemberRow } from '@/api/members'
 import type { WorkspaceRole } from '@/lib/roles'
-import { toAppError, unwrap, unwrapWithCount } from '@/lib/errors'
+import { toAppError, unwrap } from '@/lib/errors'
 import { supabase } from '@/lib/supabase'
-
-/** Pending invitations, newest first, with who invited and when they expire (members.view). */
-export async function listPendingInvitations(
-  workspaceId: string,
-  limit = 200,
-): Promise<{ rows: MemberRow[]; total: number }> {
-  return unwrapWithCount(
-    supabase
-      .from('member_directory')
-      .select('*', { count: 'exact' })
-      .eq('workspace_id', workspaceId)
-      .eq('status', 'pending')
-      .order('invited_at', { ascending: false, nullsFirst: false })
-      .limit(limit),
-  )
-}
-
-export interface Seats {
-  /** Members who are not pending and not inactive. */
-  members: number
-  /** Seats counted against the plan (every membership that is not inactive). */
-  inUse: number
-  /** The plan's limit, or null when unlimited. */
-  limit: number | null
-}
-
-/** Member count and seat usage for "42 of 50 seats", counted by the database's seat rule. */
-export async function seatUsage(workspaceId: string): Promise<Seats> {
-  const rows = await unwrap(supabase.rpc('seat_usage', { p_workspace_id: workspaceId }))
-  const row = rows?.[0]
-  return {
-    members: row?.members ?? 0,
-    inUse: row?.seats_in_use ?? 0,
-    limit: row?.seat_limit ?? null,
-  }
-}
 
 /** One member of the workspace by membership id (for links such as /users?member=<id>). */
 export async function memberById(

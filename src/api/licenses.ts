@@ -37,8 +37,13 @@ const withUsage = (rows: Embedded[]): LicenseWithUsage[] =>
 
 /** One page of licences with their seats in use, sorted and searched in the database. */
 export async function listLicenses(q: LicenseQuery): Promise<LicenseWithUsage[]> {
-  const field = q.sortField && q.sortOrder ? q.sortField : 'product'
-  const ascending = !(q.sortField && q.sortOrder === -1)
+  // a column the server does not order by (the table passes any clicked field) orders by none
+  const chosen =
+    q.sortOrder && (LICENSE_SORT_FIELDS as readonly unknown[]).includes(q.sortField)
+      ? q.sortField
+      : null
+  const field = chosen ?? 'product'
+  const ascending = !(chosen && q.sortOrder === -1)
   const rows = await unwrap(
     licenseFilter(q)
       .order(field, { ascending })

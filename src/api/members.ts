@@ -1,6 +1,4 @@
-import { FunctionsHttpError } from '@supabase/supabase-js'
-import { AppError, toAppError, unwrap } from '@/lib/errors'
-import { resendInvitations as resendInvitationMails, type ResendResult } from '@/api/invitations'
+import { unwrap } from '@/lib/errors'
 import type { MemberStatus, WorkspaceRole } from '@/lib/roles'
 import { supabase } from '@/lib/supabase'
 import type { Tables } from '@/types/database.types'
@@ -197,18 +195,6 @@ export async function removeMember(membershipId: string): Promise<void> {
   await unwrap(supabase.rpc('remove_member', { p_membership_id: membershipId }))
 }
 
-/**
- * Renews the invitation and mails the invitee a new link (the old one stops working), through the
- * invite-members edge function (src/api/invitations.ts). Throws when the mail could not be sent.
- */
-export async function resendInvitation(membershipId: string): Promise<void> {
-  await resendInvitationMails([membershipId])
-}
-
-export async function revokeInvitation(membershipId: string): Promise<void> {
-  await unwrap(supabase.rpc('revoke_invitation', { p_membership_id: membershipId }))
-}
-
 // ---- bulk actions: all or nothing in the database; the first refusal names its member ------
 
 export async function deactivateMembers(membershipIds: string[]): Promise<void> {
@@ -222,15 +208,6 @@ export async function changeMembersRole(
   await unwrap(
     supabase.rpc('change_members_role', { p_membership_ids: membershipIds, p_role: role }),
   )
-}
-
-/**
- * Renews up to 100 invitations (all or none, in the database), then mails each invitee a new link.
- * The mails are reported per address: `resent` and `failed` (with Auth's reason). Throws only when
- * the renewal was refused or no mail at all could be sent.
- */
-export async function resendInvitations(membershipIds: string[]): Promise<ResendResult> {
-  return resendInvitationMails(membershipIds)
 }
 
 /** Whether one member has a verified TOTP factor (needs members.manage). */
@@ -262,37 +239,4 @@ export async function twoFactorRuleAppliesTo(
     }),
   )
   return new Set((rows ?? []).map((r) => r.user_id))
-}
-
-export interface InviteResult {
-  invited: string[]
-  failed: { email: string; reason: string; code?: string }[]
-}
-
-/** Sends invitations through the `invite-members` edge function (it holds the service role). */
-export async function inviteMembers(
-  workspaceId: string,
-  emails: string[],
-  role: WorkspaceRole,
-): Promise<InviteResult> {
-  const { data, error } = await supabase.functions.invoke<InviteResult>('invite-members', {
-    body: { workspaceId, emails, role },
-  })
-  if (error) {
-    if (error instanceof FunctionsHttpError) {
-      const body: unknown = await (error.context as Response).json().catch(() => null)
-      const b = (body ?? {}) as { message?: string; error?: string; code?: string; hint?: string }
-      const message = b.message ?? b.error
-      if (message)
-        throw new AppError(message, b.hint ?? b.code ?? 'invite_failed', error.context.status)
-    }
-    throw toAppError(error)
-  }
-  return { invited: data?.invited ?? [], failed: data?.failed ?? [] }
-}
-
-/** Seats in use, counted by the database's seat rule (`seat_usage`). */
-export async function countSeatsInUse(workspaceId: string): Promise<number> {
-  const rows = await unwrap(supabase.rpc('seat_usage', { p_workspace_id: workspaceId }))
-  return rows?.[0]?.seats_in_use ?? 0
 }

@@ -23,6 +23,42 @@ export interface ServerTableSource<Row, Q extends TableQuery> {
   afterLoad?: (rows: Row[], workspaceId: string) => Promise<void>
 }
 
+/**
+ * A server table as `components/ServerTable.vue` drives it: `reactive(useServerTable(...))`, refs
+ * unwrapped. (`load` is a method, so a table of a narrower query type fits.)
+ */
+export interface ServerTableHandle<Row> {
+  rows: Row[]
+  total: number
+  loading: boolean
+  view: {
+    first: number
+    rows: number
+    sortField?: string | null
+    sortOrder?: 1 | -1 | 0 | null
+    search?: string | null
+  }
+  load(
+    patch?: {
+      first?: number
+      rows?: number
+      sortField?: string | null
+      sortOrder?: 1 | -1 | 0 | null
+    },
+    recount?: boolean,
+  ): Promise<void>
+  search(text: string): void
+}
+
+/** A button of a row's Actions column: shown when `show`, named `label(row)` for screen readers. */
+export interface RowAction<Row> {
+  icon: string
+  label: (row: Row) => string
+  show: boolean
+  danger?: boolean
+  run: (row: Row) => void
+}
+
 /** Milliseconds the search box waits after the last key before it asks the server. */
 export const SEARCH_DELAY_MS = 300
 

@@ -19,7 +19,10 @@ export function isAllowed(granted: readonly string[], permission: PermissionKey)
   return granted.includes(permission)
 }
 
-/** Which roles' permissions the caller may edit in the matrix (PRODUCT.md, fine-grained control). */
+/**
+ * Which roles' permissions the caller may edit in the matrix (docs/product-rules.md,
+ * per-workspace matrix).
+ */
 export function editableRoles(myRole: WorkspaceRole | null): WorkspaceRole[] {
   if (myRole === 'owner') return ['admin', 'member', 'viewer']
   if (myRole === 'admin') return ['member', 'viewer']

@@ -15,7 +15,7 @@ import { useSessionStore } from '@/stores/session'
 import { TEST_CATALOGUE } from './catalogue'
 import { useWorkspaceStore } from '@/stores/workspace'
 
-/** Default permissions per role, as in PRODUCT.md. */
+/** Default permissions per role, as in docs/product-rules.md (Roles and permissions). */
 export const ROLE_PERMISSIONS: Record<WorkspaceRole, readonly PermissionKey[]> = {
   owner: PERMISSION_KEYS,
   admin: PERMISSION_KEYS.filter(

@@ -483,8 +483,8 @@ comment on function private.visible_profile_ids() is
 grant execute on function private.visible_profile_ids() to authenticated, service_role;
 
 -- Sign-up with `data: { workspace_name }` in the user metadata creates the workspace at once
--- (PRODUCT.md: "Signing up creates a workspace with the new user as its Owner"). Invitees are
--- created without it. A bad name never blocks the sign-up: it is trimmed to 80 characters.
+-- (docs/product-rules.md, Workspaces and memberships: signing up creates a workspace whose Owner
+-- is the new user). Invitees are created without it. A bad name never blocks the sign-up: it is trimmed to 80 characters.
 create or replace function private.create_signup_workspace()
 returns trigger
 language plpgsql
@@ -2138,7 +2138,7 @@ begin
         p_user_id);
     end if;
   elsif v_recorded is not null then
-    -- Nothing the banned user does lifts the ban (PRODUCT.md rule 10): a change whose
+    -- Nothing the banned user does lifts the ban (docs/product-rules.md rule 10): a change whose
     -- actor is the user themselves (a workspace of their own, leaving, accepting an
     -- invitation) never clears it; reactivation, lifting or the expiry job do.
     if (select auth.uid()) = p_user_id then
@@ -5287,7 +5287,7 @@ as $$
   select 90
 $$;
 comment on function private.review_idle_days() is
-  'Days without activity after which an access review flags a member (PRODUCT.md: 90).';
+  'Days without activity after which an access review flags a member (docs/product-rules.md: 90).';
 
 create or replace function private.review_flagged(
   p_role public.workspace_role, p_status public.member_status, p_suspended_until timestamptz,

@@ -298,8 +298,8 @@ comment on function private.visible_profile_ids() is
 grant execute on function private.visible_profile_ids() to authenticated, service_role;
 
 -- Sign-up with `data: { workspace_name }` in the user metadata creates the workspace at once
--- (PRODUCT.md: "Signing up creates a workspace with the new user as its Owner"). Invitees are
--- created without it. A bad name never blocks the sign-up: it is trimmed to 80 characters.
+-- (docs/product-rules.md, Workspaces and memberships: signing up creates a workspace whose Owner
+-- is the new user). Invitees are created without it. A bad name never blocks the sign-up: it is trimmed to 80 characters.
 create or replace function private.create_signup_workspace()
 returns trigger
 language plpgsql

@@ -454,7 +454,7 @@ begin
         p_user_id);
     end if;
   elsif v_recorded is not null then
-    -- Nothing the banned user does lifts the ban (PRODUCT.md rule 10): a change whose
+    -- Nothing the banned user does lifts the ban (docs/product-rules.md rule 10): a change whose
     -- actor is the user themselves (a workspace of their own, leaving, accepting an
     -- invitation) never clears it; reactivation, lifting or the expiry job do.
     if (select auth.uid()) = p_user_id then

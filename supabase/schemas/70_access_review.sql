@@ -16,7 +16,7 @@ as $$
   select 90
 $$;
 comment on function private.review_idle_days() is
-  'Days without activity after which an access review flags a member (PRODUCT.md: 90).';
+  'Days without activity after which an access review flags a member (docs/product-rules.md: 90).';
 
 create or replace function private.review_flagged(
   p_role public.workspace_role, p_status public.member_status, p_suspended_until timestamptz,

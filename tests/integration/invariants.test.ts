@@ -1,5 +1,5 @@
-// PRODUCT.md's rules that no one can break, attacked through the API the SPA uses, including
-// concurrent requests. After every attack the database must still hold exactly one active Owner.
+// The rules no one can break (docs/product-rules.md), attacked through the API the SPA uses,
+// including concurrent requests. After every attack the database must still hold exactly one active Owner.
 // Everyone acts with the session Auth gave them at sign-in.
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'

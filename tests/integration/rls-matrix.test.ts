@@ -1,15 +1,15 @@
 // The permission matrix, proven from outside: every role x every status x every table x
 // select/insert/update/delete through PostgREST with the token Auth gave each user at sign-in
 // (fixtures.ts), plus the anonymous key, a signed-in user with no membership, and the Owner of
-// another workspace. Each case asserts the exact outcome PRODUCT.md asks for: how many of
-// workspace A's rows are visible, and whether a write happened (checked in the database
+// another workspace. Each case asserts the exact outcome docs/product-rules.md asks for: how
+// many of workspace A's rows are visible, and whether a write happened (checked in the database
 // afterwards), never just "no error".
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { anonClient, clientAs, closeSql, sql, type Client } from '../helpers/stack'
 import { buildWorld, roles, statuses, type Role, type Status, type World } from './fixtures'
 
-// Default grants of PRODUCT.md's matrix (the Owner holds every permission).
+// Default grants of docs/product-rules.md's matrix (the Owner holds every permission).
 const grants: Record<Exclude<Role, 'owner'>, string[]> = {
   admin: [
     'assets.view',
@@ -569,7 +569,7 @@ describe('RLS permission matrix', () => {
 
   for (const spec of specs) {
     describe(spec.table, () => {
-      it('select: each actor sees exactly the rows PRODUCT.md allows', async () => {
+      it('select: each actor sees exactly the rows docs/product-rules.md allows', async () => {
         for (const a of actors) {
           const { column, values } = spec.scope(world)
           const { data, error } = await clients

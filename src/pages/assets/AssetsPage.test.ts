@@ -52,20 +52,20 @@ describe('AssetsPage', () => {
       expect.objectContaining({ workspaceId: 'ws-1', first: 0, rows: 25 }),
     )
     expect(assets.countAssets).toHaveBeenCalledTimes(1)
-    const table = wrapper.findComponent({ name: 'AssetsTable' })
-    table.vm.$emit('page', 49_975, 25)
+    const table = wrapper.findComponent({ name: 'DataTable' })
+    table.vm.$emit('page', { first: 49_975, rows: 25 })
     await flushPromises()
     expect(assets.listAssets).toHaveBeenLastCalledWith(
       expect.objectContaining({ first: 49_975, rows: 25 }),
     )
-    table.vm.$emit('sort', 'name', -1)
+    table.vm.$emit('sort', { sortField: 'name', sortOrder: -1 })
     await flushPromises()
     expect(assets.listAssets).toHaveBeenLastCalledWith(
       expect.objectContaining({ first: 0, sortField: 'name', sortOrder: -1 }),
     )
     expect(assets.countAssets).toHaveBeenCalledTimes(1)
     vi.useFakeTimers()
-    table.vm.$emit('search', 'mac')
+    await wrapper.get('input[aria-label="Search assets"]').setValue('mac')
     await vi.advanceTimersByTimeAsync(400)
     vi.useRealTimers()
     await flushPromises()

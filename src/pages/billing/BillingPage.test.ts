@@ -1,11 +1,11 @@
 import { describe, expect, it, vi } from 'vitest'
-import * as members from '@/api/members'
+import * as invitations from '@/api/invitations'
 import * as workspaces from '@/api/workspaces'
 import { mountWithApp } from '@/test/mountWithApp'
 import BillingPage from './BillingPage.vue'
 
 vi.mock('@/api/workspaces')
-vi.mock('@/api/members')
+vi.mock('@/api/invitations')
 vi.mock('@/api/auth')
 
 describe('BillingPage', () => {
@@ -20,9 +20,9 @@ describe('BillingPage', () => {
       created_at: '',
       updated_at: '',
     })
-    vi.mocked(members.countSeatsInUse).mockResolvedValue(12)
+    vi.mocked(invitations.seatUsage).mockResolvedValue({ members: 10, inUse: 12, limit: 25 })
     const { wrapper } = await mountWithApp(BillingPage, { role: 'owner' })
-    expect(members.countSeatsInUse).toHaveBeenCalledWith('ws-1')
+    expect(invitations.seatUsage).toHaveBeenCalledWith('ws-1')
     expect(wrapper.get('[data-test="plan"]').text()).toBe('Business')
     expect(wrapper.get('[data-test="seats"]').text()).toBe('12 of 25 in use')
   })

@@ -1,5 +1,6 @@
 import { flushPromises } from '@vue/test-utils'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
+import * as invitations from '@/api/invitations'
 import * as members from '@/api/members'
 import * as offboarding from '@/api/offboarding'
 import { AppError } from '@/lib/errors'
@@ -12,6 +13,7 @@ import UsersPage from './UsersPage.vue'
 
 vi.mock('@/api/members')
 vi.mock('@/api/directory')
+vi.mock('@/api/invitations')
 vi.mock('@/api/people')
 vi.mock('@/api/auth')
 vi.mock('@/api/workspaces')
@@ -278,7 +280,7 @@ describe('UsersPage', () => {
   })
 
   it('shows the database error naming the first offending member of a bulk call', async () => {
-    vi.mocked(members.resendInvitations).mockRejectedValue(
+    vi.mocked(invitations.resendInvitations).mockRejectedValue(
       new AppError('ben@example.com: This invitation is not pending.', 'not_pending'),
     )
     const pending = asPending(BEN)
@@ -287,7 +289,7 @@ describe('UsersPage', () => {
     await flushPromises()
     await wrapper.get('[data-test="bulk-resend"]').trigger('click')
     await confirmRequire.mock.calls[0]![0].accept()
-    expect(members.resendInvitations).toHaveBeenCalledWith(['m-ben'])
+    expect(invitations.resendInvitations).toHaveBeenCalledWith(['m-ben'])
     expect(toastAdd).toHaveBeenCalledWith(
       expect.objectContaining({
         severity: 'error',
@@ -297,7 +299,7 @@ describe('UsersPage', () => {
   })
 
   it('resends in one call and names each invitee whose new mail could not be sent', async () => {
-    vi.mocked(members.resendInvitations).mockResolvedValue({
+    vi.mocked(invitations.resendInvitations).mockResolvedValue({
       resent: ['sue@example.com'],
       failed: [
         { email: 'ben@example.com', reason: 'Auth is not reachable.', code: 'auth_unavailable' },
@@ -311,7 +313,7 @@ describe('UsersPage', () => {
     await wrapper.get('[data-test="bulk-resend"]').trigger('click')
     await confirmRequire.mock.calls[0]![0].accept()
     await flushPromises()
-    expect(members.resendInvitations).toHaveBeenCalledWith(['m-ben', SUE.id])
+    expect(invitations.resendInvitations).toHaveBeenCalledWith(['m-ben', SUE.id])
     expect(toastAdd).toHaveBeenCalledWith(
       expect.objectContaining({
         severity: 'error',
@@ -372,13 +374,13 @@ describe('UsersPage', () => {
         effective_status: 'pending',
       }),
     ])
-    vi.mocked(members.revokeInvitation).mockResolvedValue()
+    vi.mocked(invitations.revokeInvitation).mockResolvedValue()
     const { wrapper } = await mountWithApp(UsersPage, { role: 'admin' })
     await openMenuFor(wrapper, 'Pat Pending')
     expect(wrapper.find('[data-test="menu-suspend"]').exists()).toBe(false)
     await wrapper.get('[data-test="menu-revoke"]').trigger('click')
     await confirmRequire.mock.calls[0]![0].accept()
-    expect(members.revokeInvitation).toHaveBeenCalledWith('m-pen')
+    expect(invitations.revokeInvitation).toHaveBeenCalledWith('m-pen')
     expect(members.removeMember).not.toHaveBeenCalled()
   })
 

@@ -1,5 +1,5 @@
 import { computed, ref, type Ref } from 'vue'
-import { listPendingInvitations, seatUsage, type Seats } from '@/api/directory'
+import { listPendingInvitations, seatUsage, type Seats } from '@/api/invitations'
 import { listAllMembers, workspaceMfaStatus, type MemberRow } from '@/api/members'
 import { useNotify } from '@/composables/useNotify'
 import { saveFile } from '@/lib/download'

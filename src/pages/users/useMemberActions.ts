@@ -1,4 +1,5 @@
 import { useConfirm } from 'primevue/useconfirm'
+import * as invitations from '@/api/invitations'
 import * as api from '@/api/members'
 import type { MemberRow } from '@/api/members'
 import {
@@ -109,7 +110,7 @@ export function useMemberActions(done: () => unknown) {
           header: 'Resend invitation',
           message: `Mail ${name} a new invitation link, valid for another full period? The old link stops working.`,
           accept: 'Resend',
-          run: () => api.resendInvitation(id),
+          run: () => invitations.resendInvitation(id),
           success: `A new invitation was sent to ${name}.`,
           returnTo,
         })
@@ -119,7 +120,7 @@ export function useMemberActions(done: () => unknown) {
           message: `Revoke the invitation sent to ${name}? The link stops working.`,
           accept: 'Revoke',
           danger: true,
-          run: () => api.revokeInvitation(id),
+          run: () => invitations.revokeInvitation(id),
           success: `The invitation to ${name} was revoked.`,
           returnTo,
         })
@@ -188,7 +189,7 @@ export function useMemberActions(done: () => unknown) {
         accept: 'Resend',
       },
       async (act) => {
-        const { failed } = await api.resendInvitations(ids(act))
+        const { failed } = await invitations.resendInvitations(ids(act))
         // The renewal held for everyone; say whose mail did not go out.
         if (failed.length)
           notify.error(

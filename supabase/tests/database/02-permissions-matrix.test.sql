@@ -1,13 +1,13 @@
 -- =====================================================================================
--- Permission catalogue and matrix: the exact table of PRODUCT.md, per-workspace defaults,
--- my_permissions(), set_role_permission() rules, and that grants take effect in RLS.
+-- Permission catalogue and matrix: the exact table of docs/product-rules.md, per-workspace
+-- defaults, my_permissions(), set_role_permission() rules, and that grants take effect in RLS.
 -- =====================================================================================
 begin;
 set local client_min_messages = warning;
 select plan(27);
 select tests.seed_fixture();
 
--- ---------- The catalogue is PRODUCT.md's table --------------------------------------
+-- ---------- The catalogue is docs/product-rules.md's table -----------------------------
 select set_eq(
   $$select key, owner_only from public.permissions$$,
   $$values ('assets.view', false), ('licenses.view', false), ('assets.create', false), ('licenses.create', false),

@@ -1,6 +1,6 @@
 -- =====================================================================================
--- Invariants (PRODUCT.md rules 1-3): exactly one owner, nobody changes their own role or
--- status, admins cannot touch the owner or make owners, ownership moves only by an atomic
+-- Invariants (docs/product-rules.md rules 1-3): exactly one owner, nobody changes their own
+-- role or status, admins cannot touch the owner or make owners, ownership moves only by an atomic
 -- transfer to an active member.
 -- Fixture: d...01 owner, d...02 admin, d...03 member, d...04 viewer of Fixture Co (f...01).
 -- =====================================================================================

@@ -1,17 +1,17 @@
 import { flushPromises } from '@vue/test-utils'
 import Select from 'primevue/select'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
-import * as members from '@/api/members'
+import * as invitations from '@/api/invitations'
 import { MAX_INVITES_PER_REQUEST } from '../../../../supabase/functions/_shared/invite-input'
 import { mountWithApp } from '@/test/mountWithApp'
 import InviteDialog from './InviteDialog.vue'
 
-vi.mock('@/api/members')
+vi.mock('@/api/invitations')
 vi.mock('@/api/auth')
 vi.mock('@/api/workspaces')
 
 beforeEach(() => {
-  vi.mocked(members.inviteMembers).mockReset()
+  vi.mocked(invitations.inviteMembers).mockReset()
 })
 
 const mountDialog = (myRole: 'owner' | 'admin' = 'admin') =>
@@ -28,7 +28,7 @@ describe('InviteDialog', () => {
   })
 
   it('sends a pasted list and shows the result for each address', async () => {
-    vi.mocked(members.inviteMembers).mockResolvedValue({
+    vi.mocked(invitations.inviteMembers).mockResolvedValue({
       invited: ['ana@x.com'],
       failed: [{ email: 'ben@y.org', reason: 'Already a member of this workspace.' }],
     })
@@ -38,21 +38,25 @@ describe('InviteDialog', () => {
     await wrapper.get('form').trigger('submit')
     await flushPromises()
 
-    expect(members.inviteMembers).toHaveBeenCalledWith('ws-1', ['ana@x.com', 'ben@y.org'], 'member')
+    expect(invitations.inviteMembers).toHaveBeenCalledWith(
+      'ws-1',
+      ['ana@x.com', 'ben@y.org'],
+      'member',
+    )
     expect(wrapper.get('[data-test="invited"]').text()).toContain('ana@x.com')
     expect(wrapper.get('[data-test="failed"]').text()).toContain('ben@y.org — Already a member')
     expect(wrapper.emitted('invited')).toHaveLength(1)
   })
 
   it('names a malformed address, sends the others and reports it among the outcomes', async () => {
-    vi.mocked(members.inviteMembers).mockResolvedValue({ invited: ['ok@x.com'], failed: [] })
+    vi.mocked(invitations.inviteMembers).mockResolvedValue({ invited: ['ok@x.com'], failed: [] })
     const { wrapper } = await mountDialog()
     await wrapper.get('textarea').setValue('ok@x.com, broken@')
     expect(wrapper.get('[data-test="invite-problem"]').text()).toContain('broken@')
     expect(wrapper.get('[data-test="invite-send"]').attributes('disabled')).toBeUndefined()
     await wrapper.get('form').trigger('submit')
     await flushPromises()
-    expect(members.inviteMembers).toHaveBeenCalledWith('ws-1', ['ok@x.com'], 'member')
+    expect(invitations.inviteMembers).toHaveBeenCalledWith('ws-1', ['ok@x.com'], 'member')
     expect(wrapper.get('[data-test="failed"]').text()).toContain(
       'broken@ — Not a valid email address.',
     )
@@ -86,7 +90,7 @@ describe('InviteDialog', () => {
   })
 
   it('shows the error of a failed call', async () => {
-    vi.mocked(members.inviteMembers).mockRejectedValue(new Error('Seat limit reached.'))
+    vi.mocked(invitations.inviteMembers).mockRejectedValue(new Error('Seat limit reached.'))
     const { wrapper } = await mountDialog()
     await wrapper.get('textarea').setValue('ana@x.com')
     await wrapper.get('form').trigger('submit')
