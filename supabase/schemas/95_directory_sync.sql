@@ -70,7 +70,7 @@ create table public.directory_connections (
     constraint directory_connections_name_format
       check (char_length(name) between 1 and 60 and name ~ '[^[:space:]]' and name !~ '[[:cntrl:]]'),
   default_role public.workspace_role not null default 'member'
-    -- Directory sync acts with at most an Admin's rank and never grants Owner (PRODUCT.md).
+    -- Directory sync acts with at most an Admin's rank and never grants Owner (docs/product-rules.md, rules 1 and 9).
     constraint directory_connections_default_role_not_owner check (default_role <> 'owner'),
   send_invitation boolean not null default false,
   rate_limit_per_minute integer not null default 6000
