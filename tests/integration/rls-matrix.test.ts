@@ -447,6 +447,7 @@ const specs: TableSpec[] = [
       values: [
         ...new Set(Object.values(grants).flat()),
         'reporting.credentials',
+        'directory.manage',
         'billing.manage',
         'workspace.delete',
         'ownership.transfer',
