@@ -441,6 +441,10 @@ export async function realAuthEnv() {
     GOTRUE_EXTERNAL_EMAIL_ENABLED: 'true',
     GOTRUE_EXTERNAL_PHONE_ENABLED: 'false',
     GOTRUE_EXTERNAL_ANONYMOUS_USERS_ENABLED: 'false',
+    // v2.189.0 turns the custom OAuth/OIDC providers admin API (/admin/custom-providers) on by
+    // default; the project has no custom providers and the stand-in answers 404 feature_disabled
+    // there, so the real Auth runs with it off too.
+    GOTRUE_CUSTOM_OAUTH_ENABLED: 'false',
     GOTRUE_MAILER_AUTOCONFIRM: String(!cfg.enableConfirmations),
     GOTRUE_MAILER_SECURE_EMAIL_CHANGE_ENABLED: String(cfg.doubleConfirmChanges),
     GOTRUE_MAILER_OTP_EXP: String(cfg.otpExpiry),

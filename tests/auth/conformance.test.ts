@@ -415,7 +415,7 @@ describe('what is off answers with Auth’s own codes', () => {
     )
   })
 
-  it('/otp with a phone: 400 phone_provider_disabled; with create_user false an unknown number is 422 otp_disabled', async () => {
+  it('/otp with a phone: 400 phone_provider_disabled; with create_user false an unknown or malformed number is 422 otp_disabled', async () => {
     await expectBoth(
       (api) => auth('/otp', { api, body: { phone: '+15555550123' } }),
       400,
@@ -427,10 +427,17 @@ describe('what is off answers with Auth’s own codes', () => {
       422,
       'otp_disabled',
     )
+    // Auth's Otp handler looks only at shouldCreateUser's ok and drops its validation error, so a
+    // malformed number (or address) with create_user false is 422 otp_disabled, not 400.
     expectError(
       await auth('/otp', { body: { phone: 'not a phone', create_user: false } }),
-      400,
-      'validation_failed',
+      422,
+      'otp_disabled',
+    )
+    expectError(
+      await auth('/otp', { body: { email: 'not an address', create_user: false } }),
+      422,
+      'otp_disabled',
     )
     const { error } = await js().auth.signInWithOtp({ phone: '+15555550123' })
     expect({ status: error?.status, code: error?.code }).toEqual({

@@ -35,7 +35,15 @@ const BLOCK = 3
  * diagonal (scanners read that orientation too); drawn the same way here.
  */
 export function qrSvg(text: string): string {
-  const { modules } = QRCode.create(text, { errorCorrectionLevel: 'H' })
+  // boombuler's qr.Auto puts the whole text in one segment of the narrowest mode that holds all of
+  // it (an otpauth:// URI has lowercase letters, so bytes); the qrcode package would otherwise split
+  // it into mixed segments and pick a smaller version than Auth's (e.g. 12 where Auth draws 13).
+  const segment: QRCode.QRCodeSegment = /^[0-9]*$/.test(text)
+    ? { data: text, mode: 'numeric' }
+    : /^[0-9A-Z $%*+\-./:]*$/.test(text)
+      ? { data: text, mode: 'alphanumeric' }
+      : { data: Buffer.from(text, 'utf8'), mode: 'byte' }
+  const { modules } = QRCode.create([segment], { errorCorrectionLevel: 'H' })
   const n = modules.size
   const width = n * BLOCK + BLOCK * 8
   const start = BLOCK * 4

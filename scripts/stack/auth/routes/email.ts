@@ -166,13 +166,21 @@ async function otp(ctx: Ctx) {
     throw badRequest('validation_failed', 'Channel should only be specified with Phone OTP')
   const data = obj(body, 'data')
   // Auth's shouldCreateUser: only create_user false looks the address up (an unknown one is 422);
-  // otherwise a new address goes on to sign up, where a sign-up that is off is refused.
+  // otherwise a new address goes on to sign up, where a sign-up that is off is refused. Auth's
+  // Otp handler checks only shouldCreateUser's ok, so a malformed address or number is 422
+  // otp_disabled too (its validation error is dropped), not 400.
   if (body.create_user === false) {
-    const found = email
-      ? await findUserByEmail(db(), validateEmail(email))
-      : phone
-        ? await findUserByPhone(db(), validatePhone(phone))
-        : true
+    let found: unknown
+    try {
+      found = email
+        ? await findUserByEmail(db(), validateEmail(email))
+        : phone
+          ? await findUserByPhone(db(), validatePhone(phone))
+          : true
+    } catch (e) {
+      if (!(e instanceof ApiError) || e.status >= 500) throw e
+      found = false
+    }
     if (!found) throw unprocessable('otp_disabled', 'Signups not allowed for otp')
   }
   if (email) return magicLinkFor(ctx, email, data)
