@@ -120,6 +120,9 @@ describe('keyboard only', () => {
     await expectFocus(page, { role: 'button', name: 'Hide password' }, 'toggle pressed')
     expect(await page.locator('input#password').getAttribute('type')).toBe('text')
     await page.keyboard.press('Enter')
+    // The toggle re-renders with its new name: wait for it before moving on, or Shift+Tab can
+    // land while the old button is being replaced (seen once in a full run).
+    await expectFocus(page, { role: 'button', name: 'Show password' }, 'toggle pressed again')
     await page.keyboard.press('Shift+Tab')
     await expectFocus(page, { role: 'textbox', name: 'Password' }, 'back to password')
 
