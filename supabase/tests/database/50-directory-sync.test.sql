@@ -129,7 +129,8 @@ select is(pg_temp.scim(pg_temp.v('token1'), 'create_user', '{"user": {"userName"
   '403', 'the Owner is never taken over (403)');
 select is((select count(*) from public.directory_users where membership_id = 'd0000000-0000-4000-a000-000000000001'), 0::bigint,
   '... nothing of it is kept');
-select results_eq($$select action, actor_email from public.activity_log where action = 'member.directory_change_refused'$$,
+select results_eq($$select action, actor_email from public.activity_log
+                     where action = 'member.directory_change_refused' and workspace_id = 'f0000000-0000-4000-a000-000000000001'$$,
   $$values ('member.directory_change_refused'::text, 'Directory sync (Okta)'::text)$$,
   '... and the refusal is in the activity log');
 
