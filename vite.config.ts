@@ -3,7 +3,7 @@ import { fileURLToPath, URL } from 'node:url'
 import { PrimeVueResolver } from '@primevue/auto-import-resolver'
 import vue from '@vitejs/plugin-vue'
 import Components from 'unplugin-vue-components/vite'
-import { defineConfig } from 'vite'
+import { defineConfig, loadEnv } from 'vite'
 import { parsePasswordPolicy } from './src/lib/passwordPolicy.ts'
 
 // Auth's password policy is written once, in supabase/config.toml; the SPA's strength meter and
@@ -20,16 +20,30 @@ const primeVueModules = existsSync(componentsDts)
   ? [...new Set(readFileSync(componentsDts, 'utf8').match(/primevue\/[a-z]+/g) ?? [])]
   : []
 
+// A secret API key in a VITE_ variable would be published in the bundle, where it bypasses every
+// row-level rule: the build (and the dev server) refuse before anything is written.
+function refuseSecretKeys(mode: string) {
+  const env = loadEnv(mode, process.cwd(), 'VITE_')
+  const leaked = Object.keys(env).filter((name) => env[name]?.trim().startsWith('sb_secret_'))
+  if (leaked.length)
+    throw new Error(
+      `${leaked.join(', ')} holds a secret API key; the SPA takes the publishable key (sb_publishable_…).`,
+    )
+}
+
 // PrimeVue components are auto-imported (sakai-vue style); our own components are imported
 // explicitly (dirs: []) so that every use can be found with grep.
-export default defineConfig({
-  plugins: [
-    vue(),
-    Components({ dirs: [], resolvers: [PrimeVueResolver()], dts: 'src/components.d.ts' }),
-  ],
-  optimizeDeps: { include: primeVueModules },
-  define: { __PASSWORD_POLICY__: JSON.stringify(passwordPolicy) },
-  resolve: {
-    alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) },
-  },
+export default defineConfig(({ mode }) => {
+  refuseSecretKeys(mode)
+  return {
+    plugins: [
+      vue(),
+      Components({ dirs: [], resolvers: [PrimeVueResolver()], dts: 'src/components.d.ts' }),
+    ],
+    optimizeDeps: { include: primeVueModules },
+    define: { __PASSWORD_POLICY__: JSON.stringify(passwordPolicy) },
+    resolve: {
+      alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) },
+    },
+  }
 })

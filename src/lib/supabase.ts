@@ -13,8 +13,8 @@ function requireEnv(name: 'VITE_SUPABASE_URL', value = import.meta.env[name]): s
 
 /**
  * The browser's key: the publishable key (`sb_publishable_…`, Supabase's current model), or the
- * legacy anon key while a project still migrates. Never a secret key: the gateway refuses one sent
- * by a browser, and it would bypass every row-level rule.
+ * legacy anon key while a project still migrates. Never a secret key: vite.config.ts refuses to build
+ * with one (it would be published in the bundle), and the gateway refuses one sent by a browser.
  */
 function browserKey(): string {
   const publishable = import.meta.env.VITE_SUPABASE_PUBLISHABLE_KEY
@@ -24,8 +24,6 @@ function browserKey(): string {
     throw new Error(
       "VITE_SUPABASE_PUBLISHABLE_KEY (or the legacy VITE_SUPABASE_ANON_KEY) is not set. The committed .env holds the local stack's values; for another Supabase project set it in .env.local or the build environment.",
     )
-  if (key.startsWith('sb_secret_'))
-    throw new Error('A secret key was given to the browser build; use the publishable key.')
   return key
 }
 
