@@ -6,12 +6,12 @@ import { spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { root } from './stack/config.ts'
+import { root } from '../local-stack/config.ts'
 
 const runs = Number(process.env.RUNS ?? 3)
 const stack = (cmd: string, env: Record<string, string>) => {
   const t0 = performance.now()
-  const r = spawnSync(process.execPath, [join(root, 'scripts', 'stack.ts'), cmd], {
+  const r = spawnSync(process.execPath, [join(root, 'local-stack', 'cli.ts'), cmd], {
     env: { ...process.env, ...env },
     encoding: 'utf8',
   })

@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { dbUrl, root } from './stack/config.ts'
+import { dbUrl, root } from '../local-stack/config.ts'
 
 const target = join(root, 'src', 'types', 'database.types.ts')
 

@@ -3,8 +3,8 @@
 // the SPA with Vite. Ctrl-C stops Vite and the stack this command started.
 import { spawn } from 'node:child_process'
 import { join } from 'node:path'
-import { apiUrl, ports, publishableKey, root } from './stack/config.ts'
-import { start, stop } from './stack.ts'
+import { apiUrl, ports, publishableKey, root } from '../local-stack/config.ts'
+import { start, stop } from '../local-stack/cli.ts'
 
 const t0 = performance.now()
 if (!(await start())) process.exit(1)

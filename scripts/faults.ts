@@ -18,7 +18,7 @@ import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { SignJWT } from 'jose'
 import pg from 'pg'
-import { anonKey, apiUrl, dbUrl, jwtSecret, paths, serviceRoleKey } from './stack/config.ts'
+import { anonKey, apiUrl, dbUrl, jwtSecret, paths, serviceRoleKey } from '../local-stack/config.ts'
 
 const N = 400 // members in the bulk role change and invitees in the batch (the RPCs take 500 at most)
 const REQUEST_TIMEOUT_MS = 30_000 // longer than this counts as hanging
@@ -34,7 +34,7 @@ if (!Number(process.env.FLUXERA_PORT_OFFSET)) {
 
 // ---------- Stack control ---------------------------------------------------------------
 function stackStart() {
-  const r = spawnSync(process.execPath, [join(root, 'scripts', 'stack.ts'), 'start'], {
+  const r = spawnSync(process.execPath, [join(root, 'local-stack', 'cli.ts'), 'start'], {
     cwd: root,
     env: process.env,
     encoding: 'utf8',

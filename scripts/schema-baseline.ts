@@ -10,7 +10,7 @@
 // outside this repository has run the baseline, it is never regenerated again.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
-import { root } from './stack/config.ts'
+import { root } from '../local-stack/config.ts'
 import { schemaPaths } from './schema-drift.ts'
 
 export const baselineFile = join(root, 'supabase', 'migrations', '20261128000000_baseline.sql')

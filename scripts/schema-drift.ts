@@ -6,7 +6,7 @@
 //
 // `supabase db diff` answers this with Docker, which these machines lack, so this builds both
 // natively on the running stack's Postgres server: a scratch database made like the stack's
-// (scripts/stack/bootstrap.sql, then the Auth schema), copied twice; one copy gets
+// (local-stack/bootstrap.sql, then the Auth schema), copied twice; one copy gets
 // supabase/migrations/*.sql in order, the other the files config.toml's `[db.migrations]
 // schema_paths` lists, in that order. Then scripts/schema-drift.sql reads each catalogue (every
 // function's definition, grants and settings, tables, columns, constraints, indexes, triggers,
@@ -22,12 +22,12 @@
 // are dropped.
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { root } from './stack/config.ts'
-import { psql } from './stack/pg.ts'
+import { root } from '../local-stack/config.ts'
+import { psql } from '../local-stack/pg.ts'
 
 const supabaseDir = join(root, 'supabase')
-const bootstrapFile = join(root, 'scripts', 'stack', 'bootstrap.sql')
-const authSchemaFile = join(root, 'scripts', 'stack', 'auth', 'schema.sql')
+const bootstrapFile = join(root, 'local-stack', 'bootstrap.sql')
+const authSchemaFile = join(root, 'local-stack', 'auth', 'schema.sql')
 const catalogueFile = join(root, 'scripts', 'schema-drift.sql')
 
 /** The files of `[db.migrations] schema_paths` in supabase/config.toml, in order (globs as `*`). */

@@ -5,9 +5,9 @@
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
-import { apiUrl, dbUrl, root, stateDir } from './stack/config.ts'
-import { start, stop } from './stack.ts'
-import { services } from './stack/services.ts'
+import { apiUrl, dbUrl, root, stateDir } from '../local-stack/config.ts'
+import { start, stop } from '../local-stack/cli.ts'
+import { services } from '../local-stack/services.ts'
 
 const only = process.argv.slice(2)
 interface Result {
@@ -131,7 +131,7 @@ try {
       count: denoCount,
     },
   )
-  run('database', node, ['scripts/stack.ts', 'test-db'], { count: proveCount })
+  run('database', node, ['local-stack/cli.ts', 'test-db'], { count: proveCount })
   run('db-lint', 'npx', [
     '--no-install',
     'supabase',

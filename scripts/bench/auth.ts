@@ -5,12 +5,12 @@
 // stand-in, or Supabase Auth when SUPABASE_AUTH_BIN is set. Prints a line and JSON.
 import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
-import { anonKey, apiUrl, root } from '../stack/config.ts'
+import { anonKey, apiUrl, root } from '../../local-stack/config.ts'
 
 const N = Number(process.env.N ?? 50)
 const stack = (cmd: string): number => {
   const t0 = performance.now()
-  const r = spawnSync(process.execPath, [join(root, 'scripts', 'stack.ts'), cmd], {
+  const r = spawnSync(process.execPath, [join(root, 'local-stack', 'cli.ts'), cmd], {
     encoding: 'utf8',
   })
   if (r.status !== 0) throw new Error(`stack ${cmd} failed:\n${r.stdout}\n${r.stderr}`)

@@ -18,7 +18,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
-import { dbUrl as stackDbUrl, root } from '../stack/config.ts'
+import { dbUrl as stackDbUrl, root } from '../../local-stack/config.ts'
 
 const args = process.argv.slice(2)
 const arg = (name: string, fallback: number): number => {

@@ -5,7 +5,7 @@ import { createClient, type SupabaseClient } from '@supabase/supabase-js'
 import { SignJWT } from 'jose'
 import { createHash, randomUUID } from 'node:crypto'
 import type pg from 'pg'
-import { anonKey, apiUrl as stackApiUrl, jwtSecret } from '../stack/config.ts'
+import { anonKey, apiUrl as stackApiUrl, jwtSecret } from '../../local-stack/config.ts'
 
 export const apiUrl = process.env.BENCH_API_URL ?? stackApiUrl
 

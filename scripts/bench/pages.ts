@@ -13,7 +13,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
-import { dbUrl as stackDbUrl, root } from '../stack/config.ts'
+import { dbUrl as stackDbUrl, root } from '../../local-stack/config.ts'
 import { requireBenchCorp } from './context.ts'
 import {
   ACTIVITY_COLUMNS,

@@ -13,8 +13,8 @@
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { isRoot, pgBin, root, stateDir } from '../stack/config.ts'
-import { pgTool } from '../stack/pg.ts'
+import { isRoot, pgBin, root, stateDir } from '../../local-stack/config.ts'
+import { pgTool } from '../../local-stack/pg.ts'
 
 const port = 55432
 const dir = join(stateDir, 'bench-pg')
@@ -51,7 +51,7 @@ function start(): void {
     ])
     rmSync(join(dir, 'pwfile'), { force: true })
     if (r.status !== 0) throw new Error(`initdb failed: ${r.stderr}`)
-    // The stack's settings (scripts/stack/services.ts), on another port.
+    // The stack's settings (local-stack/services.ts), on another port.
     const conf = [
       `listen_addresses = '127.0.0.1'`,
       `port = ${port}`,
@@ -80,7 +80,7 @@ function start(): void {
     ])
     if (r.status !== 0) throw new Error(`pg_ctl start failed: ${r.stderr || r.stdout}`)
   }
-  if (fresh) psql(['-f', join(root, 'scripts', 'stack', 'bootstrap.sql')])
+  if (fresh) psql(['-f', join(root, 'local-stack', 'bootstrap.sql')])
   psql([
     '-c',
     'create schema if not exists bench_private; create table if not exists bench_private.applied (file text primary key)',

@@ -15,7 +15,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
-import { dbUrl, ports, root } from '../stack/config.ts'
+import { dbUrl, ports, root } from '../../local-stack/config.ts'
 import { argValue, fmtMs, measure, type Stats } from './lib.ts'
 
 const GOAL_MS = 500

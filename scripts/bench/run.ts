@@ -19,7 +19,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
-import { anonKey, dbUrl as stackDbUrl, root, serviceRoleKey } from '../stack/config.ts'
+import { anonKey, dbUrl as stackDbUrl, root, serviceRoleKey } from '../../local-stack/config.ts'
 import { requireBenchCorp } from './context.ts'
 import {
   accessToken,

@@ -9,7 +9,7 @@
 // a production identity provider gets.
 import { createHash, randomBytes, randomUUID } from 'node:crypto'
 import pg from 'pg'
-import { apiUrl, dbUrl } from '../stack/config.ts'
+import { apiUrl, dbUrl } from '../../local-stack/config.ts'
 
 const N = Number(process.env.N ?? 10_000)
 const LOOKUPS = Number(process.env.LOOKUPS ?? 1_000)

@@ -12,7 +12,7 @@ import { spawn } from 'node:child_process'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import pg from 'pg'
-import { dbUrl as stackDbUrl, pgBin } from '../stack/config.ts'
+import { dbUrl as stackDbUrl, pgBin } from '../../local-stack/config.ts'
 import { argValue, oneRow } from './lib.ts'
 
 const here = dirname(fileURLToPath(import.meta.url))

@@ -15,7 +15,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import { basename, join } from 'node:path'
 import pg from 'pg'
-import { root, dbUrl as stackDbUrl } from '../stack/config.ts'
+import { root, dbUrl as stackDbUrl } from '../../local-stack/config.ts'
 import { readCases } from './cases.ts'
 import { requireBenchCorp } from './context.ts'
 import {

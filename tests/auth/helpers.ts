@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { expect } from 'vitest'
-import { mailUrl, ports, root } from '../../scripts/stack/config.ts'
+import { mailUrl, ports, root } from '../../local-stack/config.ts'
 import { anonKey, apiUrl, serviceRoleKey, sql } from '../helpers/stack'
 
 export { anonKey, apiUrl, serviceRoleKey, sql, mailUrl, ports }

@@ -6,8 +6,8 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
-import { root } from '../../scripts/stack/config.ts'
-import { node24, realAuthBin, realAuthEnv } from '../../scripts/stack/services.ts'
+import { root } from '../../local-stack/config.ts'
+import { node24, realAuthBin, realAuthEnv } from '../../local-stack/services.ts'
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -32,7 +32,7 @@ export async function startSecondAuth(settings: Record<string, string>): Promise
       stdio: ['ignore', 'pipe', 'pipe'],
     })
   } else {
-    child = spawn(node24(), [join(root, 'scripts', 'stack', 'auth', 'server.ts')], {
+    child = spawn(node24(), [join(root, 'local-stack', 'auth', 'server.ts')], {
       env: { ...process.env, ...settings, AUTH_PORT: String(port) },
       stdio: ['ignore', 'pipe', 'pipe'],
     })

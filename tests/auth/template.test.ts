@@ -1,4 +1,4 @@
-// The local Auth's Go-template interpreter (scripts/stack/auth/template.ts) renders the project's
+// The local Auth's Go-template interpreter (local-stack/auth/template.ts) renders the project's
 // mail templates exactly as Go's html/template does (Supabase Auth renders them with it): each case
 // is rendered by both, Go through `go run` on a throwaway program, and the outputs must be equal.
 import { spawnSync } from 'node:child_process'
@@ -6,8 +6,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { root } from '../../scripts/stack/config.ts'
-import { renderTemplate } from '../../scripts/stack/auth/template'
+import { root } from '../../local-stack/config.ts'
+import { renderTemplate } from '../../local-stack/auth/template'
 
 const goProgram = `package main
 

@@ -9,7 +9,7 @@
 import type { TestProject } from 'vitest/node'
 import { join } from 'node:path'
 import { build, preview, type PreviewServer } from 'vite'
-import { apiUrl, ports, stateDir } from '../../scripts/stack/config.ts'
+import { apiUrl, ports, stateDir } from '../../local-stack/config.ts'
 
 let server: PreviewServer | undefined
 

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { expect } from 'vitest'
-import { mailUrl } from '../../scripts/stack/config.ts'
+import { mailUrl } from '../../local-stack/config.ts'
 import { anonKey, apiUrl, serviceRoleKey, sql } from '../helpers/stack'
 
 export { anonKey, apiUrl, serviceRoleKey, sql }

@@ -19,8 +19,8 @@ import {
   publishableKey,
   secretKey,
   serviceRoleKey,
-} from '../../scripts/stack/config.ts'
-import { signingJwk } from '../../scripts/stack/keys.ts'
+} from '../../local-stack/config.ts'
+import { signingJwk } from '../../local-stack/keys.ts'
 
 export { anonKey, apiUrl, dbUrl, publishableKey, secretKey, serviceRoleKey }
 export type Client = SupabaseClient<Database>

@@ -6,7 +6,7 @@
 // verify while it is configured.
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { signingJwk } from '../../scripts/stack/keys.ts'
+import { signingJwk } from '../../local-stack/keys.ts'
 import {
   anonKey,
   apiUrl,

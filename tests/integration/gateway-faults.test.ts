@@ -14,7 +14,7 @@ import net from 'node:net'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { bodyLimits, paths, root } from '../../scripts/stack/config.ts'
+import { bodyLimits, paths, root } from '../../local-stack/config.ts'
 import { anonKey, apiUrl, clientAs, createUser, sessionToken, uniqueEmail } from '../helpers/stack'
 
 const TEN_MB = 10_000_000
@@ -219,7 +219,7 @@ describe('the gateway in front of upstreams that fail mid-request', () => {
       ),
     )
     upstreams.push(early, dying)
-    gateway = spawn(node24(), [join(root, 'scripts', 'stack', 'gateway.ts')], {
+    gateway = spawn(node24(), [join(root, 'local-stack', 'gateway.ts')], {
       env: { ...process.env, FLUXERA_PORT_OFFSET: String(offset) },
       stdio: ['ignore', 'pipe', 'pipe'],
     })

@@ -6,7 +6,7 @@
 // mail) and recorded as pending memberships; refused ones change nothing.
 import type { SupabaseClient } from '@supabase/supabase-js'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { mailUrl, ports } from '../../scripts/stack/config.ts'
+import { mailUrl, ports } from '../../local-stack/config.ts'
 import {
   anonKey,
   apiUrl,

@@ -4,7 +4,7 @@
 // the Activity RPCs refuse values above their documented maxima with a 400; and 1 MB of
 // user_metadata does not reach the access token. (The SQL-level cases: pgTAP 41.)
 import { afterAll, describe, expect, it } from 'vitest'
-import { mailUrl } from '../../scripts/stack/config.ts'
+import { mailUrl } from '../../local-stack/config.ts'
 import {
   anonClient,
   anonKey,

@@ -2,7 +2,7 @@
 // (PostgREST), then used over a real Postgres connection (`pg`), the way Metabase or psql would.
 import pg from 'pg'
 import { expect } from 'vitest'
-import { ports } from '../../scripts/stack/config.ts'
+import { ports } from '../../local-stack/config.ts'
 import type { Client } from '../helpers/stack'
 
 export interface Credential {

@@ -4,7 +4,7 @@
 // (B's id and name, its Owner's address, an IP and a user agent) that must never reach A.
 import type pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { schemaReloadChannel } from '../../scripts/stack/config.ts'
+import { schemaReloadChannel } from '../../local-stack/config.ts'
 import {
   anonKey,
   apiUrl,

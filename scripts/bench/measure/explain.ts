@@ -3,7 +3,7 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import pg from 'pg'
-import { root } from '../../stack/config.ts'
+import { root } from '../../../local-stack/config.ts'
 import { readCases } from '../cases.ts'
 import type { BenchContext } from '../context.ts'
 import { asRole, resolve, sqlRead } from '../lib.ts'

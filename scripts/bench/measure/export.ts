@@ -1,7 +1,7 @@
 // Export of 100k activity rows as the SPA pages it: newest first, keyset on id, `chunk` rows a
 // request, as CSV (PostgREST's Accept: text/csv) or JSON (what src/api/activity.ts
 // activityChunk() gets); as the admin (three runs, the median) and as the service role.
-import { anonKey, serviceRoleKey } from '../../stack/config.ts'
+import { anonKey, serviceRoleKey } from '../../../local-stack/config.ts'
 import { ACTIVITY_COLUMNS, apiUrl } from '../lib.ts'
 import type { Session } from './session.ts'
 

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
-import { root } from '../../stack/config.ts'
+import { root } from '../../../local-stack/config.ts'
 import type { Session } from './session.ts'
 
 export interface FileSize {

@@ -42,7 +42,7 @@ export class StackError extends Error {
   }
 }
 
-/** One service of the stack, as stack.ts drives it. */
+/** One service of the stack, as cli.ts drives it. */
 export interface Service {
   name: string
   /** Where it answers, for `stack status`. */
@@ -378,7 +378,7 @@ const functions = processService({
     '--allow-env',
     '--allow-read',
     '--no-prompt',
-    join(root, 'scripts', 'stack', 'functions-server.ts'),
+    join(root, 'local-stack', 'functions-server.ts'),
   ],
   env: {
     DENO_DIR: paths.denoDir,
@@ -400,7 +400,7 @@ const functions = processService({
 })
 
 // ---------- Auth -----------------------------------------------------------------------
-// The project's GoTrue-compatible local Auth (scripts/stack/auth), or the real Supabase Auth when
+// The project's GoTrue-compatible local Auth (local-stack/auth), or the real Supabase Auth when
 // SUPABASE_AUTH_BIN names a binary (v2.189.0): then `serve` with an environment derived from
 // supabase/config.toml (realAuthEnv).
 export const realAuthBin = process.env.SUPABASE_AUTH_BIN || null
@@ -516,7 +516,7 @@ const auth = processService({
       return [realAuthBin, ['serve']]
     }
     // The stand-in is TypeScript run by Node's type stripping (Node 24).
-    return [node24(), [join(root, 'scripts', 'stack', 'auth', 'server.ts')]]
+    return [node24(), [join(root, 'local-stack', 'auth', 'server.ts')]]
   },
   env: {},
   ready: () => httpOk(`http://127.0.0.1:${ports.auth}/health`, (s) => s === 200),
@@ -528,7 +528,7 @@ const gateway = processService({
   port: ports.api,
   where: apiUrl,
   command: node24(),
-  args: [join(root, 'scripts', 'stack', 'gateway.ts')],
+  args: [join(root, 'local-stack', 'gateway.ts')],
   env: {},
   ready: () => httpOk(`${apiUrl}/health`, (s) => s === 200),
 })

@@ -1,6 +1,6 @@
 -- =====================================================================================
 -- Local stack bootstrap: what a hosted Supabase database already has before any project
--- migration runs. Applied once, as superuser, to a fresh cluster by scripts/stack.ts.
+-- migration runs. Applied once, as superuser, to a fresh cluster by local-stack/cli.ts.
 -- Not a project migration: hosted Supabase (and `supabase start`) provide all of this.
 -- =====================================================================================
 
@@ -51,7 +51,7 @@ alter default privileges in schema public grant all on sequences to anon, authen
 -- ---------- The auth schema ----------------------------------------------------------
 -- Owned by supabase_auth_admin, whose search_path is auth (Auth queries unqualified names).
 -- Its tables and functions come from Supabase Auth's own migrations (`$SUPABASE_AUTH_BIN migrate`)
--- or, by default, from the local stand-in's scripts/stack/auth/schema.sql.
+-- or, by default, from the local stand-in's local-stack/auth/schema.sql.
 create schema if not exists auth authorization supabase_auth_admin;
 grant usage on schema auth to anon, authenticated, service_role, postgres;
 alter role supabase_auth_admin set search_path = auth;

@@ -1,6 +1,6 @@
 // Fluxera's local Auth: a GoTrue-compatible (Supabase Auth v2.189.0) server for development and
-// tests, run by the local stack (scripts/stack/services.ts) behind the gateway at /auth/v1.
-//   node scripts/stack/auth/server.ts
+// tests, run by the local stack (local-stack/services.ts) behind the gateway at /auth/v1.
+//   node local-stack/auth/server.ts
 import http from 'node:http'
 import { loadConfig } from './config.ts'
 import { connect } from './db.ts'

@@ -6,7 +6,7 @@ import { homedir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
-export const root = resolve(fileURLToPath(new URL('../..', import.meta.url)))
+export const root = resolve(fileURLToPath(new URL('..', import.meta.url)))
 export const stateDir = process.env.FLUXERA_STACK_DIR ?? join(root, '.supabase-local')
 export const cacheBin = process.env.FLUXERA_CACHE_BIN ?? join(homedir(), '.cache', 'fluxera', 'bin')
 

@@ -1,10 +1,10 @@
 -- =====================================================================================
--- The local Auth stand-in's schema (scripts/stack/auth): the `auth` tables, enums and
+-- The local Auth stand-in's schema (local-stack/auth): the `auth` tables, enums and
 -- functions with Supabase Auth v2.189.0's names, column types and nullability
 -- (tests/auth/fixtures/auth-schema-*.tsv), so that SQL written against one runs on the other.
--- Applied by scripts/stack.ts on a fresh database when SUPABASE_AUTH_BIN is not set; with the
+-- Applied by local-stack/cli.ts on a fresh database when SUPABASE_AUTH_BIN is not set; with the
 -- real binary, `auth migrate` creates all of this instead. Runs as supabase_auth_admin, which
--- owns schema auth (created by scripts/stack/bootstrap.sql).
+-- owns schema auth (created by local-stack/bootstrap.sql).
 -- Tables the stand-in does not use (OAuth server, SSO/SAML, passkeys) exist, empty, so that
 -- queries written against real Auth's schema still run.
 -- =====================================================================================

@@ -3,12 +3,12 @@
 // GoTrue-compatible stand-in, or Supabase Auth itself with SUPABASE_AUTH_BIN), Deno functions,
 // Mailpit and a gateway on 127.0.0.1:54321, wired like `supabase start`.
 //
-//   node scripts/stack.ts start     start what is not running; apply pending migrations
-//   node scripts/stack.ts stop      stop everything
-//   node scripts/stack.ts status    what runs, where, with which keys
-//   node scripts/stack.ts reset     stop, wipe the database and mail, start again from empty
-//   node scripts/stack.ts migrate   apply pending migrations to the running database
-//   node scripts/stack.ts test-db   run the pgTAP suite (supabase/tests/database) with pg_prove
+//   node local-stack/cli.ts start     start what is not running; apply pending migrations
+//   node local-stack/cli.ts stop      stop everything
+//   node local-stack/cli.ts status    what runs, where, with which keys
+//   node local-stack/cli.ts reset     stop, wipe the database and mail, start again from empty
+//   node local-stack/cli.ts migrate   apply pending migrations to the running database
+//   node local-stack/cli.ts test-db   run the pgTAP suite (supabase/tests/database) with pg_prove
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
@@ -25,9 +25,9 @@ import {
   schemaReloadChannel,
   serviceRoleKey,
   stateDir,
-} from './stack/config.ts'
-import { StackError, realAuthBin, realAuthMigrate, services } from './stack/services.ts'
-import { psql } from './stack/pg.ts'
+} from './config.ts'
+import { StackError, realAuthBin, realAuthMigrate, services } from './services.ts'
+import { psql } from './pg.ts'
 
 const bold = (s: string) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s)
 
@@ -79,7 +79,7 @@ export function migrate({ quiet = false, seed = false } = {}) {
 
 /**
  * The auth schema's tables and functions, before the project's migrations: Supabase Auth's own
- * migrations when SUPABASE_AUTH_BIN is set, else the local stand-in's scripts/stack/auth/schema.sql.
+ * migrations when SUPABASE_AUTH_BIN is set, else the local stand-in's local-stack/auth/schema.sql.
  */
 async function authSchema() {
   const has = (table: string) =>
@@ -108,11 +108,11 @@ async function authSchema() {
     )
   }
   try {
-    psql(['--single-transaction', '-f', join(root, 'scripts', 'stack', 'auth', 'schema.sql')], {
+    psql(['--single-transaction', '-f', join(root, 'local-stack', 'auth', 'schema.sql')], {
       user: 'supabase_auth_admin',
     })
   } catch (err) {
-    throw new StackError('auth', `scripts/stack/auth/schema.sql failed: ${(err as Error).message}`)
+    throw new StackError('auth', `local-stack/auth/schema.sql failed: ${(err as Error).message}`)
   }
   console.log('  applied the local Auth schema')
 }
@@ -130,7 +130,7 @@ export async function start() {
       started.push(svc)
       if (svc.name === 'postgres') {
         if (fresh) {
-          psql(['-f', join(root, 'scripts', 'stack', 'bootstrap.sql')])
+          psql(['-f', join(root, 'local-stack', 'bootstrap.sql')])
           console.log('  applied the Supabase bootstrap')
         }
         await authSchema()
@@ -247,7 +247,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const cmd = process.argv[2] ?? 'status'
   const fn = commands[cmd]
   if (!fn) {
-    console.error(`usage: node scripts/stack.ts ${Object.keys(commands).join('|')}`)
+    console.error(`usage: node local-stack/cli.ts ${Object.keys(commands).join('|')}`)
     process.exit(2)
   }
   const ok = await fn()

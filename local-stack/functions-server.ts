@@ -1,7 +1,7 @@
 // Serves every supabase/functions/<name>/index.ts at /<name>, like Supabase's edge runtime behind
 // /functions/v1/<name>. Each function calls Deno.serve(handler) as on Supabase; this server captures
 // that handler instead of opening a port per function. Folders starting with `_` are shared code.
-const functionsDir = new URL('../../supabase/functions/', import.meta.url)
+const functionsDir = new URL('../supabase/functions/', import.meta.url)
 const port = Number(Deno.env.get('FUNCTIONS_PORT') ?? '54329')
 
 type Handler = (req: Request, info?: unknown) => Response | Promise<Response>
