@@ -7,6 +7,10 @@ import type { Db, Row } from './db.ts'
 import { toIso } from './db.ts'
 import { tooMany } from './errors.ts'
 import { sendMail, type MailKind } from './mail.ts'
+import { replaceOneTimeToken, type TokenType } from './data/oneTimeTokens.ts'
+import { NOW, setUserFields, type UserColumn } from './data/users.ts'
+
+export type { TokenType }
 
 export function generateOtp(length: number): string {
   let s = ''
@@ -18,31 +22,6 @@ export function tokenHash(emailOrPhone: string, otp: string): string {
   return createHash('sha224')
     .update(emailOrPhone + otp)
     .digest('hex')
-}
-
-export type TokenType =
-  | 'confirmation_token'
-  | 'recovery_token'
-  | 'email_change_token_new'
-  | 'email_change_token_current'
-  | 'reauthentication_token'
-
-export async function storeOneTimeToken(
-  c: Db,
-  userId: string,
-  type: TokenType,
-  hash: string,
-  relatesTo: string,
-) {
-  await c.query(`delete from auth.one_time_tokens where user_id = $1 and token_type = $2`, [
-    userId,
-    type,
-  ])
-  await c.query(
-    `insert into auth.one_time_tokens (id, user_id, token_type, token_hash, relates_to, created_at, updated_at)
-     values (gen_random_uuid(), $1, $2, $3, $4, now(), now())`,
-    [userId, type, hash, relatesTo],
-  )
 }
 
 /** Auth's validateSentWithinFrequencyLimit (SMTP max_frequency). */
@@ -68,7 +47,7 @@ function takeEmailSlot(cfg: AuthConfig) {
   sent.push(Date.now())
 }
 
-const columns: Record<string, { token: string; sentAt: string; type: TokenType }> = {
+const columns: Record<string, { token: UserColumn; sentAt: UserColumn; type: TokenType }> = {
   confirmation: {
     token: 'confirmation_token',
     sentAt: 'confirmation_sent_at',
@@ -95,12 +74,12 @@ export async function sendOtpMail(
   const otp = generateOtp(cfg.otpLength)
   const hash = tokenHash(user.email, otp)
   takeEmailSlot(cfg)
-  const extra = kind === 'invite' ? ', invited_at = now()' : ''
-  await c.query(
-    `update auth.users set ${col.token} = $2, ${col.sentAt} = now()${extra} where id = $1`,
-    [user.id, hash],
-  )
-  await storeOneTimeToken(c, user.id, col.type, hash, user.email)
+  await setUserFields(c, user.id, {
+    [col.token]: hash,
+    [col.sentAt]: NOW,
+    ...(kind === 'invite' ? { invited_at: NOW } : {}),
+  })
+  await replaceOneTimeToken(c, user.id, col.type, hash, user.email)
   const template: MailKind =
     kind === 'signup' ? 'confirmation' : kind === 'magiclink' ? 'magic_link' : kind
   await sendMail(cfg, template, user.email, {
@@ -131,13 +110,17 @@ export async function sendEmailChange(
   const secure = cfg.doubleConfirmChanges && !!user.email
   const otpCur = secure ? generateOtp(cfg.otpLength) : ''
   const hashCur = secure ? tokenHash(user.email, otpCur) : ''
-  await c.query(
-    `update auth.users set email_change = $2, email_change_token_new = $3, email_change_token_current = $4,
-        email_change_sent_at = now(), email_change_confirm_status = 0, updated_at = now() where id = $1`,
-    [user.id, newEmail, hashNew, hashCur],
-  )
-  await storeOneTimeToken(c, user.id, 'email_change_token_new', hashNew, newEmail)
-  if (secure) await storeOneTimeToken(c, user.id, 'email_change_token_current', hashCur, user.email)
+  await setUserFields(c, user.id, {
+    email_change: newEmail,
+    email_change_token_new: hashNew,
+    email_change_token_current: hashCur,
+    email_change_sent_at: NOW,
+    email_change_confirm_status: 0,
+    updated_at: NOW,
+  })
+  await replaceOneTimeToken(c, user.id, 'email_change_token_new', hashNew, newEmail)
+  if (secure)
+    await replaceOneTimeToken(c, user.id, 'email_change_token_current', hashCur, user.email)
   const base = {
     redirectTo,
     email: user.email,
@@ -165,9 +148,6 @@ export async function sendReauthentication(cfg: AuthConfig, c: Db, user: Row) {
     data: user.raw_user_meta_data ?? {},
     type: 'reauthentication',
   })
-  await c.query(
-    `update auth.users set reauthentication_token = $2, reauthentication_sent_at = now() where id = $1`,
-    [user.id, hash],
-  )
-  await storeOneTimeToken(c, user.id, 'reauthentication_token', hash, user.email)
+  await setUserFields(c, user.id, { reauthentication_token: hash, reauthentication_sent_at: NOW })
+  await replaceOneTimeToken(c, user.id, 'reauthentication_token', hash, user.email)
 }

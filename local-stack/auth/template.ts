@@ -232,20 +232,23 @@ function goString(v: unknown): string {
 const SAFE_HTML = Symbol('html-escaped')
 type Escaped = { [SAFE_HTML]: string }
 
-export function escapeHtml(s: string): string {
-  return s.replace(
-    /[&<>"'+\0]/g,
-    (c) =>
-      ({
-        '&': '&amp;',
-        '<': '&lt;',
-        '>': '&gt;',
-        '"': '&#34;',
-        "'": '&#39;',
-        '+': '&#43;',
-        '\0': '\uFFFD',
-      })[c]!,
-  )
+/**
+ * Go's HTML escapes, written once. html/template escapes text and quoted attribute values with
+ * this table (its htmlReplacementTable); text/template's `html` function (HTMLEscapeString) uses
+ * the same one without `+`.
+ */
+const HTML_ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&#34;',
+  "'": '&#39;',
+  '+': '&#43;',
+  '\0': '\uFFFD',
+}
+
+export function escapeHtml(s: string, { plus = true }: { plus?: boolean } = {}): string {
+  return s.replace(plus ? /[&<>"'+\0]/g : /[&<>"'\0]/g, (c) => HTML_ESCAPES[c]!)
 }
 
 const funcs: Record<string, (...args: unknown[]) => unknown> = {
@@ -284,23 +287,7 @@ const funcs: Record<string, (...args: unknown[]) => unknown> = {
   },
   // text/template's html (HTMLEscapeString): unlike html/template's contextual escaper, it leaves + alone.
   html: (...args) =>
-    ({
-      [SAFE_HTML]: args
-        .map(goString)
-        .join('')
-        .replace(
-          /[&<>"'\0]/g,
-          (c) =>
-            ({
-              '&': '&amp;',
-              '<': '&lt;',
-              '>': '&gt;',
-              '"': '&#34;',
-              "'": '&#39;',
-              '\0': '\uFFFD',
-            })[c]!,
-        ),
-    }) as Escaped,
+    ({ [SAFE_HTML]: escapeHtml(args.map(goString).join(''), { plus: false }) }) as Escaped,
   urlquery: (...args) => encodeURIComponent(args.map(goString).join('')).replace(/%20/g, '+'),
   index: (v, ...keys) =>
     keys.reduce(
@@ -395,22 +382,6 @@ function normalizeUrl(s: string): string {
   return out
 }
 
-function escapeAttr(s: string): string {
-  return s.replace(
-    /[&<>"'+\0]/g,
-    (c) =>
-      ({
-        '&': '&amp;',
-        '<': '&lt;',
-        '>': '&gt;',
-        '"': '&#34;',
-        "'": '&#39;',
-        '+': '&#43;',
-        '\0': '\uFFFD',
-      })[c]!,
-  )
-}
-
 function render(nodes: Node[], scope: Scope, out: { s: string }) {
   for (const n of nodes) {
     switch (n.kind) {
@@ -433,7 +404,7 @@ function render(nodes: Node[], scope: Scope, out: { s: string }) {
           out.s += (v as Escaped)[SAFE_HTML]
         } else {
           const text = v === undefined || v === null ? '' : goString(v)
-          out.s += inUrlAttribute(out.s) ? escapeAttr(normalizeUrl(text)) : escapeHtml(text)
+          out.s += inUrlAttribute(out.s) ? escapeHtml(normalizeUrl(text)) : escapeHtml(text)
         }
         break
       }

@@ -12,6 +12,20 @@ import { CommitWithError, toIso, txCommitting } from './db.ts'
 import { ApiError, badRequest, forbidden, unauthorized } from './errors.ts'
 import { invokeHook } from './hooks.ts'
 import { audit, clientIp, findUserById, isBanned, userJson } from './users.ts'
+import {
+  activeRefreshToken,
+  deleteRefreshToken,
+  findSession,
+  insertRefreshToken,
+  insertSession,
+  listAmrClaims,
+  lockRefreshToken,
+  markSessionRefreshed,
+  revokeRefreshToken,
+  revokeSessionRefreshTokens,
+  upsertAmrClaim,
+} from './data/sessions.ts'
+import { NOW, setUserFields } from './data/users.ts'
 
 // Refresh tokens are 12 characters of [a-z0-9], the format Auth accepts for its (v1) tokens.
 const ALNUM = 'abcdefghijklmnopqrstuvwxyz0123456789'
@@ -27,12 +41,8 @@ export type Claims = Row
 
 /** The aal and amr of a session, from auth.mfa_amr_claims (most recent first), as Auth computes them. */
 async function aalAndAmr(c: Db, sessionId: string): Promise<{ aal: string; amr: Row[] }> {
-  const r = await c.query(
-    `select authentication_method, updated_at from auth.mfa_amr_claims where session_id = $1 order by updated_at desc`,
-    [sessionId],
-  )
   let aal = 'aal1'
-  const amr = r.rows.map((row) => {
+  const amr = (await listAmrClaims(c, sessionId)).map((row) => {
     if (row.authentication_method === 'totp') aal = 'aal2'
     return {
       method: row.authentication_method,
@@ -115,34 +125,29 @@ export async function issueSession(
 ) {
   const sessionId = randomUUID()
   const ua = req.headers['user-agent'] ?? null
-  await c.query(
-    `insert into auth.sessions (id, user_id, created_at, updated_at, factor_id, aal, not_after, refreshed_at, user_agent, ip)
-     values ($1, $2, now(), now(), $3, 'aal1', null, null, $4, nullif($5, '')::inet)`,
-    [sessionId, user.id, opts.factorId ?? null, ua, clientIp(req)],
-  )
+  await insertSession(c, {
+    id: sessionId,
+    userId: user.id,
+    factorId: opts.factorId ?? null,
+    userAgent: ua,
+    ip: clientIp(req),
+  })
   const refresh = secureAlphanumeric(12)
-  await c.query(
-    `insert into auth.refresh_tokens (instance_id, token, user_id, revoked, created_at, updated_at, parent, session_id)
-     values ($1, $2, $3, false, now(), now(), null, $4)`,
-    [user.instance_id, refresh, user.id, sessionId],
-  )
+  await insertRefreshToken(c, {
+    instanceId: user.instance_id,
+    token: refresh,
+    userId: user.id,
+    parent: null,
+    sessionId,
+  })
   await addAmrClaim(c, sessionId, opts.method)
-  await c.query(`update auth.users set last_sign_in_at = now(), updated_at = now() where id = $1`, [
-    user.id,
-  ])
+  await setUserFields(c, user.id, { last_sign_in_at: NOW, updated_at: NOW })
   const fresh = (await findUserById(c, user.id))!
   const { token, exp } = await generateAccessToken(cfg, c, fresh, sessionId, opts.method)
   return tokenResponse(cfg, c, fresh, token, exp, refresh)
 }
 
-export async function addAmrClaim(c: Db, sessionId: string, method: string) {
-  await c.query(
-    `insert into auth.mfa_amr_claims (id, session_id, created_at, updated_at, authentication_method)
-     values (gen_random_uuid(), $1, now(), now(), $2)
-     on conflict (session_id, authentication_method) do update set updated_at = now()`,
-    [sessionId, method],
-  )
-}
+export const addAmrClaim = upsertAmrClaim
 
 export async function tokenResponse(
   cfg: AuthConfig,
@@ -164,15 +169,15 @@ export async function tokenResponse(
 
 /** Revokes a refresh token and issues its child in the same session (Auth's GrantRefreshTokenSwap). */
 export async function swapRefreshToken(c: Db, user: Row, old: Row): Promise<string> {
-  await c.query(`update auth.refresh_tokens set revoked = true, updated_at = now() where id = $1`, [
-    old.id,
-  ])
+  await revokeRefreshToken(c, old.id)
   const token = secureAlphanumeric(12)
-  await c.query(
-    `insert into auth.refresh_tokens (instance_id, token, user_id, revoked, created_at, updated_at, parent, session_id)
-     values ($1, $2, $3, false, now(), now(), $4, $5)`,
-    [user.instance_id, token, user.id, old.token, old.session_id],
-  )
+  await insertRefreshToken(c, {
+    instanceId: user.instance_id,
+    token,
+    userId: user.id,
+    parent: old.token,
+    sessionId: old.session_id,
+  })
   return token
 }
 
@@ -187,22 +192,16 @@ export async function refreshTokenGrant(
     throw badRequest('validation_failed', 'Refresh token is not valid')
   }
   return txCommitting(async (c) => {
-    const r = await c.query(`select * from auth.refresh_tokens where token = $1 for update`, [
-      refreshToken,
-    ])
-    const token = r.rows[0]
+    const token = await lockRefreshToken(c, refreshToken)
     if (!token)
       throw badRequest('refresh_token_not_found', 'Invalid Refresh Token: Refresh Token Not Found')
     const user = await findUserById(c, String(token.user_id), true)
     if (!user)
       throw badRequest('refresh_token_not_found', 'Invalid Refresh Token: Refresh Token Not Found')
     if (isBanned(user)) throw badRequest('user_banned', 'Invalid Refresh Token: User Banned')
-    const s = token.session_id
-      ? (await c.query(`select * from auth.sessions where id = $1 for update`, [token.session_id]))
-          .rows[0]
-      : null
+    const s = token.session_id ? await findSession(c, String(token.session_id), true) : null
     if (!s) {
-      await c.query(`delete from auth.refresh_tokens where id = $1`, [token.id])
+      await deleteRefreshToken(c, token.id)
       throw new CommitWithError(
         badRequest('session_not_found', 'Invalid Refresh Token: No Valid Session Found'),
       )
@@ -212,12 +211,7 @@ export async function refreshTokenGrant(
     }
     let issued = ''
     if (token.revoked) {
-      const active = (
-        await c.query(
-          `select * from auth.refresh_tokens where session_id = $1 and revoked = false order by id desc limit 1`,
-          [s.id],
-        )
-      ).rows[0]
+      const active = await activeRefreshToken(c, s.id)
       if (active && active.parent === token.token) {
         issued = active.token
       } else {
@@ -225,10 +219,7 @@ export async function refreshTokenGrant(
           Date.parse(toIso(token.updated_at)!) + cfg.refreshTokenReuseInterval * 1000
         if (Date.now() > reuseUntil) {
           if (cfg.refreshTokenRotation) {
-            await c.query(
-              `update auth.refresh_tokens set revoked = true, updated_at = now() where session_id = $1 and revoked = false`,
-              [s.id],
-            )
+            await revokeSessionRefreshTokens(c, s.id)
           }
           throw new CommitWithError(
             badRequest('refresh_token_already_used', 'Invalid Refresh Token: Already Used'),
@@ -239,10 +230,7 @@ export async function refreshTokenGrant(
     await audit(c, req, user, 'token_refreshed', undefined, 'token')
     if (!issued) issued = await swapRefreshToken(c, user, token)
     const { token: access, exp } = await generateAccessToken(cfg, c, user, s.id, 'token_refresh')
-    await c.query(
-      `update auth.sessions set refreshed_at = now() at time zone 'utc', updated_at = now(), user_agent = $2, ip = nullif($3, '')::inet where id = $1`,
-      [s.id, req.headers['user-agent'] ?? null, clientIp(req)],
-    )
+    await markSessionRefreshed(c, s.id, req.headers['user-agent'] ?? null, clientIp(req))
     return tokenResponse(cfg, c, user, access, exp, issued)
   })
 }
@@ -295,9 +283,7 @@ export async function requireUser(
   if (claims.session_id) {
     if (!/^[0-9a-f-]{36}$/i.test(String(claims.session_id)))
       throw forbidden('bad_jwt', 'invalid claim: session_id claim must be a UUID')
-    session =
-      (await c.query(`select * from auth.sessions where id = $1`, [claims.session_id])).rows[0] ??
-      null
+    session = await findSession(c, String(claims.session_id))
     if (!session)
       throw forbidden('session_not_found', 'Session from session_id claim in JWT does not exist')
   }

@@ -1,42 +1,24 @@
-// auth.users, auth.identities and auth.audit_log_entries: reading, writing and rendering them as
+// Users as Auth's models handle them: creating, confirming, auditing, and rendering them as
 // Auth's JSON (field names, order and omissions as Auth's models serialise them).
 import { randomUUID } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
 import type { Db, Row } from './db.ts'
 import { toIso } from './db.ts'
 import { badRequest } from './errors.ts'
+import { insertAuditEntry } from './data/audit.ts'
+import { listFactors } from './data/factors.ts'
+import { insertIdentity, listIdentities, markIdentityEmailVerified } from './data/identities.ts'
+import { deleteOneTimeTokens } from './data/oneTimeTokens.ts'
+import {
+  INSTANCE_ID,
+  confirmUserEmail,
+  confirmUserPhone,
+  findUserById,
+  insertUser,
+} from './data/users.ts'
 
-export const INSTANCE_ID = '00000000-0000-0000-0000-000000000000'
-
-export async function findUserById(c: Db, id: string, forUpdate = false): Promise<Row | null> {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return null
-  const r = await c.query(
-    `select * from auth.users where id = $1 ${forUpdate ? 'for update' : ''}`,
-    [id],
-  )
-  return r.rows[0] ?? null
-}
-
-export async function findUserByEmail(
-  c: Db,
-  email: string,
-  aud = 'authenticated',
-): Promise<Row | null> {
-  const r = await c.query(
-    `select * from auth.users where instance_id = $1 and lower(email) = lower($2) and aud = $3 and is_sso_user = false limit 1`,
-    [INSTANCE_ID, email, aud],
-  )
-  return r.rows[0] ?? null
-}
-
-/** Auth's FindUserByPhoneAndAudience (`phone` as validatePhone leaves it: digits only). */
-export async function findUserByPhone(c: Db, phone: string): Promise<Row | null> {
-  const r = await c.query(
-    `select * from auth.users where instance_id = $1 and phone = $2 and aud = 'authenticated' and is_sso_user = false limit 1`,
-    [INSTANCE_ID, phone],
-  )
-  return r.rows[0] ?? null
-}
+export { INSTANCE_ID, findUserById, insertIdentity }
+export { findUserByEmail, findUserByPhone } from './data/users.ts'
 
 export function isBanned(user: Row): boolean {
   return user.banned_until != null && Date.parse(toIso(user.banned_until)!) > Date.now()
@@ -100,25 +82,16 @@ export async function createUser(c: Db, u: NewUser): Promise<Row> {
     for (const [k, v] of Object.entries(userMetadata)) if (!(k in identityData)) identityData[k] = v
     userMetadata = identityData
   }
-  await c.query(
-    `insert into auth.users (instance_id, id, aud, role, email, encrypted_password, email_confirmed_at, invited_at,
-        confirmation_token, recovery_token, email_change_token_new, email_change, email_change_token_current,
-        phone_change, phone_change_token, reauthentication_token, raw_app_meta_data, raw_user_meta_data,
-        is_super_admin, created_at, updated_at, is_sso_user, is_anonymous, email_change_confirm_status, phone)
-     values ($1, $2, 'authenticated', $3, $4, $5, null, case when $6 then now() end,
-        '', '', '', '', '', '', '', '', $7, $8, null, now(), now(), false, false, 0, $9)`,
-    [
-      INSTANCE_ID,
-      id,
-      u.role ?? 'authenticated',
-      u.email,
-      u.encryptedPassword ?? '',
-      !!u.invited,
-      app,
-      userMetadata,
-      u.phone || null,
-    ],
-  )
+  await insertUser(c, {
+    id,
+    role: u.role ?? 'authenticated',
+    email: u.email,
+    phone: u.phone || null,
+    encryptedPassword: u.encryptedPassword ?? '',
+    invited: !!u.invited,
+    appMetadata: app,
+    userMetadata,
+  })
   if (u.email) await insertIdentity(c, id, 'email', identityData)
   if (u.phone)
     await insertIdentity(c, id, 'phone', {
@@ -130,25 +103,10 @@ export async function createUser(c: Db, u: NewUser): Promise<Row> {
   return (await findUserById(c, id))!
 }
 
-/**
- * An identity as Auth's NewIdentity makes it: provider_id is the data's sub. Stamped with the
- * clock, not the transaction's start, so a user's identities keep the order they were made in.
- */
-export async function insertIdentity(c: Db, userId: string, provider: string, data: Row) {
-  await c.query(
-    `insert into auth.identities (id, provider_id, user_id, identity_data, provider, last_sign_in_at, created_at, updated_at)
-     values (gen_random_uuid(), $1::text, $2::uuid, $3, $4, clock_timestamp(), clock_timestamp(), clock_timestamp())`,
-    [data.sub, userId, data, provider],
-  )
-}
-
 /** Auth's ConfirmPhone: phone_confirmed_at, and the user's one-time tokens gone. */
 export async function confirmPhone(c: Db, user: Row) {
-  await c.query(
-    `update auth.users set phone_confirmed_at = now(), confirmation_token = '', updated_at = now() where id = $1`,
-    [user.id],
-  )
-  await c.query(`delete from auth.one_time_tokens where user_id = $1`, [user.id])
+  await confirmUserPhone(c, user.id)
+  await deleteOneTimeTokens(c, user.id)
 }
 
 export async function audit(
@@ -168,10 +126,7 @@ export async function audit(
   }
   if (actor?.raw_user_meta_data?.full_name) payload.actor_name = actor.raw_user_meta_data.full_name
   if (traits) payload.traits = traits
-  await c.query(
-    `insert into auth.audit_log_entries (instance_id, id, payload, created_at, ip_address) values ($1, gen_random_uuid(), $2, now(), $3)`,
-    [INSTANCE_ID, JSON.stringify(payload), clientIp(req)],
-  )
+  await insertAuditEntry(c, payload, clientIp(req))
 }
 
 export function clientIp(req: IncomingMessage): string {
@@ -186,22 +141,13 @@ export function clientIp(req: IncomingMessage): string {
  * invite verification marks it verified (verifyIdentityEmail).
  */
 export async function confirmUser(c: Db, user: Row) {
-  await c.query(
-    `update auth.users set email_confirmed_at = now(), confirmation_token = '',
-        raw_user_meta_data = coalesce(raw_user_meta_data, '{}'::jsonb) || '{"email_verified": true}'::jsonb,
-        updated_at = now() where id = $1`,
-    [user.id],
-  )
-  await c.query(`delete from auth.one_time_tokens where user_id = $1`, [user.id])
+  await confirmUserEmail(c, user.id)
+  await deleteOneTimeTokens(c, user.id)
 }
 
 /** Auth's signupVerify: the identities holding the user's address get email_verified = true. */
 export async function verifyIdentityEmail(c: Db, user: Row) {
-  await c.query(
-    `update auth.identities set identity_data = identity_data || '{"email_verified": true}'::jsonb, updated_at = now()
-      where user_id = $1 and email is not null and email = $2`,
-    [user.id, user.email ?? ''],
-  )
+  await markIdentityEmailVerified(c, user.id, user.email ?? '')
 }
 
 function factorJson(f: Row): Row {
@@ -231,11 +177,8 @@ export function identityJson(i: Row): Row {
 
 /** The user as Auth's JSON, with its identities and factors loaded. */
 export async function userJson(c: Db, user: Row): Promise<Row> {
-  const [ids, factors] = await Promise.all([
-    c.query(`select * from auth.identities where user_id = $1 order by created_at, id`, [user.id]),
-    c.query(`select * from auth.mfa_factors where user_id = $1 order by created_at, id`, [user.id]),
-  ])
-  return renderUser(user, ids.rows, factors.rows)
+  const [ids, factors] = await Promise.all([listIdentities(c, user.id), listFactors(c, user.id)])
+  return renderUser(user, ids, factors)
 }
 
 /** `identities` null is how Auth renders users it loaded without their identities (the admin list). */

@@ -3,7 +3,7 @@ import { db, toIso, tx, type Row } from '../db.ts'
 import { badRequest, notFound, unprocessable } from '../errors.ts'
 import { obj, route, str, type Ctx, type Route } from '../http.ts'
 import { confirmationUrl } from '../mail.ts'
-import { generateOtp, storeOneTimeToken, tokenHash } from '../otp.ts'
+import { generateOtp, tokenHash } from '../otp.ts'
 import { checkPasswordStrength, hashPassword, randomPassword } from '../password.ts'
 import { isRedirectUrlValid, referrer } from '../redirect.ts'
 import { requireAdmin } from '../tokens.ts'
@@ -23,6 +23,26 @@ import {
   userJson,
   validateEmail,
 } from '../users.ts'
+import {
+  deleteAllFactors,
+  deleteFactor as deleteFactorRow,
+  listFactors as listFactorRows,
+} from '../data/factors.ts'
+import { deleteIdentities, findIdentity, mergeIdentityData } from '../data/identities.ts'
+import { replaceOneTimeToken } from '../data/oneTimeTokens.ts'
+import {
+  deletePasskey as deletePasskeyRow,
+  listPasskeys as listPasskeyRows,
+} from '../data/passkeys.ts'
+import { deleteUserSessions, dropSessionsToAal1 } from '../data/sessions.ts'
+import {
+  NOW,
+  deleteUser as deleteUserRow,
+  listUsers as listUserRows,
+  mergeUserMetadata,
+  setUserFields,
+  softDeleteUser,
+} from '../data/users.ts'
 
 /** Go's time.ParseDuration, to milliseconds. */
 export function parseGoDuration(s: string): number {
@@ -65,26 +85,13 @@ async function listUsers(ctx: Ctx) {
     )
   const page = Math.max(1, Number(pageRaw))
   const perPage = Number(perRaw) || 50
-  const filter = ctx.query.get('filter') ?? ''
-  const where =
-    `instance_id = '00000000-0000-0000-0000-000000000000' and aud = 'authenticated'` +
-    // Auth matches the address case-sensitively (LIKE) and full_name case-insensitively.
-    (filter ? ` and (email like $3 or raw_user_meta_data->>'full_name' ilike $3)` : '')
-  const args: unknown[] = [perPage, (page - 1) * perPage]
-  if (filter) args.push(`%${filter}%`)
-  const [count, rows] = await Promise.all([
-    db().query(
-      `select count(*)::int as n from auth.users where ${where.replace('$3', '$1')}`,
-      filter ? [`%${filter}%`] : [],
-    ),
-    db().query(
-      `select * from auth.users where ${where} order by created_at desc, id limit $1 offset $2`,
-      args,
-    ),
-  ])
+  const { total, rows } = await listUserRows(db(), {
+    filter: ctx.query.get('filter') ?? '',
+    limit: perPage,
+    offset: (page - 1) * perPage,
+  })
   // Auth loads the page without its users' identities and factors: `identities: null`, no `factors`.
-  const users = rows.rows.map((u) => renderUser(u, null, []))
-  const total = count.rows[0].n as number
+  const users = rows.map((u) => renderUser(u, null, []))
   const pages = Math.ceil(total / perPage)
   const link = (p: number) => {
     const q = new URLSearchParams(ctx.query)
@@ -160,8 +167,7 @@ async function createUserRoute(ctx: Ctx) {
     // Auth's user.Confirm: email_verified lands in user_metadata, not in the identity.
     if (body.email_confirm === true) await confirmUser(c, u)
     if (body.phone_confirm === true) await confirmPhone(c, u)
-    if (banned)
-      await c.query(`update auth.users set banned_until = $2 where id = $1`, [u.id, banned])
+    if (banned) await setUserFields(c, u.id, { banned_until: banned })
     await audit(
       c,
       req,
@@ -208,57 +214,36 @@ async function updateUser(ctx: Ctx) {
           'email_exists',
           'A user with this email address has already been registered',
         )
-      await c.query(`update auth.users set email = $2 where id = $1`, [user.id, newEmail])
-      await c.query(
-        `update auth.identities set identity_data = identity_data || jsonb_build_object('email', $2::text, 'email_verified', $3::boolean), updated_at = now()
-          where user_id = $1 and provider = 'email'`,
-        [user.id, newEmail, body.email_confirm === true],
-      )
+      await setUserFields(c, user.id, { email: newEmail })
+      await mergeIdentityData(c, user.id, 'email', {
+        email: newEmail,
+        email_verified: body.email_confirm === true,
+      })
     }
     const added: Row[] = []
     if (phone) {
       // Like the email, a number given updates the phone identity (or adds one).
       const verified = body.phone_confirm === true
-      const r = await c.query(
-        `update auth.identities set identity_data = identity_data || jsonb_build_object('phone', $2::text, 'phone_verified', $3::boolean), updated_at = now()
-          where user_id = $1 and provider = 'phone' returning id`,
-        [user.id, phone, verified],
-      )
-      if (!r.rowCount) {
+      const updated = await mergeIdentityData(c, user.id, 'phone', {
+        phone,
+        phone_verified: verified,
+      })
+      if (!updated) {
         const data = { sub: user.id, phone, email_verified: false, phone_verified: verified }
         await insertIdentity(c, user.id, 'phone', data)
-        const [row] = (
-          await c.query(`select * from auth.identities where user_id = $1 and provider = 'phone'`, [
-            user.id,
-          ])
-        ).rows
-        added.push(identityJson(row))
+        added.push(identityJson((await findIdentity(c, user.id, 'phone'))!))
       }
-      await c.query(`update auth.users set phone = $2 where id = $1`, [user.id, phone])
+      await setUserFields(c, user.id, { phone })
     }
     if (body.phone_confirm === true) await confirmPhone(c, user)
     if (password !== null)
-      await c.query(`update auth.users set encrypted_password = $2 where id = $1`, [
-        user.id,
-        await hashPassword(password),
-      ])
-    if (role) await c.query(`update auth.users set role = $2 where id = $1`, [user.id, role])
+      await setUserFields(c, user.id, { encrypted_password: await hashPassword(password) })
+    if (role) await setUserFields(c, user.id, { role })
     if (body.email_confirm === true) await confirmUser(c, (await findUserById(c, user.id))!)
-    if (appMeta) {
-      await c.query(
-        `update auth.users set raw_app_meta_data = jsonb_strip_nulls(coalesce(raw_app_meta_data, '{}'::jsonb) || $2::jsonb) where id = $1`,
-        [user.id, appMeta],
-      )
-    }
-    if (userMeta) {
-      await c.query(
-        `update auth.users set raw_user_meta_data = jsonb_strip_nulls(coalesce(raw_user_meta_data, '{}'::jsonb) || $2::jsonb) where id = $1`,
-        [user.id, userMeta],
-      )
-    }
-    if (banned !== undefined)
-      await c.query(`update auth.users set banned_until = $2 where id = $1`, [user.id, banned])
-    await c.query(`update auth.users set updated_at = now() where id = $1`, [user.id])
+    if (appMeta) await mergeUserMetadata(c, user.id, 'app', appMeta, { stripNulls: true })
+    if (userMeta) await mergeUserMetadata(c, user.id, 'user', userMeta, { stripNulls: true })
+    if (banned !== undefined) await setUserFields(c, user.id, { banned_until: banned })
+    await setUserFields(c, user.id, { updated_at: NOW })
     await audit(
       c,
       req,
@@ -292,16 +277,11 @@ async function deleteUser(ctx: Ctx) {
       'team',
     )
     if (soft) {
-      await c.query(`delete from auth.sessions where user_id = $1`, [user.id])
-      await c.query(`delete from auth.identities where user_id = $1`, [user.id])
-      await c.query(`delete from auth.mfa_factors where user_id = $1`, [user.id])
-      await c.query(
-        `update auth.users set deleted_at = now(), email = null, phone = null, encrypted_password = '', confirmation_token = '',
-            recovery_token = '', email_change_token_current = '', email_change_token_new = '', email_change = '',
-            raw_app_meta_data = '{}', raw_user_meta_data = '{}' where id = $1`,
-        [user.id],
-      )
-    } else await c.query(`delete from auth.users where id = $1`, [user.id])
+      await deleteUserSessions(c, user.id)
+      await deleteIdentities(c, user.id)
+      await deleteAllFactors(c, user.id)
+      await softDeleteUser(c, user.id)
+    } else await deleteUserRow(c, user.id)
   })
   ctx.json(200, {})
 }
@@ -309,11 +289,7 @@ async function deleteUser(ctx: Ctx) {
 async function listFactors(ctx: Ctx) {
   await requireAdmin(ctx.cfg, ctx.req)
   const user = await adminUser(ctx)
-  const r = await db().query(
-    `select * from auth.mfa_factors where user_id = $1 order by created_at, id`,
-    [user.id],
-  )
-  ctx.json(200, r.rows.map(factorJson))
+  ctx.json(200, (await listFactorRows(db(), user.id)).map(factorJson))
 }
 
 async function deleteFactor(ctx: Ctx) {
@@ -321,23 +297,18 @@ async function deleteFactor(ctx: Ctx) {
   const admin = await requireAdmin(cfg, req)
   const user = await adminUser(ctx)
   const out = await tx(async (c) => {
-    const r = await c.query(
-      `delete from auth.mfa_factors where id::text = $1 and user_id = $2 returning *`,
-      [ctx.params.factor_id, user.id],
-    )
-    if (!r.rows[0]) throw notFound('mfa_factor_not_found', 'Factor not found')
-    await c.query(`update auth.sessions set aal = 'aal1', factor_id = null where factor_id = $1`, [
-      r.rows[0].id,
-    ])
+    const factor = await deleteFactorRow(c, ctx.params.factor_id ?? '', user.id)
+    if (!factor) throw notFound('mfa_factor_not_found', 'Factor not found')
+    await dropSessionsToAal1(c, factor.id)
     await audit(
       c,
       req,
       { id: admin.sub, email: admin.role },
       'factor_deleted',
-      { user_id: user.id, factor_id: r.rows[0].id },
+      { user_id: user.id, factor_id: factor.id },
       'factor',
     )
-    return factorJson(r.rows[0])
+    return factorJson(factor)
   })
   ctx.json(200, out)
 }
@@ -346,13 +317,9 @@ async function deleteFactor(ctx: Ctx) {
 async function listPasskeys(ctx: Ctx) {
   await requireAdmin(ctx.cfg, ctx.req)
   const user = await adminUser(ctx)
-  const r = await db().query(
-    `select id, friendly_name, created_at, last_used_at from auth.webauthn_credentials where user_id = $1 order by created_at, id`,
-    [user.id],
-  )
   ctx.json(
     200,
-    r.rows.map((p) => {
+    (await listPasskeyRows(db(), user.id)).map((p) => {
       const item: Row = { id: p.id }
       if (p.friendly_name) item.friendly_name = p.friendly_name
       item.created_at = toIso(p.created_at)
@@ -368,13 +335,10 @@ async function deletePasskey(ctx: Ctx) {
   const user = await adminUser(ctx)
   const id = ctx.params.passkey_id ?? ''
   const found = await tx(async (c) => {
-    const r = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)
-      ? await c.query(
-          `delete from auth.webauthn_credentials where id = $1 and user_id = $2 returning id`,
-          [id, user.id],
-        )
-      : { rows: [] }
-    if (!r.rows[0]) return false
+    const deleted =
+      /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id) &&
+      (await deletePasskeyRow(c, id, user.id))
+    if (!deleted) return false
     await audit(
       c,
       req,
@@ -418,11 +382,8 @@ async function generateLink(ctx: Ctx) {
       case 'magiclink':
       case 'recovery':
         await audit(c, req, user, 'user_recovery_requested')
-        await c.query(
-          `update auth.users set recovery_token = $2, recovery_sent_at = now() where id = $1`,
-          [user!.id, hashed],
-        )
-        await storeOneTimeToken(c, user!.id, 'recovery_token', hashed, user!.email)
+        await setUserFields(c, user!.id, { recovery_token: hashed, recovery_sent_at: NOW })
+        await replaceOneTimeToken(c, user!.id, 'recovery_token', hashed, user!.email)
         break
       case 'invite':
         if (user && user.email_confirmed_at)
@@ -440,11 +401,12 @@ async function generateLink(ctx: Ctx) {
           { user_id: user.id, user_email: email },
           'team',
         )
-        await c.query(
-          `update auth.users set confirmation_token = $2, confirmation_sent_at = now(), invited_at = now() where id = $1`,
-          [user.id, hashed],
-        )
-        await storeOneTimeToken(c, user.id, 'confirmation_token', hashed, email)
+        await setUserFields(c, user.id, {
+          confirmation_token: hashed,
+          confirmation_sent_at: NOW,
+          invited_at: NOW,
+        })
+        await replaceOneTimeToken(c, user.id, 'confirmation_token', hashed, email)
         break
       case 'signup':
         if (user) {
@@ -453,11 +415,7 @@ async function generateLink(ctx: Ctx) {
               'email_exists',
               'A user with this email address has already been registered',
             )
-          if (data)
-            await c.query(
-              `update auth.users set raw_user_meta_data = coalesce(raw_user_meta_data, '{}'::jsonb) || $2::jsonb where id = $1`,
-              [user.id, data],
-            )
+          if (data) await mergeUserMetadata(c, user.id, 'user', data, { stripNulls: false })
         } else {
           if (!password)
             throw unprocessable('validation_failed', 'Signup requires a valid password')
@@ -468,11 +426,8 @@ async function generateLink(ctx: Ctx) {
             userMetadata: data ?? {},
           })
         }
-        await c.query(
-          `update auth.users set confirmation_token = $2, confirmation_sent_at = now() where id = $1`,
-          [user.id, hashed],
-        )
-        await storeOneTimeToken(c, user.id, 'confirmation_token', hashed, email)
+        await setUserFields(c, user.id, { confirmation_token: hashed, confirmation_sent_at: NOW })
+        await replaceOneTimeToken(c, user.id, 'confirmation_token', hashed, email)
         break
       case 'email_change_current':
       case 'email_change_new': {
@@ -485,20 +440,22 @@ async function generateLink(ctx: Ctx) {
           )
         const cur = type === 'email_change_current' ? hashed : ''
         const nw = type === 'email_change_new' ? tokenHash(newEmail, otp) : ''
-        await c.query(
-          `update auth.users set email_change = $2, email_change_sent_at = now(), email_change_confirm_status = 0,
-              email_change_token_current = $3, email_change_token_new = $4 where id = $1`,
-          [user!.id, newEmail, cur, nw],
-        )
-        if (cur) await storeOneTimeToken(c, user!.id, 'email_change_token_current', cur, email)
-        if (nw) await storeOneTimeToken(c, user!.id, 'email_change_token_new', nw, newEmail)
+        await setUserFields(c, user!.id, {
+          email_change: newEmail,
+          email_change_sent_at: NOW,
+          email_change_confirm_status: 0,
+          email_change_token_current: cur,
+          email_change_token_new: nw,
+        })
+        if (cur) await replaceOneTimeToken(c, user!.id, 'email_change_token_current', cur, email)
+        if (nw) await replaceOneTimeToken(c, user!.id, 'email_change_token_new', nw, newEmail)
         linkType = 'email_change'
         break
       }
       default:
         throw badRequest('validation_failed', `Invalid email action link type requested: ${type}`)
     }
-    await c.query(`update auth.users set updated_at = now() where id = $1`, [user!.id])
+    await setUserFields(c, user!.id, { updated_at: NOW })
     const fresh = (await findUserById(c, user!.id))!
     const tokenForLink =
       linkType === 'email_change'

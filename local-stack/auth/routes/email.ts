@@ -23,6 +23,19 @@ import {
   validateEmail,
   verifyIdentityEmail,
 } from '../users.ts'
+import { listFactors } from '../data/factors.ts'
+import { mergeIdentityData } from '../data/identities.ts'
+import { deleteOneTimeTokens } from '../data/oneTimeTokens.ts'
+import {
+  NOW,
+  completeEmailChange,
+  confirmEmailChangeHalf,
+  lockUserByPhone,
+  lockUserByTokenHash,
+  lockUsersByEmailOrPendingEmail,
+  mergeUserMetadata,
+  setUserFields,
+} from '../data/users.ts'
 
 function signupAllowed(ctx: Ctx) {
   if (!ctx.cfg.enableSignup || !ctx.cfg.emailEnableSignup)
@@ -121,10 +134,7 @@ async function signup(ctx: Ctx) {
     // With confirmations on, Auth answers an address that is taken with an obfuscated user, so
     // sign-ups do not reveal accounts (its sanitizeUser: new id, no role, no dates, no identities).
     const now = new Date().toISOString()
-    const factors = await db().query(
-      `select * from auth.mfa_factors where user_id = $1 order by created_at, id`,
-      [out.exists.id],
-    )
+    const factors = await listFactors(db(), out.exists.id)
     return ctx.json(
       200,
       renderUser(
@@ -146,7 +156,7 @@ async function signup(ctx: Ctx) {
           raw_app_meta_data: { provider: 'email', providers: ['email'] },
         },
         [],
-        factors.rows,
+        factors,
       ),
     )
   }
@@ -283,10 +293,7 @@ async function invite(ctx: Ctx) {
     if (!user)
       user = await createUser(c, { email, encryptedPassword: '', userMetadata: data ?? {} })
     else if (data) {
-      await c.query(
-        `update auth.users set raw_user_meta_data = coalesce(raw_user_meta_data, '{}'::jsonb) || $2::jsonb where id = $1`,
-        [user.id, data],
-      )
+      await mergeUserMetadata(c, user.id, 'user', data, { stripNulls: false })
       user = (await findUserById(c, user.id))!
     }
     await audit(
@@ -298,7 +305,7 @@ async function invite(ctx: Ctx) {
       'team',
     )
     await sendOtpMail(cfg, c, req, user, 'invite', referrer(cfg, req, ctx.query))
-    await c.query(`update auth.users set updated_at = now() where id = $1`, [user.id])
+    await setUserFields(c, user.id, { updated_at: NOW })
     return userJson(c, (await findUserById(c, user.id))!)
   })
   ctx.json(200, user)
@@ -318,22 +325,6 @@ function otpValid(
   return hash === expected || `pkce_${hash}` === expected
 }
 
-async function findByTokenHash(c: PoolClient, type: string, hash: string): Promise<Row | null> {
-  const col: Record<string, string> = {
-    signup: 'confirmation_token = $1',
-    invite: 'confirmation_token = $1',
-    magiclink: 'recovery_token = $1',
-    recovery: 'recovery_token = $1',
-    email: '(confirmation_token = $1 or recovery_token = $1)',
-    email_change: '(email_change_token_current = $1 or email_change_token_new = $1)',
-  }
-  const r = await c.query(
-    `select * from auth.users where is_sso_user = false and ${col[type]} for update`,
-    [hash],
-  )
-  return r.rows[0] ?? null
-}
-
 /** Finds and checks the user for a verification; returns the (possibly narrowed) type. */
 async function verifyToken(
   ctx: Ctx,
@@ -345,7 +336,7 @@ async function verifyToken(
   if (p.byHash) {
     if (!emailTypes.includes(p.type))
       throw badRequest('validation_failed', 'Invalid email verification type')
-    user = await findByTokenHash(c, p.type, p.hash)
+    user = await lockUserByTokenHash(c, p.type, p.hash)
     if (!user) throw forbidden('otp_expired', 'Email link is invalid or has expired')
     if (isBanned(user)) throw forbidden('user_banned', 'User is banned')
     const sentAt =
@@ -365,26 +356,17 @@ async function verifyToken(
     return { user, type }
   }
   if (p.type === 'email_change') {
-    const r = await c.query(
-      `select * from auth.users where is_sso_user = false and (lower(email) = lower($1) or lower(email_change) = lower($1)) for update`,
-      [p.email],
-    )
+    const candidates = await lockUsersByEmailOrPendingEmail(c, p.email)
     user =
-      r.rows.find(
+      candidates.find(
         (u) => u.email_change_token_current === p.hash || u.email_change_token_new === p.hash,
       ) ??
-      r.rows[0] ??
+      candidates[0] ??
       null
   } else if (p.type === 'sms' || p.type === 'phone_change') {
     // Auth looks phone OTPs up whether or not phone sign-in is on.
-    const col = p.type === 'sms' ? 'phone' : 'phone_change'
-    const r = p.phone
-      ? await c.query(
-          `select * from auth.users where ${col} = $1 and aud = 'authenticated' and is_sso_user = false limit 1 for update`,
-          [p.phone],
-        )
-      : { rows: [] }
-    user = r.rows[0] ?? null
+    const column = p.type === 'sms' ? 'phone' : 'phone_change'
+    user = p.phone ? await lockUserByPhone(c, column, p.phone) : null
   } else user = p.email ? await findUserByEmail(c, p.email) : null
   if (!user) throw forbidden('otp_expired', 'Token has expired or is invalid')
   if (isBanned(user)) throw forbidden('user_banned', 'User is banned')
@@ -433,10 +415,9 @@ async function applyVerification(
     case 'signup':
     case 'invite': {
       if (!user.encrypted_password && user.invited_at) {
-        await c.query(`update auth.users set encrypted_password = $2 where id = $1`, [
-          user.id,
-          await hashPassword(randomPassword(cfg, 64)),
-        ])
+        await setUserFields(c, user.id, {
+          encrypted_password: await hashPassword(randomPassword(cfg, 64)),
+        })
       }
       await audit(c, req, user, 'user_signedup', { provider: 'email' })
       await confirmUser(c, user)
@@ -445,13 +426,8 @@ async function applyVerification(
     }
     case 'magiclink':
     case 'recovery': {
-      await c.query(`update auth.users set recovery_token = '', updated_at = now() where id = $1`, [
-        user.id,
-      ])
-      await c.query(
-        `delete from auth.one_time_tokens where user_id = $1 and token_type = 'recovery_token'`,
-        [user.id],
-      )
+      await setUserFields(c, user.id, { recovery_token: '', updated_at: NOW })
+      await deleteOneTimeTokens(c, user.id, ['recovery_token'])
       if (!isConfirmed(user)) {
         await audit(c, req, user, 'user_signedup', { provider: 'email' })
         await confirmUser(c, user)
@@ -464,32 +440,21 @@ async function applyVerification(
         Number(user.email_change_confirm_status ?? 0) === 0 &&
         user.email
       ) {
-        const col = user.email_change_token_current === hash ? 'current' : 'new'
-        await c.query(
-          `update auth.users set email_change_confirm_status = 1, email_change_token_${col} = '' where id = $1`,
-          [user.id],
-        )
-        await c.query(`delete from auth.one_time_tokens where user_id = $1 and token_type = $2`, [
-          user.id,
-          `email_change_token_${col}`,
-        ])
+        const half = user.email_change_token_current === hash ? 'current' : 'new'
+        await confirmEmailChangeHalf(c, user.id, half)
+        await deleteOneTimeTokens(c, user.id, [`email_change_token_${half}`])
         return null
       }
       await audit(c, req, user, 'user_modified')
-      await c.query(
-        `update auth.identities set identity_data = identity_data || jsonb_build_object('email', $2::text, 'email_verified', true), updated_at = now()
-          where user_id = $1 and provider = 'email'`,
-        [user.id, user.email_change],
-      )
-      await c.query(
-        `update auth.users set email = email_change, email_confirmed_at = coalesce(email_confirmed_at, now()), email_change = '',
-            email_change_token_current = '', email_change_token_new = '', email_change_confirm_status = 0, updated_at = now() where id = $1`,
-        [user.id],
-      )
-      await c.query(
-        `delete from auth.one_time_tokens where user_id = $1 and token_type in ('email_change_token_current', 'email_change_token_new')`,
-        [user.id],
-      )
+      await mergeIdentityData(c, user.id, 'email', {
+        email: user.email_change,
+        email_verified: true,
+      })
+      await completeEmailChange(c, user.id)
+      await deleteOneTimeTokens(c, user.id, [
+        'email_change_token_current',
+        'email_change_token_new',
+      ])
       break
     }
     default:

@@ -23,6 +23,26 @@ import {
   type AuthContext,
 } from '../tokens.ts'
 import { audit, clientIp, findUserById } from '../users.ts'
+import {
+  deleteChallenge,
+  deleteExpiredFactors,
+  deleteOtherUnverifiedTotp,
+  deleteFactor,
+  findChallenge,
+  findFactor,
+  insertChallenge,
+  insertTotpFactor,
+  listFactors,
+  markChallengeVerified,
+  markFactorVerified,
+} from '../data/factors.ts'
+import {
+  activeRefreshToken,
+  deleteAmrClaim,
+  deleteSessionsBelowAal2,
+  dropSessionsToAal1,
+  stepUpSession,
+} from '../data/sessions.ts'
 
 function requireSession(auth: AuthContext): Row {
   if (!auth.session)
@@ -54,13 +74,8 @@ async function enroll(ctx: Ctx) {
   const issuer = issuerParam || new URL(cfg.siteUrl).host
   const out = await tx(async (c) => {
     // Unverified factors older than a day expire, as Auth's DeleteExpiredFactors.
-    await c.query(
-      `delete from auth.mfa_factors where user_id = $1 and status = 'unverified' and created_at < now() - interval '1 day'`,
-      [user.id],
-    )
-    const factors = (
-      await c.query(`select * from auth.mfa_factors where user_id = $1 for update`, [user.id])
-    ).rows
+    await deleteExpiredFactors(c, user.id)
+    const factors = await listFactors(c, user.id, true)
     if (factors.some((f) => (f.friendly_name ?? '') === friendlyName)) {
       throw unprocessable(
         'mfa_factor_name_conflict',
@@ -79,11 +94,7 @@ async function enroll(ctx: Ctx) {
     const uri = totpUri(issuer, user.email ?? '', secret.base32)
     const svg = qrSvg(uri)
     const id = randomUUID()
-    await c.query(
-      `insert into auth.mfa_factors (id, user_id, friendly_name, factor_type, status, created_at, updated_at, secret)
-       values ($1, $2, $3, 'totp', 'unverified', now(), now(), $4)`,
-      [id, user.id, friendlyName, secret.base32],
-    )
+    await insertTotpFactor(c, { id, userId: user.id, friendlyName, secret: secret.base32 })
     await audit(c, req, user, 'factor_in_progress', { factor_id: id }, 'factor')
     return {
       id,
@@ -100,11 +111,7 @@ async function loadFactor(ctx: Ctx, auth: AuthContext): Promise<Row> {
   const id = ctx.params.factor_id ?? ''
   if (!/^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i.test(id))
     throw notFound('validation_failed', 'factor_id must be an UUID')
-  const r = await db().query(`select * from auth.mfa_factors where id = $1 and user_id = $2`, [
-    id,
-    auth.user.id,
-  ])
-  const factor = r.rows[0]
+  const factor = await findFactor(db(), id, auth.user.id)
   if (!factor) throw notFound('mfa_factor_not_found', 'Factor not found')
   return factor
 }
@@ -132,13 +139,7 @@ async function challenge(ctx: Ctx) {
     throw unprocessable('mfa_totp_verify_not_enabled', 'MFA verification is disabled for TOTP')
   const out = await tx(async (c) => {
     const id = randomUUID()
-    const r = await c.query(
-      `insert into auth.mfa_challenges (id, factor_id, created_at, ip_address) values ($1, $2, now(), coalesce(nullif($3, '')::inet, '0.0.0.0'::inet)) returning created_at`,
-      [id, factor.id, clientIp(req)],
-    )
-    await c.query(`update auth.mfa_factors set last_challenged_at = now() where id = $1`, [
-      factor.id,
-    ])
+    const createdAt = await insertChallenge(c, { id, factorId: factor.id, ip: clientIp(req) })
     await audit(
       c,
       req,
@@ -147,7 +148,7 @@ async function challenge(ctx: Ctx) {
       { factor_id: factor.id, factor_status: factor.status },
       'factor',
     )
-    const created = Date.parse(toIso(r.rows[0].created_at)!)
+    const created = Date.parse(toIso(createdAt)!)
     return { id, type: 'totp', expires_at: Math.floor(created / 1000) + cfg.mfaChallengeExpiry }
   })
   ctx.json(200, out)
@@ -165,12 +166,7 @@ async function verify(ctx: Ctx) {
     throw unprocessable('mfa_totp_verify_not_enabled', 'MFA verification is disabled for TOTP')
   const session = requireSession(auth)
   const ch = /^[0-9a-f-]{36}$/i.test(challengeId)
-    ? (
-        await db().query(`select * from auth.mfa_challenges where id = $1 and factor_id = $2`, [
-          challengeId,
-          factor.id,
-        ])
-      ).rows[0]
+    ? await findChallenge(db(), challengeId, factor.id)
     : null
   if (!ch)
     throw unprocessable(
@@ -178,7 +174,7 @@ async function verify(ctx: Ctx) {
       'MFA factor with the provided challenge ID not found',
     )
   if (Date.now() > Date.parse(toIso(ch.created_at)!) + cfg.mfaChallengeExpiry * 1000) {
-    await db().query(`delete from auth.mfa_challenges where id = $1`, [ch.id])
+    await deleteChallenge(db(), ch.id)
     throw unprocessable(
       'mfa_challenge_expired',
       `MFA challenge ${ch.id} has expired, verify against another challenge or create a new challenge.`,
@@ -201,36 +197,18 @@ async function verify(ctx: Ctx) {
       { factor_id: factor.id, challenge_id: ch.id, factor_type: 'totp' },
       'factor',
     )
-    await c.query(`update auth.mfa_challenges set verified_at = now() where id = $1`, [ch.id])
-    if (factor.status !== 'verified')
-      await c.query(
-        `update auth.mfa_factors set status = 'verified', updated_at = now() where id = $1`,
-        [factor.id],
-      )
+    await markChallengeVerified(c, ch.id)
+    if (factor.status !== 'verified') await markFactorVerified(c, factor.id)
     await addAmrClaim(c, session.id, 'totp')
     // Rotate the session's refresh token, as Auth's updateMFASessionAndClaims.
-    const current = (
-      await c.query(
-        `select * from auth.refresh_tokens where session_id = $1 and revoked = false order by id desc limit 1 for update`,
-        [session.id],
-      )
-    ).rows[0]
+    const current = await activeRefreshToken(c, session.id, true)
     const user = (await findUserById(c, auth.user.id))!
     const refresh = current ? await swapRefreshToken(c, user, current) : ''
-    await c.query(
-      `update auth.sessions set aal = 'aal2', factor_id = $2, updated_at = now() where id = $1`,
-      [session.id, factor.id],
-    )
+    await stepUpSession(c, session.id, factor.id)
     const { token, exp } = await generateAccessToken(cfg, c, user, session.id, 'totp')
     // Other sessions below aal2 end, and other unverified TOTP factors go, as in Auth.
-    await c.query(
-      `delete from auth.sessions where user_id = $1 and id <> $2 and (aal is null or aal < 'aal2')`,
-      [user.id, session.id],
-    )
-    await c.query(
-      `delete from auth.mfa_factors where user_id = $1 and status = 'unverified' and factor_type = 'totp' and id <> $2`,
-      [user.id, factor.id],
-    )
+    await deleteSessionsBelowAal2(c, user.id, session.id)
+    await deleteOtherUnverifiedTotp(c, user.id, factor.id)
     return tokenResponse(cfg, c, user, token, exp, refresh)
   })
   ctx.json(200, out)
@@ -250,7 +228,7 @@ async function unenroll(ctx: Ctx) {
   if (factor.status === 'verified' && session.aal !== 'aal2')
     throw unprocessable('insufficient_aal', 'AAL2 required to unenroll verified factor')
   await tx(async (c) => {
-    await c.query(`delete from auth.mfa_factors where id = $1`, [factor.id])
+    await deleteFactor(c, factor.id, auth.user.id)
     await audit(
       c,
       req,
@@ -260,13 +238,8 @@ async function unenroll(ctx: Ctx) {
       'factor',
     )
     // Sessions that stepped up with this factor drop back to aal1.
-    await c.query(`update auth.sessions set aal = 'aal1', factor_id = null where factor_id = $1`, [
-      factor.id,
-    ])
-    await c.query(
-      `delete from auth.mfa_amr_claims where session_id = $1 and authentication_method = 'totp'`,
-      [session.id],
-    )
+    await dropSessionsToAal1(c, factor.id)
+    await deleteAmrClaim(c, session.id, 'totp')
   })
   ctx.json(200, { id: factor.id })
 }

@@ -17,6 +17,9 @@ import {
   validateEmail,
 } from '../users.ts'
 import { db, type Row } from '../db.ts'
+import { hasVerifiedFactor } from '../data/factors.ts'
+import { deleteSession, deleteUserSessions } from '../data/sessions.ts'
+import { NOW, mergeUserMetadata, setUserFields } from '../data/users.ts'
 
 async function passwordGrant(ctx: Ctx) {
   const { cfg, req } = ctx
@@ -52,8 +55,7 @@ async function passwordGrant(ctx: Ctx) {
   if (hook) {
     const out = await invokeHook(hook, { user_id: user.id, valid })
     if (out.decision === 'reject') {
-      if (out.should_logout_user)
-        await db().query(`delete from auth.sessions where user_id = $1`, [user.id])
+      if (out.should_logout_user) await deleteUserSessions(db(), user.id)
       throw badRequest(
         'invalid_credentials',
         out.message || 'Further password verification attempts will be rejected.',
@@ -206,13 +208,9 @@ async function logout(ctx: Ctx) {
   await tx(async (c) => {
     await audit(c, ctx.req, auth.user, 'logout')
     const sid = auth.session?.id ?? null
-    if (scope === 'local' && sid) await c.query(`delete from auth.sessions where id = $1`, [sid])
-    else if (scope === 'others' && sid)
-      await c.query(`delete from auth.sessions where user_id = $1 and id <> $2`, [
-        auth.user.id,
-        sid,
-      ])
-    else await c.query(`delete from auth.sessions where user_id = $1`, [auth.user.id])
+    if (scope === 'local' && sid) await deleteSession(c, sid)
+    else if (scope === 'others' && sid) await deleteUserSessions(c, auth.user.id, sid)
+    else await deleteUserSessions(c, auth.user.id)
   })
   ctx.res.writeHead(204)
   ctx.res.end()
@@ -243,13 +241,9 @@ async function userUpdate(ctx: Ctx) {
   if (appData && !cfg.adminRoles.includes(String(auth.claims.role))) {
     throw forbidden('not_admin', 'Updating app_metadata requires admin privileges')
   }
-  const verified = await db().query(
-    `select 1 from auth.mfa_factors where user_id = $1 and status = 'verified' limit 1`,
-    [user.id],
-  )
   const aal2 = auth.session?.aal === 'aal2'
   if (
-    verified.rowCount &&
+    (await hasVerifiedFactor(db(), user.id)) &&
     !aal2 &&
     ((password !== null && password !== '') || (email && email !== user.email))
   ) {
@@ -281,31 +275,17 @@ async function userUpdate(ctx: Ctx) {
   }
   await tx(async (c) => {
     if (hash !== null) {
-      await c.query(
-        `update auth.users set encrypted_password = $2, updated_at = now() where id = $1`,
-        [user.id, hash],
-      )
+      await setUserFields(c, user.id, { encrypted_password: hash, updated_at: NOW })
       // Auth ends every other session of the user when the password changes.
-      if (auth.session)
-        await c.query(`delete from auth.sessions where user_id = $1 and id <> $2`, [
-          user.id,
-          auth.session.id,
-        ])
-      else await c.query(`delete from auth.sessions where user_id = $1`, [user.id])
+      await deleteUserSessions(c, user.id, auth.session?.id)
       await audit(c, req, user, 'user_updated_password')
     }
     if (data) {
       // Auth merges user_metadata keys; a null value removes the key.
-      await c.query(
-        `update auth.users set raw_user_meta_data = jsonb_strip_nulls(coalesce(raw_user_meta_data, '{}'::jsonb) || $2::jsonb), updated_at = now() where id = $1`,
-        [user.id, data],
-      )
+      await mergeUserMetadata(c, user.id, 'user', data, { stripNulls: true, touch: true })
     }
     if (appData) {
-      await c.query(
-        `update auth.users set raw_app_meta_data = jsonb_strip_nulls(coalesce(raw_app_meta_data, '{}'::jsonb) || $2::jsonb), updated_at = now() where id = $1`,
-        [user.id, appData],
-      )
+      await mergeUserMetadata(c, user.id, 'app', appData, { stripNulls: true, touch: true })
     }
     if (newEmail) await sendEmailChange(cfg, c, req, user, newEmail, referrer(cfg, req, ctx.query))
     await audit(c, req, user, 'user_modified')
