@@ -4,6 +4,8 @@ import { outcomeWords, requestWords } from './scimRequest'
 describe('requestWords', () => {
   it('names what the identity provider did', () => {
     expect(requestWords('POST', '/Users')).toBe('Created a user')
+    expect(requestWords('POST', '/v2/Users')).toBe('Created a user')
+    expect(requestWords('GET', '/v2/Groups/7')).toBe('Read a group')
     expect(requestWords('PATCH', '/Users/1f0c')).toBe('Updated a user')
     expect(requestWords('PUT', '/Groups/9')).toBe('Replaced a group')
     expect(requestWords('DELETE', '/Users/1f0c')).toBe('Deleted a user')

@@ -24,7 +24,7 @@ const VERBS: Record<string, string> = {
 /** "Created a user", "Looked up users", "Read the service's capabilities". */
 export function requestWords(method: string, path: string): string {
   const [route = '', query = ''] = path.split('?')
-  const [resource = '', id] = route.replace(/^\/+/, '').split('/')
+  const [resource = '', id] = route.replace(/^\/+(v2\/+)?/, '').split('/')
   const names = RESOURCES[resource]
   if (!names) {
     if (/^(ServiceProviderConfig|ResourceTypes|Schemas)$/.test(resource))
