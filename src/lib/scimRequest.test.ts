@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { outcomeWords, requestWords } from './scimRequest'
+import { outcomeWords, readablePath, requestWords } from './scimRequest'
 
 describe('requestWords', () => {
   it('names what the identity provider did', () => {
@@ -25,5 +25,14 @@ describe('outcomeWords', () => {
     expect(outcomeWords(401)).toEqual({ text: 'Refused: token not accepted (401)', ok: false })
     expect(outcomeWords(503)).toEqual({ text: 'Failed on our side (503)', ok: false })
     expect(outcomeWords(418)).toEqual({ text: 'Refused (418)', ok: false })
+  })
+})
+
+describe('readablePath', () => {
+  it('decodes a filter, and leaves a broken escape as it came', () => {
+    expect(readablePath('/v2/Users?filter=userName%20eq%20%22a%40b.test%22')).toBe(
+      '/v2/Users?filter=userName eq "a@b.test"',
+    )
+    expect(readablePath('/v2/Users?filter=%E0%A4%A')).toBe('/v2/Users?filter=%E0%A4%A')
   })
 })

@@ -53,3 +53,12 @@ export function outcomeWords(status: number): { text: string; ok: boolean } {
   const words = STATUS_WORDS[status] ?? (status >= 500 ? 'Failed on our side' : 'Refused')
   return { text: `${words} (${status})`, ok: false }
 }
+
+/** The path as people read it: percent-escapes decoded (a filter's quotes and spaces). */
+export function readablePath(path: string): string {
+  try {
+    return decodeURIComponent(path.replace(/\+/g, ' '))
+  } catch {
+    return path
+  }
+}
