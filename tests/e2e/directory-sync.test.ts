@@ -68,8 +68,11 @@ async function readTokenOnce(page: Page): Promise<string> {
 async function closeTokenDialog(page: Page, token: string) {
   await page.getByRole('button', { name: 'I have copied it' }).click()
   await page.getByRole('dialog', { name: /SCIM token for Okta/ }).waitFor({ state: 'hidden' })
-  // Shown once: nowhere on the page any more.
+  // Shown once: nowhere on the page any more. Focus is back on the connection's heading.
   expect(await page.content()).not.toContain(token)
+  await expect
+    .poll(() => page.evaluate(() => document.activeElement?.id ?? ''))
+    .toMatch(/^directory-[0-9a-f-]{36}$/)
 }
 
 beforeAll(async () => {
