@@ -73,7 +73,7 @@ describe('DirectorySyncPage', () => {
     expect(api.setGroupRoles).toHaveBeenCalledWith('conn-1', [
       { group: 'Fluxera Admins', role: 'member' },
     ])
-    expect(api.createToken).toHaveBeenCalledWith('conn-1')
+    expect(api.createToken).toHaveBeenCalledWith('conn-1', null)
     expect(wrapper.get('[data-test="scim-token"]').text()).toBe(SECRET)
     expect(document.body.textContent).toContain("you won't see it again")
     // Closing it forgets the token (the browser test checks the page no longer holds it).
