@@ -90,6 +90,12 @@ export const routes: RouteRecordRaw[] = [
         meta: { permission: 'settings.manage', title: 'Settings' },
       },
       {
+        path: 'settings/directory-sync',
+        name: 'directory-sync',
+        component: () => import('@/pages/settings/DirectorySyncPage.vue'),
+        meta: { permission: 'directory.manage', title: 'Directory sync' },
+      },
+      {
         path: 'billing',
         name: 'billing',
         component: () => import('@/pages/billing/BillingPage.vue'),

@@ -51,6 +51,7 @@ export function memberRow(over: Partial<MemberRow> = {}): MemberRow {
     joined_at: '2026-01-01T00:00:00Z',
     last_active_at: '2026-11-01T00:00:00Z',
     created_at: '2026-01-01T00:00:00Z',
+    managed_by: null,
     ...over,
   }
   return 'actions' in over ? row : { ...row, actions: actionsAsAdmin(row) }

@@ -1016,6 +1016,7 @@ export type Database = {
           invited_by_email: string | null
           joined_at: string | null
           last_active_at: string | null
+          managed_by: string | null
           role: Database["public"]["Enums"]["workspace_role"] | null
           status: Database["public"]["Enums"]["member_status"] | null
           status_reason: string | null
@@ -1037,6 +1038,7 @@ export type Database = {
           invited_by_email?: string | null
           joined_at?: string | null
           last_active_at?: string | null
+          managed_by?: string | null
           role?: Database["public"]["Enums"]["workspace_role"] | null
           status?: Database["public"]["Enums"]["member_status"] | null
           status_reason?: string | null
@@ -1058,6 +1060,7 @@ export type Database = {
           invited_by_email?: string | null
           joined_at?: string | null
           last_active_at?: string | null
+          managed_by?: string | null
           role?: Database["public"]["Enums"]["workspace_role"] | null
           status?: Database["public"]["Enums"]["member_status"] | null
           status_reason?: string | null
@@ -1605,6 +1608,7 @@ export type Database = {
           invited_by_email: string | null
           joined_at: string | null
           last_active_at: string | null
+          managed_by: string | null
           role: Database["public"]["Enums"]["workspace_role"] | null
           status: Database["public"]["Enums"]["member_status"] | null
           status_reason: string | null

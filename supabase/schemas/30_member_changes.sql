@@ -30,10 +30,13 @@ comment on function private.member_menu(p_status public.member_status) is
 
 -- The guard of every member RPC, as a value: private.prepare_member_change raises on it, and
 -- the Users page reads it per row (private.member_actions), so the menu and the database
--- refuse the same things. Order as the RPCs check: permission, self, owner, rank, status.
+-- refuse the same things. Order as the RPCs check: permission, self, owner, rank, directory
+-- sync, status. A member a directory connection manages (p_managed_by, its name) has their
+-- role and status owned by the identity provider (docs/directory-sync.md): a change made here
+-- would be undone by the next sync, or keep a leaver in until then. Removal stays possible.
 create or replace function private.member_action_refusal(
   p_action text, p_caller_id uuid, p_caller_rank integer, p_manage boolean, p_invite boolean,
-  p_user_id uuid, p_role public.workspace_role, p_status public.member_status)
+  p_user_id uuid, p_role public.workspace_role, p_status public.member_status, p_managed_by text)
 returns text
 language sql
 immutable
@@ -44,15 +47,30 @@ as $$
     when p_user_id = p_caller_id then 'self_change'
     when p_role = 'owner' then 'owner_protected'
     when private.role_rank(p_role) > coalesce(p_caller_rank, 0) then 'higher_rank_member'
+    when p_managed_by is not null and p_action in ('changeRole', 'suspend', 'lift', 'deactivate', 'reactivate')
+      then 'directory_managed'
     when p_action is not null and not (p_action = any (private.member_menu(p_status))) then 'invalid_status'
   end
 $$;
-comment on function private.member_action_refusal(p_action text, p_caller_id uuid, p_caller_rank integer, p_manage boolean, p_invite boolean, p_user_id uuid, p_role public.workspace_role, p_status public.member_status) is
-  'Why the caller (id, rank, holds members.manage / members.invite) may not take p_action (null: any) on a member (user id, role, effective status): the hint the RPC raises (not_allowed, self_change, owner_protected, higher_rank_member, invalid_status), or null when it may.';
+comment on function private.member_action_refusal(p_action text, p_caller_id uuid, p_caller_rank integer, p_manage boolean, p_invite boolean, p_user_id uuid, p_role public.workspace_role, p_status public.member_status, p_managed_by text) is
+  'Why the caller (id, rank, holds members.manage / members.invite) may not take p_action (null: any) on a member (user id, role, effective status, name of the directory connection managing them or null): the hint the RPC raises (not_allowed, self_change, owner_protected, higher_rank_member, directory_managed, invalid_status), or null when it may. directory_managed covers changeRole and the status actions; the trigger memberships_directory_managed enforces it.';
+
+create or replace function private.member_managed_reason(p_action text, p_managed_by text)
+returns text
+language sql
+immutable
+as $$
+  select case when p_action = 'changeRole'
+    then format('Managed by %s: the role follows the groups in %s. Change the person''s groups there, or the group mappings in Settings → Directory sync.', p_managed_by, p_managed_by)
+    else format('Managed by %s: change this in %s. Directory sync would undo a change made here.', p_managed_by, p_managed_by)
+  end
+$$;
+comment on function private.member_managed_reason(p_action text, p_managed_by text) is
+  'The words for a directory_managed refusal of p_action, naming the connection ("Managed by Okta: change this in Okta. ...").';
 
 create or replace function private.member_actions(
   p_caller_id uuid, p_caller_rank integer, p_manage boolean, p_invite boolean,
-  p_user_id uuid, p_role public.workspace_role, p_status public.member_status)
+  p_user_id uuid, p_role public.workspace_role, p_status public.member_status, p_managed_by text)
 returns jsonb
 language sql
 immutable
@@ -66,17 +84,38 @@ as $$
              when 'self_change' then 'You cannot change your own role or status.'
              when 'owner_protected' then 'The Owner cannot be changed, deactivated, suspended or removed. Ownership moves only by transfer, in Settings.'
              when 'higher_rank_member' then 'You cannot act on a member whose role is above yours.'
+             when 'directory_managed' then private.member_managed_reason(a.action, p_managed_by)
            end) order by a.n), '[]'::jsonb)
     from unnest(private.member_menu(p_status)) with ordinality as a(action, n)
    cross join lateral (
      select private.member_action_refusal(a.action, p_caller_id, p_caller_rank, p_manage, p_invite,
-                                          p_user_id, p_role, p_status) as refusal) r
+                                          p_user_id, p_role, p_status, p_managed_by) as refusal) r
 $$;
-comment on function private.member_actions(p_caller_id uuid, p_caller_rank integer, p_manage boolean, p_invite boolean, p_user_id uuid, p_role public.workspace_role, p_status public.member_status) is
+comment on function private.member_actions(p_caller_id uuid, p_caller_rank integer, p_manage boolean, p_invite boolean, p_user_id uuid, p_role public.workspace_role, p_status public.member_status, p_managed_by text) is
   'A member row''s menu for the caller: [{action, refusal, reason}] in menu order (private.member_menu), refusal and reason null when the database would take the action (private.member_action_refusal).';
+
+-- The name of the directory connection that manages a membership, or null (the Users page's
+-- "Managed by Okta"; the tables are in 95_directory_sync.sql).
+create or replace function private.member_managed_by(p_membership_id uuid)
+returns text
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  select c.name
+    from public.directory_users u
+    join public.directory_connections c on c.id = u.connection_id
+   where u.membership_id = p_membership_id
+$$;
+comment on function private.member_managed_by(p_membership_id uuid) is
+  'Name of the directory connection managing the membership (docs/directory-sync.md), null when none. No permission check: the callers (member_directory, member_directory_page, the managed-member trigger) check first.';
 grant execute on function private.member_menu(p_status public.member_status) to authenticated, service_role;
-grant execute on function private.member_action_refusal(p_action text, p_caller_id uuid, p_caller_rank integer, p_manage boolean, p_invite boolean, p_user_id uuid, p_role public.workspace_role, p_status public.member_status) to authenticated, service_role;
-grant execute on function private.member_actions(p_caller_id uuid, p_caller_rank integer, p_manage boolean, p_invite boolean, p_user_id uuid, p_role public.workspace_role, p_status public.member_status) to authenticated, service_role;
+grant execute on function private.member_action_refusal(p_action text, p_caller_id uuid, p_caller_rank integer, p_manage boolean, p_invite boolean, p_user_id uuid, p_role public.workspace_role, p_status public.member_status, p_managed_by text) to authenticated, service_role;
+grant execute on function private.member_managed_reason(p_action text, p_managed_by text) to authenticated, service_role;
+grant execute on function private.member_actions(p_caller_id uuid, p_caller_rank integer, p_manage boolean, p_invite boolean, p_user_id uuid, p_role public.workspace_role, p_status public.member_status, p_managed_by text) to authenticated, service_role;
+revoke all on function private.member_managed_by(p_membership_id uuid) from public, anon;
+grant execute on function private.member_managed_by(p_membership_id uuid) to authenticated, service_role;
 
 create or replace function private.prepare_member_change(p_membership_id uuid, p_permission text)
 returns public.memberships
@@ -99,7 +138,7 @@ begin
   end if;
   -- The same rules, in the same order, that the Users page shows per row (member_actions).
   case private.member_action_refusal(null, auth.uid(), private.caller_rank(v_workspace_id), true, true,
-                                     v_target.user_id, v_target.role, v_target.status)
+                                     v_target.user_id, v_target.role, v_target.status, null)
     when 'self_change' then
       raise exception 'You cannot change your own role or status.' using errcode = '42501', hint = 'self_change';
     when 'owner_protected' then

@@ -345,9 +345,11 @@ select
   m.created_at,
   private.member_actions((select auth.uid()), private.caller_rank(m.workspace_id), s.can_manage,
                          private.has_permission(m.workspace_id, 'members.invite'), m.user_id, m.role,
-                         private.effective_status(m.status, m.suspended_until)) as actions
+                         private.effective_status(m.status, m.suspended_until), mb.managed_by) as actions,
+  mb.managed_by
 from public.memberships m
 join private.directory_scope() s on s.workspace_id = m.workspace_id
+cross join lateral (select private.member_managed_by(m.id) as managed_by) mb
 left join public.profiles p on p.id = m.user_id
 left join public.profiles inviter on inviter.id = m.invited_by;
 comment on view public.member_directory is
@@ -366,6 +368,8 @@ comment on column public.member_directory.last_active_at is
   'Last activity in the workspace; members.manage only (NULL otherwise).';
 comment on column public.member_directory.actions is
   'The row''s menu for the caller, from the member RPCs'' own guard: [{action, refusal, reason}] (private.member_actions); refusal null = the database takes it.';
+comment on column public.member_directory.managed_by is
+  'Name of the directory connection (SCIM, docs/directory-sync.md) that manages the member ("Managed by Okta"), null when none: their role and status are then the identity provider''s.';
 revoke all on table public.member_directory from anon, authenticated, service_role;
 grant select on table public.member_directory to authenticated, service_role;
 
@@ -471,14 +475,16 @@ begin
            case when v_manage then m.last_active_at end,
            m.created_at,
            private.member_actions(auth.uid(), v_rank, v_manage, v_invite, m.user_id, m.role,
-                                  private.effective_status(m.status, m.suspended_until))
+                                  private.effective_status(m.status, m.suspended_until), mb.managed_by),
+           mb.managed_by
       from unnest(v_ids) with ordinality as page(id, n)
       join public.memberships m on m.id = page.id
+     cross join lateral (select private.member_managed_by(m.id) as managed_by) mb
      order by case when v_reverse then -page.n else page.n end;
 end;
 $$;
 comment on function public.member_directory_page(p_workspace_id uuid, p_sort text, p_descending boolean, p_role public.workspace_role, p_status public.member_status, p_search text, p_offset integer, p_limit integer) is
-  'Users page: one page (p_offset, p_limit <= 1000) of the directory of a workspace where the caller holds members.view, sorted by p_sort (full_name, email, role, effective_status, created_at, last_active_at, invited_by_email; the last two only for members.manage, otherwise by name A to Z) and filtered by role, effective status and a substring of name or email (the matches from the trigram or grams index when at most 300, else a walk of the order''s index). Rows as in member_directory, manage-only columns NULL without members.manage; actions = each row''s menu for the caller (private.member_actions). Errors: PT404 not_found (HTTP 404), 42501 not_allowed, 22023 invalid_page / invalid_sort.';
+  'Users page: one page (p_offset, p_limit <= 1000) of the directory of a workspace where the caller holds members.view, sorted by p_sort (full_name, email, role, effective_status, created_at, last_active_at, invited_by_email; the last two only for members.manage, otherwise by name A to Z) and filtered by role, effective status and a substring of name or email (the matches from the trigram or grams index when at most 300, else a walk of the order''s index). Rows as in member_directory, manage-only columns NULL without members.manage; actions = each row''s menu for the caller (private.member_actions), managed_by = the directory connection managing the member. Errors: PT404 not_found (HTTP 404), 42501 not_allowed, 22023 invalid_page / invalid_sort.';
 grant execute on function public.member_directory_page(p_workspace_id uuid, p_sort text, p_descending boolean, p_role public.workspace_role, p_status public.member_status, p_search text, p_offset integer, p_limit integer) to authenticated;
 
 -- ---------- Views ------------------------------------------------------------------

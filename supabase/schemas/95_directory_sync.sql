@@ -360,12 +360,15 @@ create trigger activity_log_a_actor_label
 comment on trigger activity_log_a_actor_label on public.activity_log is
   'Names a system actor (directory sync) on the row; fires before the subject snapshot and the chain trigger, which hashes it.';
 
--- ---------- Managed members: the provider owns their status --------------------------
--- A member a connection manages is activated and deactivated by the identity provider. A
--- person changing it by hand would be undone at the next sync (or, worse, would keep a
--- leaver active until then), so it is refused with the reason. System paths without a
--- signed-in user (the suspension expiry job, the SCIM functions) are not refused, nor is
--- removal: the provider re-creates a member it still assigns.
+-- ---------- Managed members: the provider owns their status and role ----------------
+-- A member a connection manages is activated and deactivated by the identity provider, and
+-- their role follows its groups (directory_group_roles, else the default role). A person
+-- changing either by hand would be undone at the next sync (or, worse, would keep a leaver
+-- active until then), so it is refused with the reason; the Users page shows the same refusal
+-- per row (private.member_action_refusal: directory_managed). System paths without a signed-in
+-- user (the suspension expiry job, the SCIM functions) and the settings page re-applying the
+-- group mappings (fluxera.directory_roles) are not refused, nor are removal and an ownership
+-- transfer (a role to or from Owner, which directory sync never touches).
 create or replace function private.refuse_manual_change_of_managed_member()
 returns trigger
 language plpgsql
@@ -374,31 +377,34 @@ set search_path = ''
 as $$
 declare
   v_name text;
+  v_role_change boolean := old.role is distinct from new.role and 'owner' not in (old.role, new.role);
 begin
-  if auth.uid() is null or coalesce(current_setting('fluxera.actor_label', true), '') <> '' then
+  if auth.uid() is null or coalesce(current_setting('fluxera.actor_label', true), '') <> ''
+     or coalesce(current_setting('fluxera.directory_roles', true), '') <> '' then
     return new;
   end if;
-  select c.name into v_name
-    from public.directory_users u
-    join public.directory_connections c on c.id = u.connection_id
-   where u.membership_id = new.id;
-  if found then
-    raise exception 'This member is managed by %: change their status in % (directory sync would undo a change made here).', v_name, v_name
+  if old.status is not distinct from new.status and not v_role_change then
+    return new;
+  end if;
+  v_name := private.member_managed_by(new.id);
+  if v_name is not null then
+    raise exception '%', private.member_managed_reason(
+        case when old.status is distinct from new.status then 'deactivate' else 'changeRole' end, v_name)
       using errcode = '42501', hint = 'directory_managed';
   end if;
   return new;
 end;
 $$;
 comment on function private.refuse_manual_change_of_managed_member() is
-  'BEFORE UPDATE OF status trigger on memberships: a signed-in person may not change the status of a member a directory connection manages (42501 directory_managed, naming the connection).';
+  'BEFORE UPDATE OF status, role trigger on memberships: a signed-in person may not change the status or the role (except to or from Owner, a transfer) of a member a directory connection manages (42501 directory_managed, naming the connection: private.member_managed_reason).';
 
-create trigger memberships_directory_managed_status
-  before update of status on public.memberships
+create trigger memberships_directory_managed
+  before update of status, role on public.memberships
   for each row
-  when (old.status is distinct from new.status)
+  when (old.status is distinct from new.status or old.role is distinct from new.role)
   execute function private.refuse_manual_change_of_managed_member();
-comment on trigger memberships_directory_managed_status on public.memberships is
-  'The identity provider owns the status of the members it manages.';
+comment on trigger memberships_directory_managed on public.memberships is
+  'The identity provider owns the status and the role of the members it manages.';
 
 
 -- =====================================================================================
@@ -502,6 +508,8 @@ as $$
 declare
   v_count integer;
 begin
+  -- The mappings' own re-application, also when a person saves them on the settings page.
+  perform set_config('fluxera.directory_roles', p_connection_id::text, true);
   update public.memberships m
      set role = d.role
     from (select x.id, private.scim_desired_role(p_connection_id, x.id) as role
@@ -511,6 +519,7 @@ begin
      and m.role is distinct from d.role
      and exists (select 1 from public.directory_users u where u.membership_id = m.id and u.connection_id = p_connection_id);
   get diagnostics v_count = row_count;
+  perform set_config('fluxera.directory_roles', '', true);
   return v_count;
 end;
 $$;

@@ -189,7 +189,7 @@ describe('Okta: deactivation and reactivation of someone who is signed in', () =
   it('the Owner cannot reactivate a member Okta manages by hand (the reason says so)', async () => {
     const { error } = await a.owner.rpc('reactivate_member', { p_membership_id: id })
     expect(error).toMatchObject({ code: '42501', hint: 'directory_managed' })
-    expect(error!.message).toContain('managed by Okta')
+    expect(error!.message).toContain('Managed by Okta: change this in Okta')
   })
 
   it('PATCH replace {"active": true} reactivates and lifts the ban', async () => {

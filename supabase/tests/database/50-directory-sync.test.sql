@@ -6,7 +6,7 @@
 -- =====================================================================================
 begin;
 set local client_min_messages = warning;
-select plan(63);
+select plan(68);
 select tests.seed_fixture();
 
 -- Fixture Co: owner e..01, admin e..02, member e..03, viewer e..04; Other Co: e..05.
@@ -150,6 +150,18 @@ select is(array(select action || ' by ' || actor_email from public.activity_log 
 select tests.act_as('e0000000-0000-4000-a000-000000000002');
 select is(tests.error_of($$select public.reactivate_member('d0000000-0000-4000-a000-000000000003')$$), '42501:directory_managed',
   'a person cannot reactivate a member the directory manages');
+select is(tests.error_of($$select public.change_member_role('d0000000-0000-4000-a000-000000000003', 'viewer')$$), '42501:directory_managed',
+  '... nor change their role (the groups set it)');
+select is((select managed_by from public.member_directory where id = 'd0000000-0000-4000-a000-000000000003'), 'Okta',
+  'the Users page reads "Managed by Okta"');
+select is((select jsonb_agg(a ->> 'action' order by a ->> 'action') from public.member_directory d, jsonb_array_elements(d.actions) a
+            where d.id = 'd0000000-0000-4000-a000-000000000003' and a ->> 'refusal' = 'directory_managed'),
+  '["changeRole", "reactivate"]'::jsonb, '... and its menu refuses the role and the status actions, not removal');
+select ok((select bool_and(a ->> 'reason' like 'Managed by Okta:%') from public.member_directory d, jsonb_array_elements(d.actions) a
+            where d.id = 'd0000000-0000-4000-a000-000000000003' and a ->> 'refusal' = 'directory_managed'),
+  '... with the reason naming the connection');
+select is((select managed_by from public.member_directory_page('f0000000-0000-4000-a000-000000000001', p_limit => 1000)
+            where id = 'd0000000-0000-4000-a000-000000000003'), 'Okta', 'member_directory_page carries managed_by too');
 select tests.act_as_system();
 
 select is(pg_temp.scim(pg_temp.v('token1'), 'replace_user', jsonb_build_object('id', pg_temp.v('adopted'),
