@@ -460,6 +460,9 @@ export async function realAuthEnv() {
     GOTRUE_MFA_MAX_ENROLLED_FACTORS: String(cfg.mfaMaxFactors),
     GOTRUE_MFA_TOTP_ENROLL_ENABLED: String(cfg.totpEnroll),
     GOTRUE_MFA_TOTP_VERIFY_ENABLED: String(cfg.totpVerify),
+    // SAML single sign-on with the stack's local-only key (config.toml has no SAML setting).
+    GOTRUE_SAML_ENABLED: String(cfg.saml.enabled),
+    GOTRUE_SAML_PRIVATE_KEY: cfg.saml.privateKey,
   }
   for (const name of ['INVITE', 'CONFIRMATION', 'RECOVERY', 'EMAIL_CHANGE'])
     env[`GOTRUE_MAILER_URLPATHS_${name}`] = `${apiUrl}/auth/v1/verify`
