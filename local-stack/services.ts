@@ -119,7 +119,7 @@ async function waitFor(
   throw new StackError(name, `not ready after ${timeoutMs / 1000}s:\n    ${tail(log)}`, log)
 }
 
-async function httpOk(url: string, accept = (status: number) => status < 500) {
+export async function httpOk(url: string, accept = (status: number) => status < 500) {
   const res = await fetch(url, { signal: AbortSignal.timeout(1000) })
   return accept(res.status)
 }
@@ -137,7 +137,7 @@ interface ProcessSpec {
 }
 
 /** A long-running child process we start detached and track by pid file. */
-function processService({
+export function processService({
   name,
   port,
   where,
