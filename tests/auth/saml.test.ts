@@ -6,7 +6,7 @@
 import { createClient } from '@supabase/supabase-js'
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { idpMetadataUrl, startIdp } from '../../local-stack/idp.ts'
+import { defaultIdpUsers, idpMetadataUrl, setIdpUsers, startIdp } from '../../local-stack/idp.ts'
 import {
   anonKey,
   apiUrl,
@@ -398,6 +398,21 @@ describe('refused', () => {
       'saml_relay_state_not_found',
       'server_error',
     )
+  })
+})
+
+describe('at the IdP', () => {
+  it('a user removed from the IdP’s users can no longer get a response (the leaver); back, they can', async () => {
+    const s = await auth('/sso', { body: { domain: DOMAIN, skip_http_redirect: true } })
+    setIdpUsers(defaultIdpUsers().filter((u) => u.username !== ALICE.username))
+    try {
+      await expect(signInAtIdp(s.body.url, ALICE.username, ALICE.password)).rejects.toThrow(
+        /did not answer with a SAML response/,
+      )
+    } finally {
+      setIdpUsers(defaultIdpUsers())
+    }
+    expectSession(await postToAcs((await capture()).fields))
   })
 })
 
