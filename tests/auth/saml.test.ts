@@ -561,6 +561,8 @@ describe('the admin API /admin/sso/providers', () => {
       400,
       'validation_failed',
     )
+    // Metadata that is not XML is a plain error in Auth: 500, whatever the product sends.
+    expectError(await create({ type: 'saml', metadata_xml: '<not xml' }), 500, 'unexpected_failure')
     const noIdp = xml.replace(/IDPSSODescriptor/g, 'SPSSODescriptor')
     expectError(await create({ type: 'saml', metadata_xml: noIdp }), 400, 'validation_failed')
     const dupEntity = await create({ type: 'saml', metadata_xml: await idpMetadataXml() })
