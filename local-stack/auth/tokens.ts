@@ -9,6 +9,7 @@ import { publicJwks, signToken } from '../keys.ts'
 import type { AuthConfig } from './config.ts'
 import type { Db, Row } from './db.ts'
 import { CommitWithError, toIso, txCommitting } from './db.ts'
+import { ssoAmrProvider } from './data/sso.ts'
 import { ApiError, badRequest, forbidden, unauthorized } from './errors.ts'
 import { invokeHook } from './hooks.ts'
 import { audit, clientIp, findUserById, isBanned, userJson } from './users.ts'
@@ -42,13 +43,19 @@ export type Claims = Row
 /** The aal and amr of a session, from auth.mfa_amr_claims (most recent first), as Auth computes them. */
 async function aalAndAmr(c: Db, sessionId: string): Promise<{ aal: string; amr: Row[] }> {
   let aal = 'aal1'
-  const amr = (await listAmrClaims(c, sessionId)).map((row) => {
+  const amr: Row[] = (await listAmrClaims(c, sessionId)).map((row) => {
     if (row.authentication_method === 'totp') aal = 'aal2'
     return {
       method: row.authentication_method,
       timestamp: Math.floor(Date.parse(toIso(row.updated_at)!) / 1000),
     }
   })
+  // An SSO sign-in names its provider (the user's one identity `sso:<id>`).
+  for (const entry of amr)
+    if (entry.method === 'sso/saml') {
+      const provider = await ssoAmrProvider(c, sessionId)
+      if (provider) entry.provider = provider
+    }
   return { aal, amr }
 }
 
@@ -113,7 +120,12 @@ export async function generateAccessToken(
   return { token, exp }
 }
 
-export type GrantOptions = { factorId?: string | null; method: string }
+export type GrantOptions = {
+  factorId?: string | null
+  method: string
+  /** The session's end (an SSO assertion's SessionNotOnOrAfter). */
+  notAfter?: string | null
+}
 
 /** Creates a session + first refresh token, records the amr claim, signs the access token (Auth's IssueRefreshToken). */
 export async function issueSession(
@@ -131,6 +143,7 @@ export async function issueSession(
     factorId: opts.factorId ?? null,
     userAgent: ua,
     ip: clientIp(req),
+    notAfter: opts.notAfter ?? null,
   })
   const refresh = secureAlphanumeric(12)
   await insertRefreshToken(c, {

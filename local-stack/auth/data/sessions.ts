@@ -4,12 +4,20 @@ import type { Db, Row } from '../db.ts'
 
 export async function insertSession(
   c: Db,
-  s: { id: string; userId: string; factorId: string | null; userAgent: string | null; ip: string },
+  s: {
+    id: string
+    userId: string
+    factorId: string | null
+    userAgent: string | null
+    ip: string
+    /** The session's end (an SSO assertion's SessionNotOnOrAfter); null for none. */
+    notAfter?: string | null
+  },
 ) {
   await c.query(
     `insert into auth.sessions (id, user_id, created_at, updated_at, factor_id, aal, not_after, refreshed_at, user_agent, ip)
-     values ($1, $2, now(), now(), $3, 'aal1', null, null, $4, nullif($5, '')::inet)`,
-    [s.id, s.userId, s.factorId, s.userAgent, s.ip],
+     values ($1, $2, now(), now(), $3, 'aal1', $6, null, $4, nullif($5, '')::inet)`,
+    [s.id, s.userId, s.factorId, s.userAgent, s.ip, s.notAfter ?? null],
   )
 }
 
