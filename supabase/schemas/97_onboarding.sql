@@ -34,6 +34,8 @@ create table public.onboarding_kits (
 
 comment on table public.onboarding_kits is
   'What a new member of a role (and, optionally, of a directory group) is handed and the checklist around their arrival. Changed by save_onboarding_kit / delete_onboarding_kit (settings.manage).';
+comment on constraint onboarding_kits_id_workspace_key on public.onboarding_kits is
+  'Target of the items'' and tasks'' composite foreign keys, so they stay in the kit''s workspace.';
 comment on column public.onboarding_kits.role is 'The role the kit applies to; null = every role but the owner.';
 comment on column public.onboarding_kits.directory_group is
   'A directory group''s display name (case-insensitive) the new member must be in; null = any.';
@@ -154,6 +156,8 @@ create table public.onboarding_records (
 
 comment on table public.onboarding_records is
   'A new member''s onboarding: open until every task is done and every item handed over (completed), or cancelled when the member is removed or deactivated first. Not tied to the membership row, so it outlives a removal as history.';
+comment on constraint onboarding_records_id_workspace_key on public.onboarding_records is
+  'Target of the items'' and tasks'' composite foreign keys, so they stay in the record''s workspace.';
 comment on column public.onboarding_records.kit_ids is 'The kits applied (a member can match several).';
 comment on column public.onboarding_records.kit_names is 'The kits'' names when they were applied.';
 comment on column public.onboarding_records.finished_by is 'Who completed the last step (null: cancelled by the system).';
@@ -213,7 +217,7 @@ create table public.onboarding_items (
 
 comment on table public.onboarding_items is
   'One thing being prepared for a new member: reserved (an asset or a seat held for them), none_in_stock (nothing to reserve yet), handed_over (assigned to them, with who and when) or returned (the onboarding was cancelled).';
-comment on column public.onboarding_items.wanted is 'What the kit asks for, in words (e.g. "A Laptop", "A seat of Figma Professional").';
+comment on column public.onboarding_items.wanted is 'What the kit asks for, in words (e.g. "A Laptop", "iPhone 15", "A seat of Figma Professional").';
 comment on column public.onboarding_items.asset_id is 'The asset reserved or handed over.';
 comment on column public.onboarding_items.reserved_label is 'The reserved asset or licence in words, kept for history.';
 
@@ -573,7 +577,8 @@ begin
         (workspace_id, record_id, user_id, kit_id, kind, wanted, asset_category, asset_model, license_id, state)
       select p_workspace_id, v_record.id, p_user_id, v_kit.id, i.kind,
              case when i.kind = 'seat' then 'A seat of ' || l.product
-                  when i.asset_model is not null then 'A ' || i.asset_model
+                  when i.asset_model is not null then i.asset_model
+                  when i.asset_category ~* '^[aeiou]' then 'An ' || i.asset_category
                   else 'A ' || i.asset_category end,
              i.asset_category, i.asset_model, i.license_id, 'none_in_stock'
         from public.onboarding_kit_items i
@@ -614,17 +619,21 @@ security definer
 set search_path = ''
 as $$
 begin
-  -- "Joined" = became active in this transaction (accept_invitation and the SCIM provisioning
-  -- both set joined_at = now()). Role changes in the same transaction (SCIM maps groups to
-  -- roles after creating the member) are picked up by running again.
-  if new.status = 'active' and new.joined_at = now() and new.role <> 'owner' then
+  -- Joining: an invitation accepted (pending -> active), or a member created active (directory
+  -- sync provisioning sets joined_at = now()). A role change on the first day (directory sync
+  -- maps groups to roles after creating the member, or an Admin corrects the role) adds the kits
+  -- of the new role. Reactivating someone is not joining.
+  if new.status = 'active' and new.role <> 'owner' and new.joined_at >= now() - interval '1 day'
+     and (tg_op = 'INSERT'
+          or old.status = 'pending'
+          or (old.role is distinct from new.role and old.status = 'active')) then
     perform private.apply_onboarding_kits(new.workspace_id, new.user_id);
   end if;
   return null;
 end;
 $$;
 comment on function private.onboarding_on_join() is
-  'AFTER INSERT / UPDATE trigger on memberships: a member who joined in this transaction gets the matching kits.';
+  'AFTER INSERT / UPDATE trigger on memberships: a member who joined (invitation accepted, or created active by directory sync) gets the matching kits; a role change on their first day adds the new role''s kits.';
 
 create or replace function private.onboarding_on_group_join()
 returns trigger
@@ -636,14 +645,16 @@ declare
   v_member public.memberships;
 begin
   select * into v_member from public.memberships m where m.id = new.membership_id;
-  if found and v_member.status = 'active' and v_member.joined_at = now() then
+  -- Identity providers push group memberships after creating the user, in later requests: a
+  -- group gained on the first day still counts as part of joining.
+  if found and v_member.status = 'active' and v_member.joined_at >= now() - interval '1 day' then
     perform private.apply_onboarding_kits(v_member.workspace_id, v_member.user_id);
   end if;
   return null;
 end;
 $$;
 comment on function private.onboarding_on_group_join() is
-  'AFTER INSERT trigger on directory_group_members: a member provisioned in this transaction also gets the kits of their directory groups.';
+  'AFTER INSERT trigger on directory_group_members: a member who joined within the last day also gets the kits of the directory groups they are added to.';
 
 create or replace function private.cancel_onboarding(p_workspace_id uuid, p_user_id uuid, p_reason text)
 returns void
@@ -755,9 +766,10 @@ begin
   if not found or not private.is_member(v_task.workspace_id) then
     raise exception 'Task not found.' using errcode = 'PT404', hint = 'not_found';
   end if;
+  -- coalesce: a task owned by a role has no owner_user_id (and the reverse); null must not pass.
   if not (private.has_permission(v_task.workspace_id, 'members.manage')
-          or v_task.owner_user_id = v_uid
-          or v_task.owner_role = private.accessible_role(v_task.workspace_id)) then
+          or coalesce(v_task.owner_user_id = v_uid, false)
+          or coalesce(v_task.owner_role = private.accessible_role(v_task.workspace_id), false)) then
     raise exception 'Only the task''s owner or someone with members.manage can complete it.'
       using errcode = '42501', hint = 'not_allowed';
   end if;
@@ -833,7 +845,7 @@ create trigger memberships_onboarding_join
   after insert or update of status, role, joined_at on public.memberships
   for each row execute function private.onboarding_on_join();
 comment on trigger memberships_onboarding_join on public.memberships is
-  'Starts onboarding for a member who joined in this transaction.';
+  'Starts onboarding for a member who joins; a first-day role change adds that role''s kits.';
 
 create trigger memberships_onboarding_leave
   after delete or update of status on public.memberships
