@@ -152,6 +152,7 @@ describe('onboarding', { timeout: 300_000 }, () => {
     await adminPage.getByRole('textbox', { name: 'Task 2', exact: true }).fill('Welcome lunch')
     await adminPage.getByRole('spinbutton', { name: 'Task 2: due days after joining' }).fill('3')
     await guideShot(adminPage, 'kit-dialog')
+    await checkBothWidths(adminPage, 'kit-dialog')
     await adminPage.locator('[data-test="kit-save"]').click()
     await adminPage.locator('[data-test="kit"]', { hasText: 'Engineering starter' }).waitFor()
     const [kit] = await sql<{ items: number; tasks: number; role: string }>(

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync, existsSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { routes } from '@/router/routes'
-import { GUIDE_PAGES, slugify } from '@/pages/help/guide'
+import { GUIDE_PAGES, appHref, renderGuide, slugify } from '@/pages/help/guide'
 
 const GUIDE = join(process.cwd(), 'docs', 'guide')
 const pages = readdirSync(GUIDE)
@@ -116,5 +116,22 @@ describe('the user guide', () => {
     // Written by tests/e2e/onboarding.test.ts; missing ones mean that test has not run since the
     // guide named them.
     expect(pictures.filter((p) => !existsSync(join(GUIDE, p)))).toEqual([])
+  })
+
+  it('renders in the app with the same anchors, links inside the app, and the screenshots', async () => {
+    expect(appHref('./inviting-users.md#sending-invitations')).toBe(
+      '/help/inviting-users#sending-invitations',
+    )
+    expect(appHref('./index.md')).toBe('/help')
+    const html = await renderGuide('index')
+    const doc = new DOMParser().parseFromString(html, 'text/html')
+    const hrefs = [...doc.querySelectorAll('a')].map((a) => a.getAttribute('href'))
+    expect(hrefs).toContain('/help/roles-permissions#changing-roles')
+    expect(hrefs).toContain('/help/activity-tracking#exporting-logs')
+    expect(hrefs.filter((h) => h?.includes('.md'))).toEqual([])
+    const invite = new DOMParser().parseFromString(await renderGuide('inviting-users'), 'text/html')
+    expect(invite.getElementById('sending-invitations')?.tagName).toBe('H2')
+    expect(invite.getElementById('deactivating-users')?.tagName).toBe('H2')
+    expect(invite.querySelector('img')?.getAttribute('alt')).toMatch(/Invite users dialog/)
   })
 })
