@@ -125,7 +125,7 @@ describe('the user guide', () => {
     expect(appHref('./index.md')).toBe('/help')
     const html = await renderGuide('index')
     const doc = new DOMParser().parseFromString(html, 'text/html')
-    const hrefs = [...doc.querySelectorAll('a')].map((a) => a.getAttribute('href'))
+    const hrefs = Array.from(doc.querySelectorAll('a')).map((a) => a.getAttribute('href'))
     expect(hrefs).toContain('/help/roles-permissions#changing-roles')
     expect(hrefs).toContain('/help/activity-tracking#exporting-logs')
     expect(hrefs.filter((h) => h?.includes('.md'))).toEqual([])
