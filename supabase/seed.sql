@@ -201,6 +201,63 @@ select '10000000-0000-4000-a000-000000000001', now() - s.ago, s.actor,
  order by s.ago desc;
 -- ---------- End of the demo story --------------------------------------------------------
 
+-- ---------- Onboarding (issue 24): one kit and one member mid-onboarding -------------------
+-- "New starter" applies to the Member role: a laptop and a monitor from stock, a Microsoft 365
+-- seat, and three tasks. Nina Newcomer accepted her invitation three days ago: the seed makes
+-- her join now (so the join trigger applies the kit exactly as in production: the monitor and
+-- the seat are reserved, no laptop is in stock), then moves the dates back three days, hands
+-- over the seat and ticks the first task, as Adam Admin.
+insert into auth.users (
+  instance_id, id, aud, role, email, encrypted_password, email_confirmed_at,
+  raw_app_meta_data, raw_user_meta_data, created_at, updated_at,
+  confirmation_token, recovery_token, email_change_token_new, email_change,
+  email_change_token_current, phone_change, phone_change_token, reauthentication_token
+) values (
+  '00000000-0000-0000-0000-000000000000', '00000000-0000-4000-a000-000000000009', 'authenticated', 'authenticated',
+  'newcomer@fluxera.test', extensions.crypt('Fluxera-demo-2026!', extensions.gen_salt('bf', 10)), now(),
+  '{"provider": "email", "providers": ["email"]}'::jsonb, '{"full_name": "Nina Newcomer"}'::jsonb,
+  now() - interval '4 days', now() - interval '4 days', '', '', '', '', '', '', '', '');
+insert into auth.identities (provider_id, user_id, identity_data, provider, last_sign_in_at, created_at, updated_at)
+values ('00000000-0000-4000-a000-000000000009', '00000000-0000-4000-a000-000000000009',
+        '{"sub": "00000000-0000-4000-a000-000000000009", "email": "newcomer@fluxera.test", "email_verified": true, "phone_verified": false}',
+        'email', now(), now() - interval '4 days', now() - interval '4 days');
+
+insert into public.onboarding_kits (id, workspace_id, name, role, directory_group, created_by) values
+  ('40000000-0000-4000-a000-000000000001', '10000000-0000-4000-a000-000000000001', 'New starter', 'member', null,
+   '00000000-0000-4000-a000-000000000002');
+insert into public.onboarding_kit_items (workspace_id, kit_id, kind, asset_category, asset_model, license_id, sort_order) values
+  ('10000000-0000-4000-a000-000000000001', '40000000-0000-4000-a000-000000000001', 'asset', 'Laptop', null, null, 1),
+  ('10000000-0000-4000-a000-000000000001', '40000000-0000-4000-a000-000000000001', 'asset', 'Monitor', null, null, 2),
+  ('10000000-0000-4000-a000-000000000001', '40000000-0000-4000-a000-000000000001', 'seat', null, null, '30000000-0000-4000-a000-000000000001', 3);
+insert into public.onboarding_kit_tasks (workspace_id, kit_id, title, owner_role, owner_user_id, due_days, sort_order) values
+  ('10000000-0000-4000-a000-000000000001', '40000000-0000-4000-a000-000000000001', 'Create the email account and send the first sign-in details', 'admin', null, 0, 1),
+  ('10000000-0000-4000-a000-000000000001', '40000000-0000-4000-a000-000000000001', 'Book a welcome call with the team', null, '00000000-0000-4000-a000-000000000003', 2, 2),
+  ('10000000-0000-4000-a000-000000000001', '40000000-0000-4000-a000-000000000001', 'Walk through the security tips and set up two-factor authentication', 'admin', null, 7, 3);
+
+insert into public.memberships
+  (id, workspace_id, user_id, role, status, invited_by, invited_at, invite_expires_at)
+values
+  ('20000000-0000-4000-a000-000000000010', '10000000-0000-4000-a000-000000000001', '00000000-0000-4000-a000-000000000009',
+   'member', 'pending', '00000000-0000-4000-a000-000000000002', now() - interval '5 days', now() + interval '2 days');
+update public.memberships set status = 'active', joined_at = now()
+ where id = '20000000-0000-4000-a000-000000000010';
+update public.memberships set joined_at = now() - interval '3 days', last_active_at = now() - interval '3 hours'
+ where id = '20000000-0000-4000-a000-000000000010';
+update public.onboarding_records set started_at = now() - interval '3 days'
+ where user_id = '00000000-0000-4000-a000-000000000009';
+update public.onboarding_tasks t set due_on = (now() - interval '3 days')::date + k.due_days
+  from public.onboarding_kit_tasks k
+ where t.user_id = '00000000-0000-4000-a000-000000000009' and k.kit_id = t.kit_id and k.sort_order = t.sort_order;
+insert into public.license_seats (workspace_id, license_id, user_id, assigned_by, assigned_at) values
+  ('10000000-0000-4000-a000-000000000001', '30000000-0000-4000-a000-000000000001', '00000000-0000-4000-a000-000000000009',
+   '00000000-0000-4000-a000-000000000002', now() - interval '3 days');
+update public.onboarding_items
+   set state = 'handed_over', handed_over_at = now() - interval '3 days', handed_over_by = '00000000-0000-4000-a000-000000000002'
+ where user_id = '00000000-0000-4000-a000-000000000009' and kind = 'seat';
+update public.onboarding_tasks
+   set completed_at = now() - interval '3 days' + interval '2 hours', completed_by = '00000000-0000-4000-a000-000000000002'
+ where user_id = '00000000-0000-4000-a000-000000000009' and sort_order = 1;
+
 -- ---------- Local login for the vendor-wide analyst ----------------------------------
 -- Migrations create fluxera_analyst NOLOGIN with no password (no secret is ever shipped to
 -- production in a migration). This local-only password lets psql, Metabase or the tests in

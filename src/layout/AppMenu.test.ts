@@ -20,6 +20,7 @@ describe('AppMenu', () => {
       'Assets',
       'Licenses',
       'Reports',
+      'Help',
     ])
   })
 

@@ -4,7 +4,8 @@ export interface MenuEntry {
   label: string
   icon: string
   to: string
-  permission: PermissionKey
+  /** Shown only when the current workspace grants it; none = everyone (Help). */
+  permission?: PermissionKey
 }
 
 /** The main menu. Each entry shows only when the current workspace grants its permission. */
@@ -18,6 +19,12 @@ export const MENU: readonly MenuEntry[] = [
     to: '/access-review',
     permission: 'members.manage',
   },
+  {
+    label: 'Onboarding',
+    icon: 'pi pi-user-plus',
+    to: '/onboarding',
+    permission: 'members.manage',
+  },
   { label: 'Assets', icon: 'pi pi-box', to: '/assets', permission: 'assets.view' },
   { label: 'Licenses', icon: 'pi pi-id-card', to: '/licenses', permission: 'licenses.view' },
   { label: 'Reports', icon: 'pi pi-chart-bar', to: '/reports', permission: 'reports.view' },
@@ -29,8 +36,9 @@ export const MENU: readonly MenuEntry[] = [
     permission: 'directory.manage',
   },
   { label: 'Billing', icon: 'pi pi-credit-card', to: '/billing', permission: 'billing.manage' },
+  { label: 'Help', icon: 'pi pi-question-circle', to: '/help' },
 ]
 
 export function visibleMenu(can: (permission: PermissionKey) => boolean): MenuEntry[] {
-  return MENU.filter((entry) => can(entry.permission))
+  return MENU.filter((entry) => !entry.permission || can(entry.permission))
 }

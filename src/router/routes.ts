@@ -8,6 +8,8 @@ declare module 'vue-router' {
     /** The permission the current workspace must grant. */
     permission?: PermissionKey
     title?: string
+    /** The user guide's section about this page ("page#anchor" under /help), for the "?" link. */
+    help?: string
   }
 }
 
@@ -45,25 +47,41 @@ export const routes: RouteRecordRaw[] = [
         path: 'users',
         name: 'users',
         component: () => import('@/pages/users/UsersPage.vue'),
-        meta: { permission: 'members.view', title: 'Users' },
+        meta: {
+          permission: 'members.view',
+          title: 'Users',
+          help: 'inviting-users#sending-invitations',
+        },
       },
       {
         path: 'activity',
         name: 'activity',
         component: () => import('@/pages/activity/ActivityPage.vue'),
-        meta: { permission: 'activity.view', title: 'Activity' },
+        meta: {
+          permission: 'activity.view',
+          title: 'Activity',
+          help: 'activity-tracking#viewing-activity',
+        },
       },
       {
         path: 'roles',
         name: 'roles',
         component: () => import('@/pages/roles/RolesPage.vue'),
-        meta: { permission: 'members.view', title: 'Roles & Permissions' },
+        meta: {
+          permission: 'members.view',
+          title: 'Roles & Permissions',
+          help: 'roles-permissions#changing-roles',
+        },
       },
       {
         path: 'access-review',
         name: 'access-review',
         component: () => import('@/pages/review/AccessReviewPage.vue'),
-        meta: { permission: 'members.manage', title: 'Access review' },
+        meta: {
+          permission: 'members.manage',
+          title: 'Access review',
+          help: 'security-tips#reviewing-access',
+        },
       },
       {
         path: 'assets',
@@ -87,7 +105,11 @@ export const routes: RouteRecordRaw[] = [
         path: 'settings',
         name: 'settings',
         component: () => import('@/pages/settings/SettingsPage.vue'),
-        meta: { permission: 'settings.manage', title: 'Settings' },
+        meta: {
+          permission: 'settings.manage',
+          title: 'Settings',
+          help: 'onboarding#onboarding-kits',
+        },
       },
       {
         path: 'settings/directory-sync',
@@ -105,7 +127,30 @@ export const routes: RouteRecordRaw[] = [
         path: 'account',
         name: 'account',
         component: () => import('@/pages/account/AccountPage.vue'),
-        meta: { title: 'Your account' },
+        meta: { title: 'Your account', help: 'security-tips#two-factor-authentication' },
+      },
+      {
+        path: 'onboarding',
+        name: 'onboarding',
+        component: () => import('@/pages/onboarding/OnboardingPage.vue'),
+        meta: {
+          permission: 'members.manage',
+          title: 'Onboarding',
+          help: 'onboarding#the-onboarding-view',
+        },
+      },
+      {
+        path: 'first-day',
+        name: 'first-day',
+        component: () => import('@/pages/first-day/FirstDayPage.vue'),
+        meta: { title: 'Your first day', help: 'onboarding#your-first-day' },
+      },
+      {
+        // Lazy: the guide and its Markdown library load only when Help is opened.
+        path: 'help/:page?',
+        name: 'help',
+        component: () => import('@/pages/help/HelpPage.vue'),
+        meta: { title: 'Help' },
       },
       {
         path: 'welcome',

@@ -834,6 +834,372 @@ export type Database = {
           },
         ]
       }
+      onboarding_items: {
+        Row: {
+          asset_category: string | null
+          asset_id: string | null
+          asset_model: string | null
+          handed_over_at: string | null
+          handed_over_by: string | null
+          id: string
+          kind: string
+          kit_id: string | null
+          license_id: string | null
+          record_id: string
+          reserved_label: string | null
+          state: string
+          user_id: string
+          wanted: string
+          workspace_id: string
+        }
+        Insert: {
+          asset_category?: string | null
+          asset_id?: string | null
+          asset_model?: string | null
+          handed_over_at?: string | null
+          handed_over_by?: string | null
+          id?: string
+          kind: string
+          kit_id?: string | null
+          license_id?: string | null
+          record_id: string
+          reserved_label?: string | null
+          state: string
+          user_id: string
+          wanted: string
+          workspace_id: string
+        }
+        Update: {
+          asset_category?: string | null
+          asset_id?: string | null
+          asset_model?: string | null
+          handed_over_at?: string | null
+          handed_over_by?: string | null
+          id?: string
+          kind?: string
+          kit_id?: string | null
+          license_id?: string | null
+          record_id?: string
+          reserved_label?: string | null
+          state?: string
+          user_id?: string
+          wanted?: string
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "onboarding_items_asset_fkey"
+            columns: ["asset_id"]
+            isOneToOne: false
+            referencedRelation: "assets"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "onboarding_items_handed_over_by_fkey"
+            columns: ["handed_over_by"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "onboarding_items_kit_fkey"
+            columns: ["kit_id"]
+            isOneToOne: false
+            referencedRelation: "onboarding_kits"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "onboarding_items_license_fkey"
+            columns: ["license_id"]
+            isOneToOne: false
+            referencedRelation: "licenses"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "onboarding_items_record_fkey"
+            columns: ["record_id", "workspace_id"]
+            isOneToOne: false
+            referencedRelation: "onboarding_records"
+            referencedColumns: ["id", "workspace_id"]
+          },
+        ]
+      }
+      onboarding_kit_items: {
+        Row: {
+          asset_category: string | null
+          asset_model: string | null
+          id: string
+          kind: string
+          kit_id: string
+          license_id: string | null
+          sort_order: number
+          workspace_id: string
+        }
+        Insert: {
+          asset_category?: string | null
+          asset_model?: string | null
+          id?: string
+          kind: string
+          kit_id: string
+          license_id?: string | null
+          sort_order?: number
+          workspace_id: string
+        }
+        Update: {
+          asset_category?: string | null
+          asset_model?: string | null
+          id?: string
+          kind?: string
+          kit_id?: string
+          license_id?: string | null
+          sort_order?: number
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "onboarding_kit_items_kit_fkey"
+            columns: ["kit_id", "workspace_id"]
+            isOneToOne: false
+            referencedRelation: "onboarding_kits"
+            referencedColumns: ["id", "workspace_id"]
+          },
+          {
+            foreignKeyName: "onboarding_kit_items_license_fkey"
+            columns: ["license_id", "workspace_id"]
+            isOneToOne: false
+            referencedRelation: "licenses"
+            referencedColumns: ["id", "workspace_id"]
+          },
+        ]
+      }
+      onboarding_kit_tasks: {
+        Row: {
+          due_days: number
+          id: string
+          kit_id: string
+          owner_role: Database["public"]["Enums"]["workspace_role"] | null
+          owner_user_id: string | null
+          sort_order: number
+          title: string
+          workspace_id: string
+        }
+        Insert: {
+          due_days?: number
+          id?: string
+          kit_id: string
+          owner_role?: Database["public"]["Enums"]["workspace_role"] | null
+          owner_user_id?: string | null
+          sort_order?: number
+          title: string
+          workspace_id: string
+        }
+        Update: {
+          due_days?: number
+          id?: string
+          kit_id?: string
+          owner_role?: Database["public"]["Enums"]["workspace_role"] | null
+          owner_user_id?: string | null
+          sort_order?: number
+          title?: string
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "onboarding_kit_tasks_kit_fkey"
+            columns: ["kit_id", "workspace_id"]
+            isOneToOne: false
+            referencedRelation: "onboarding_kits"
+            referencedColumns: ["id", "workspace_id"]
+          },
+          {
+            foreignKeyName: "onboarding_kit_tasks_owner_fkey"
+            columns: ["owner_user_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      onboarding_kits: {
+        Row: {
+          created_at: string
+          created_by: string | null
+          directory_group: string | null
+          id: string
+          name: string
+          role: Database["public"]["Enums"]["workspace_role"] | null
+          updated_at: string
+          workspace_id: string
+        }
+        Insert: {
+          created_at?: string
+          created_by?: string | null
+          directory_group?: string | null
+          id?: string
+          name: string
+          role?: Database["public"]["Enums"]["workspace_role"] | null
+          updated_at?: string
+          workspace_id: string
+        }
+        Update: {
+          created_at?: string
+          created_by?: string | null
+          directory_group?: string | null
+          id?: string
+          name?: string
+          role?: Database["public"]["Enums"]["workspace_role"] | null
+          updated_at?: string
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "onboarding_kits_created_by_fkey"
+            columns: ["created_by"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "onboarding_kits_workspace_id_fkey"
+            columns: ["workspace_id"]
+            isOneToOne: false
+            referencedRelation: "workspaces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      onboarding_records: {
+        Row: {
+          finished_at: string | null
+          finished_by: string | null
+          id: string
+          kit_ids: string[]
+          kit_names: string[]
+          started_at: string
+          status: string
+          user_id: string
+          workspace_id: string
+        }
+        Insert: {
+          finished_at?: string | null
+          finished_by?: string | null
+          id?: string
+          kit_ids?: string[]
+          kit_names?: string[]
+          started_at?: string
+          status?: string
+          user_id: string
+          workspace_id: string
+        }
+        Update: {
+          finished_at?: string | null
+          finished_by?: string | null
+          id?: string
+          kit_ids?: string[]
+          kit_names?: string[]
+          started_at?: string
+          status?: string
+          user_id?: string
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "onboarding_records_finished_by_fkey"
+            columns: ["finished_by"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "onboarding_records_user_fkey"
+            columns: ["user_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "onboarding_records_workspace_id_fkey"
+            columns: ["workspace_id"]
+            isOneToOne: false
+            referencedRelation: "workspaces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      onboarding_tasks: {
+        Row: {
+          completed_at: string | null
+          completed_by: string | null
+          due_on: string
+          id: string
+          kit_id: string | null
+          owner_role: Database["public"]["Enums"]["workspace_role"] | null
+          owner_user_id: string | null
+          record_id: string
+          sort_order: number
+          title: string
+          user_id: string
+          workspace_id: string
+        }
+        Insert: {
+          completed_at?: string | null
+          completed_by?: string | null
+          due_on: string
+          id?: string
+          kit_id?: string | null
+          owner_role?: Database["public"]["Enums"]["workspace_role"] | null
+          owner_user_id?: string | null
+          record_id: string
+          sort_order?: number
+          title: string
+          user_id: string
+          workspace_id: string
+        }
+        Update: {
+          completed_at?: string | null
+          completed_by?: string | null
+          due_on?: string
+          id?: string
+          kit_id?: string | null
+          owner_role?: Database["public"]["Enums"]["workspace_role"] | null
+          owner_user_id?: string | null
+          record_id?: string
+          sort_order?: number
+          title?: string
+          user_id?: string
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "onboarding_tasks_completed_by_fkey"
+            columns: ["completed_by"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "onboarding_tasks_kit_fkey"
+            columns: ["kit_id"]
+            isOneToOne: false
+            referencedRelation: "onboarding_kits"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "onboarding_tasks_owner_fkey"
+            columns: ["owner_user_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "onboarding_tasks_record_fkey"
+            columns: ["record_id", "workspace_id"]
+            isOneToOne: false
+            referencedRelation: "onboarding_records"
+            referencedColumns: ["id", "workspace_id"]
+          },
+        ]
+      }
       permission_areas: {
         Row: {
           description: string
@@ -1296,6 +1662,10 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      complete_onboarding_task: {
+        Args: { p_task_id: string }
+        Returns: boolean
+      }
       create_directory_connection: {
         Args: {
           p_default_role?: Database["public"]["Enums"]["workspace_role"]
@@ -1454,6 +1824,7 @@ export type Database = {
         Args: { p_connection_id: string }
         Returns: undefined
       }
+      delete_onboarding_kit: { Args: { p_kit_id: string }; Returns: undefined }
       delete_workspace: {
         Args: { p_confirm_name: string; p_workspace_id: string }
         Returns: undefined
@@ -1473,6 +1844,10 @@ export type Database = {
           p_membership: Database["public"]["Tables"]["memberships"]["Row"]
         }
         Returns: Database["public"]["Enums"]["member_status"]
+      }
+      hand_over_onboarding_item: {
+        Args: { p_item_id: string }
+        Returns: boolean
       }
       invitation_details: {
         Args: { p_workspace_id: string }
@@ -1812,6 +2187,18 @@ export type Database = {
           password: string
           role_name: string
         }[]
+      }
+      save_onboarding_kit: {
+        Args: {
+          p_directory_group: string
+          p_items: Json
+          p_kit_id: string
+          p_name: string
+          p_role: Database["public"]["Enums"]["workspace_role"]
+          p_tasks: Json
+          p_workspace_id: string
+        }
+        Returns: string
       }
       scim_call: {
         Args: {

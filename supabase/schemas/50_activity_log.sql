@@ -1060,7 +1060,9 @@ insert into public.activity_entity_types (key, label, sort_order) values
   ('license', 'Licence', 60),
   ('license_seat', 'Licence seat', 70),
   ('access_review', 'Access review', 80),
-  ('sql_credential', 'SQL credential', 90);
+  ('sql_credential', 'SQL credential', 90),
+  ('onboarding', 'Onboarding', 100),
+  ('onboarding_kit', 'Onboarding kit', 110);
 
 insert into public.activity_actions (key, entity_type, label, description, sentence, cleared_field, sentence_if_cleared, sort_order) values
   ('workspace.created', 'workspace', 'Workspace created', 'The workspace was created.', '{actor} created the workspace {after.name}', NULL, NULL, 10),
@@ -1102,7 +1104,14 @@ insert into public.activity_actions (key, entity_type, label, description, sente
   ('auth.sign_in_failed', 'user', 'Sign-in failed', 'Someone tried to sign in as a member with a wrong password.', 'A sign-in as {subject} failed (wrong password)', NULL, NULL, 710),
   ('sql_credential.created', 'sql_credential', 'SQL credential created', 'A read-only SQL login for analysts was created.', '{actor} created the SQL credential {after.name}', NULL, NULL, 910),
   ('sql_credential.rotated', 'sql_credential', 'SQL credential rotated', 'A SQL credential was given a new password; sessions with the old one ended.', '{actor} rotated the password of the SQL credential {after.name}', NULL, NULL, 920),
-  ('sql_credential.revoked', 'sql_credential', 'SQL credential revoked', 'A SQL credential was deleted; its login no longer works.', '{actor} revoked the SQL credential {before.name}', NULL, NULL, 930);
+  ('sql_credential.revoked', 'sql_credential', 'SQL credential revoked', 'A SQL credential was deleted; its login no longer works.', '{actor} revoked the SQL credential {before.name}', NULL, NULL, 930),
+  ('onboarding.started', 'onboarding', 'Onboarding started', 'A new member joined and their onboarding kits were applied: items reserved from stock, tasks given owners and due dates.', '{subject} joined and onboarding started ({after.name})', NULL, NULL, 1000),
+  ('onboarding.task_completed', 'onboarding', 'Onboarding task done', 'A task of a new member''s onboarding checklist was completed.', '{actor} completed "{after.name}" for {subject}', NULL, NULL, 1010),
+  ('onboarding.completed', 'onboarding', 'Onboarding completed', 'Every task was done and every item handed over.', '{subject}''s onboarding is complete', NULL, NULL, 1020),
+  ('onboarding.cancelled', 'onboarding', 'Onboarding cancelled', 'The member left before their onboarding finished; what was reserved went back to stock.', '{subject}''s onboarding was cancelled and {after.returned} reserved items went back to stock', NULL, NULL, 1030),
+  ('onboarding_kit.created', 'onboarding_kit', 'Onboarding kit added', 'An onboarding kit was created.', '{actor} created the onboarding kit {entity}', NULL, NULL, 1100),
+  ('onboarding_kit.updated', 'onboarding_kit', 'Onboarding kit edited', 'An onboarding kit was changed.', '{actor} edited the onboarding kit {entity}', NULL, NULL, 1110),
+  ('onboarding_kit.deleted', 'onboarding_kit', 'Onboarding kit deleted', 'An onboarding kit was deleted; onboardings already started keep their items and tasks.', '{actor} deleted the onboarding kit {entity}', NULL, NULL, 1120);
 
 insert into private.alert_rules (kind, actions, group_by, window_length, threshold, description) values
   ('deletion_burst', '{asset.deleted,license.deleted,member.removed}', 'actor', '00:10:00', 10, 'One person deleted at least 10 assets, licences or members within 10 minutes.'),

@@ -16,6 +16,7 @@ const Blank = { render: () => null }
 const routes = [
   { path: '/accept-invite', component: AcceptInvitePage },
   { path: '/', component: Blank },
+  { path: '/first-day', component: Blank },
   { path: '/sign-in', component: Blank },
 ]
 const details: invitations.InvitationDetails = {
@@ -87,7 +88,7 @@ describe('AcceptInvitePage', () => {
     expect(wrapper.text()).toContain('Gina Admin')
   })
 
-  it('spends the link, sets the password, accepts and lands in the workspace on one click', async () => {
+  it('spends the link, sets the password, accepts and lands on the first-day page on one click', async () => {
     const { wrapper, router } = await open()
     await fillPassword(wrapper, 'Blue-Kettle-Sings-42')
     await wrapper.get('form').trigger('submit')
@@ -95,7 +96,8 @@ describe('AcceptInvitePage', () => {
     expect(auth.verifyEmailToken).toHaveBeenCalledWith('hash123', 'invite')
     expect(auth.updatePassword).toHaveBeenCalledWith('Blue-Kettle-Sings-42')
     expect(invitations.acceptInvitation).toHaveBeenCalledWith('ws-9')
-    expect(router.currentRoute.value.path).toBe('/')
+    // the new member lands on their first-day page (issue 24 #3)
+    expect(router.currentRoute.value.path).toBe('/first-day')
   })
 
   it("shows Auth's refusal of a weak password and does not spend the link twice", async () => {
