@@ -92,27 +92,45 @@ export async function listPendingInvitations(
   )
 }
 
+/** The workspace's headcount, as every page states it (public.workspace_headcount). */
 export interface Seats {
-  /** Members who are not pending and not inactive. */
+  /** People who joined and keep their seat: active or suspended. */
   members: number
-  /** Seats counted against the plan (every membership that is not inactive). */
+  /** Invitations not yet accepted (each holds a seat). */
+  invitationsPending: number
+  /** Deactivated people: listed under Members, no seat. */
+  deactivated: number
+  /** Seats counted against the plan: members + invitations pending. */
   inUse: number
   /** The plan's limit, or null when unlimited. */
   limit: number | null
+  /** Members (active or suspended) per role. */
+  byRole: Record<WorkspaceRole, number>
 }
 
 /**
- * Member count and seat usage for "42 of 50 seats" (Users page, Billing), counted by the
- * database's seat rule (`seat_usage`).
+ * The headcount for "7 members · 6 invitations pending · 13 of 50 seats" (Users header, Roles
+ * cards, Reports, Billing): one definition in the database (`workspace_headcount`).
  */
 export async function seatUsage(workspaceId: string): Promise<Seats> {
-  const rows = await unwrap(supabase.rpc('seat_usage', { p_workspace_id: workspaceId }))
-  const row = rows?.[0]
-  return {
-    members: row?.members ?? 0,
-    inUse: row?.seats_in_use ?? 0,
-    limit: row?.seat_limit ?? null,
+  const rows = await unwrap(supabase.rpc('workspace_headcount', { p_workspace_id: workspaceId }))
+  const out: Seats = {
+    members: 0,
+    invitationsPending: 0,
+    deactivated: 0,
+    inUse: 0,
+    limit: null,
+    byRole: { owner: 0, admin: 0, member: 0, viewer: 0 },
   }
+  for (const r of rows ?? []) {
+    out.members += r.members
+    out.invitationsPending += r.invitations_pending
+    out.deactivated += r.deactivated
+    out.limit = r.seat_limit ?? null
+    out.byRole[r.role] = r.members
+  }
+  out.inUse = out.members + out.invitationsPending
+  return out
 }
 
 // ---- the invitee's side ----------------------------------------------------------------------
