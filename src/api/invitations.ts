@@ -171,7 +171,7 @@ export async function declineInvitation(workspaceId: string): Promise<void> {
 
 export type InvitationLinkState =
   Database['public']['Functions']['invitation_link_state']['Returns'][number] & {
-    state: 'pending' | 'expired' | 'withdrawn' | 'unknown'
+    state: 'pending' | 'expired' | 'withdrawn' | 'replaced' | 'used' | 'unknown'
   }
 
 /**
@@ -213,6 +213,40 @@ async function invokeFunction<T>(
  * Mails the invitee a new link for a still-valid invitation, found by the old link's token hash
  * or by their address (the `invitation-link` edge function; no sign-in needed).
  */
+/**
+ * From an expired or withdrawn invitation's page: ask the inviter for a new invitation (the
+ * invitation-link edge function → `request_new_invitation`: a row under Invitations, logged).
+ */
+export async function askForNewInvitation(
+  workspaceId: string,
+  tokenHash: string,
+): Promise<{ inviterName: string | null; alreadyAsked: boolean }> {
+  const r = await invokeFunction<{ inviter_name: string | null; already_asked: boolean }>(
+    'invitation-link',
+    { action: 'ask', workspaceId, tokenHash },
+    'ask_failed',
+  )
+  return { inviterName: r.inviter_name, alreadyAsked: r.already_asked }
+}
+
+export type InvitationRequest = Database['public']['Tables']['invitation_requests']['Row']
+
+/** People who asked for a new invitation (Invitations tab; members.invite), newest first. */
+export async function listInvitationRequests(workspaceId: string): Promise<InvitationRequest[]> {
+  return unwrap(
+    supabase
+      .from('invitation_requests')
+      .select('*')
+      .eq('workspace_id', workspaceId)
+      .order('requested_at', { ascending: false })
+      .limit(100),
+  )
+}
+
+export async function dismissInvitationRequest(requestId: string): Promise<void> {
+  await unwrap(supabase.rpc('dismiss_invitation_request', { p_request_id: requestId }))
+}
+
 export async function requestNewInvitationLink(
   workspaceId: string,
   by: { tokenHash?: string; email?: string },

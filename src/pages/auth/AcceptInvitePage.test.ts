@@ -2,6 +2,7 @@ import { flushPromises } from '@vue/test-utils'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import * as auth from '@/api/auth'
 import * as invitations from '@/api/invitations'
+import * as profiles from '@/api/profiles'
 import * as workspaces from '@/api/workspaces'
 import { AppError } from '@/lib/errors'
 import { mountWithApp } from '@/test/mountWithApp'
@@ -11,6 +12,7 @@ vi.mock('@/api/auth')
 vi.mock('@/api/invitations')
 vi.mock('@/api/workspaces')
 vi.mock('@/api/members')
+vi.mock('@/api/profiles')
 
 const Blank = { render: () => null }
 const routes = [
@@ -70,6 +72,9 @@ const open = async (query = '?workspace=ws-9&token_hash=hash123&type=invite') =>
     initialPath: `/accept-invite${query}`,
   })
   await flushPromises()
+  // The page asks the invitee's name (issue 23); the tests below give one.
+  const name = mounted.wrapper.find('[data-test="invitee-name"]')
+  if (name.exists()) await name.setValue('Nora Newcomer')
   return mounted
 }
 
@@ -95,7 +100,20 @@ describe('AcceptInvitePage', () => {
     expect(auth.verifyEmailToken).toHaveBeenCalledWith('hash123', 'invite')
     expect(auth.updatePassword).toHaveBeenCalledWith('Blue-Kettle-Sings-42')
     expect(invitations.acceptInvitation).toHaveBeenCalledWith('ws-9')
+    expect(profiles.updateFullName).toHaveBeenCalledWith(expect.any(String), 'Nora Newcomer')
     expect(router.currentRoute.value.path).toBe('/')
+  })
+
+  it('asks the name before anything else is spent, and shows the role in one line', async () => {
+    const { wrapper } = await open()
+    expect(wrapper.get('[data-test="brand"]').text()).toContain('Fluxera')
+    expect(wrapper.get('[data-test="role-line"]').text()).toMatch(/^Members /)
+    await wrapper.get('[data-test="invitee-name"]').setValue('  ')
+    await fillPassword(wrapper, 'Blue-Kettle-Sings-42')
+    await wrapper.get('form').trigger('submit')
+    await flushPromises()
+    expect(wrapper.get('[data-test="problem"]').text()).toContain('Enter your name')
+    expect(auth.verifyEmailToken).not.toHaveBeenCalled()
   })
 
   it("shows Auth's refusal of a weak password and does not spend the link twice", async () => {
@@ -155,7 +173,8 @@ describe('AcceptInvitePage', () => {
     })
     ;({ wrapper } = await open())
     expect(wrapper.get('[data-test="link-state"]').text()).toBe('This invitation has expired')
-    expect(wrapper.text()).toContain('Ask Gina Admin for a new one')
+    expect(wrapper.text()).toContain('Ask Gina Admin for a new invitation')
+    expect(wrapper.find('[data-test="ask-again"]').exists()).toBe(true)
   })
 
   it('offers a new link when Auth refuses the old one (used, replaced or expired)', async () => {
