@@ -493,6 +493,11 @@ describe('issue 23, items 1–4', { timeout: 180_000 }, () => {
       ),
     ).toHaveLength(1)
 
+    // ... and a mail to the inviter (not one of Auth's: the function's own, into Mailpit)
+    const note = await nthMail(team.admin.email, 1)
+    expect(note.Subject).toBe(`${late} asks for a new invitation to ${team.name}`)
+    expect(note.Text).toContain('Users → Invitations')
+
     const admin = await openIn(team.admin, team.workspaceId, '/users')
     await admin.locator('[data-test="tab-invitations"]').click()
     const requests = admin.locator('[data-test="invitation-requests"]')
