@@ -673,9 +673,11 @@ describe('journeys', { timeout: 240_000 }, () => {
             .catch(() => ''),
         )
         .toMatch(/Wrong email or password/)
+      // The fifth refusal as the person reads it (the message removed afterwards, so that each
+      // attempt's own message is waited for; removed before the shot, it left an empty page).
+      if (i === 5) await shot(page, J, 'fifth-refusal')
       await page.locator('[data-test="error"]').evaluate((el) => el.remove())
     }
-    await shot(page, J, 'fifth-refusal')
     const rows = await sql(
       `select 1 from public.activity_log where workspace_id = $1 and action = 'auth.sign_in_failed' and subject_user_id = $2`,
       [ws, target.id],
