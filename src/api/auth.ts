@@ -203,14 +203,20 @@ export interface SignInRefusal {
 
 /**
  * After Auth refused a sign-in with user_banned: why, when the ban is Fluxera's and the password
- * is right (`sign_in_refusal`): the workspaces the person is suspended (until when, why) or
+ * is right (the sign-in-help edge function → `sign_in_refusal`): the workspaces the person is suspended (until when, why) or
  * deactivated in. Empty when there is nothing more to say.
  */
 export async function signInRefusal(email: string, password: string): Promise<SignInRefusal[]> {
-  const rows = await unwrap(
-    supabase.rpc('sign_in_refusal', { p_email: email, p_password: password }),
-  )
-  return (rows ?? []).map((r) => ({
+  const { data, error } = await supabase.functions.invoke<{
+    refusals: {
+      kind: string
+      workspace_name: string
+      suspended_until: string | null
+      reason: string | null
+    }[]
+  }>('sign-in-help', { body: { email, password } })
+  if (error) throw toAppError(error)
+  return (data?.refusals ?? []).map((r) => ({
     kind: r.kind === 'suspended' ? 'suspended' : 'deactivated',
     workspaceName: r.workspace_name,
     suspendedUntil: r.suspended_until ?? null,

@@ -51,6 +51,8 @@ alter table public.invitation_requests enable row level security;
 create policy "Members with members.invite can read invitation requests"
   on public.invitation_requests for select to authenticated
   using (workspace_id in (select private.workspaces_with('members.invite')));
+comment on policy "Members with members.invite can read invitation requests" on public.invitation_requests is
+  'Whoever may invite sees the requests for a new invitation in their workspaces.';
 
 revoke all on table public.invitation_requests from anon, authenticated;
 grant select on table public.invitation_requests to authenticated;
@@ -354,9 +356,9 @@ begin
 end;
 $$;
 comment on function public.sign_in_refusal(p_email text, p_password text) is
-  'The sign-in page, after Auth answered user_banned: when the address and password match and the ban is Fluxera''s (private.auth_bans), one row per workspace the person is suspended in (until when, reason) or deactivated in, so the page says what happened and what to do instead of "account disabled". Nothing for a wrong password (counted as a failed sign-in) or a ban that is not ours. Errors: PT429 rate_limited (5 failed sign-ins in 15 minutes).';
-revoke all on function public.sign_in_refusal(p_email text, p_password text) from public;
-grant execute on function public.sign_in_refusal(p_email text, p_password text) to anon, authenticated;
+  'The sign-in page, after Auth answered user_banned: when the address and password match and the ban is Fluxera''s (private.auth_bans), one row per workspace the person is suspended in (until when, reason) or deactivated in, so the page says what happened and what to do instead of "account disabled". Nothing for a wrong password (counted as a failed sign-in) or a ban that is not ours. Service role only: the sign-in-help edge function asks for the sign-in page. Errors: PT429 rate_limited (5 failed sign-ins in 15 minutes).';
+revoke all on function public.sign_in_refusal(p_email text, p_password text) from public, anon, authenticated;
+grant execute on function public.sign_in_refusal(p_email text, p_password text) to service_role;
 
 create trigger fluxera_remember_spent_link
   after delete on auth.one_time_tokens

@@ -745,6 +745,8 @@ alter table public.invitation_requests enable row level security;
 create policy "Members with members.invite can read invitation requests"
   on public.invitation_requests for select to authenticated
   using (workspace_id in (select private.workspaces_with('members.invite')));
+comment on policy "Members with members.invite can read invitation requests" on public.invitation_requests is
+  'Whoever may invite sees the requests for a new invitation in their workspaces.';
 
 revoke all on table public.invitation_requests from anon, authenticated;
 grant select on table public.invitation_requests to authenticated;

@@ -156,7 +156,7 @@ begin
 end;
 $$;
 comment on function public.sign_in_refusal(p_email text, p_password text) is
-  'The sign-in page, after Auth answered user_banned: when the address and password match and the ban is Fluxera''s (private.auth_bans), one row per workspace the person is suspended in (until when, reason) or deactivated in, so the page says what happened and what to do instead of "account disabled". Nothing for a wrong password (counted as a failed sign-in) or a ban that is not ours. Errors: PT429 rate_limited (5 failed sign-ins in 15 minutes).';
-revoke all on function public.sign_in_refusal(p_email text, p_password text) from public;
-grant execute on function public.sign_in_refusal(p_email text, p_password text) to anon, authenticated;
+  'The sign-in page, after Auth answered user_banned: when the address and password match and the ban is Fluxera''s (private.auth_bans), one row per workspace the person is suspended in (until when, reason) or deactivated in, so the page says what happened and what to do instead of "account disabled". Nothing for a wrong password (counted as a failed sign-in) or a ban that is not ours. Service role only: the sign-in-help edge function asks for the sign-in page. Errors: PT429 rate_limited (5 failed sign-ins in 15 minutes).';
+revoke all on function public.sign_in_refusal(p_email text, p_password text) from public, anon, authenticated;
+grant execute on function public.sign_in_refusal(p_email text, p_password text) to service_role;
 

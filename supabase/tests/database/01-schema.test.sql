@@ -11,7 +11,7 @@ select tables_are('public',
         'licenses', 'license_seats', 'activity_log', 'access_reviews',
         'permission_areas', 'activity_actions', 'activity_entity_types',
         'directory_connections', 'directory_group_roles', 'directory_tokens', 'directory_requests',
-        'directory_users', 'directory_groups', 'directory_group_members'],
+        'directory_users', 'directory_groups', 'directory_group_members', 'invitation_requests'],
   'public has exactly the contract tables');
 select views_are('public', array['member_directory'], 'public has the member_directory view');
 select views_are('reporting', array['activity', 'role_changes', 'member_roster', 'daily_activity_counts', 'alerts',

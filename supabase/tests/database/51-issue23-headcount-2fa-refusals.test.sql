@@ -86,7 +86,7 @@ update auth.users set encrypted_password = extensions.crypt('Right-password-1!',
 update public.memberships set status_reason = 'Security review' where id = 'd0000000-0000-4000-a000-000000000063';
 select isnt((select banned_until from auth.users where id = 'e0000000-0000-4000-a000-000000000063'), null,
   'suspended in their only workspace: Auth''s account is banned');
-set local role anon;
+set local role service_role;
 select results_eq(
   $$select kind, workspace_name, reason from public.sign_in_refusal('FX-PAUSED@example.test', 'Right-password-1!')$$,
   $$values ('suspended', 'Fixture Co', 'Security review')$$,
