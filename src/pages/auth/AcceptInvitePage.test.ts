@@ -146,9 +146,12 @@ describe('AcceptInvitePage', () => {
   it('asks no password of an existing user following a magic link', async () => {
     const { wrapper } = await open('?token_hash=h&type=magiclink&workspace=ws-9')
     expect(wrapper.find('#new-password').exists()).toBe(false)
+    // an existing account keeps its own name: not asked, not overwritten
+    expect(wrapper.find('[data-test="invitee-name"]').exists()).toBe(false)
     await wrapper.get('form').trigger('submit')
     await flushPromises()
     expect(auth.updatePassword).not.toHaveBeenCalled()
+    expect(profiles.updateFullName).not.toHaveBeenCalled()
     expect(invitations.acceptInvitation).toHaveBeenCalledWith('ws-9')
   })
 
