@@ -395,6 +395,9 @@ const functions = processService({
     SUPABASE_JWKS_URL: `${apiUrl}/auth/v1/.well-known/jwks.json`,
     SUPABASE_DB_URL: dbUrl,
     SITE_URL: `http://127.0.0.1:${ports.app}`,
+    // Notification mails that are not Auth's (supabase/functions/_shared/notify-mail.ts), into
+    // the same Mailpit as Auth's.
+    FLUXERA_SMTP_URL: `smtp://127.0.0.1:${ports.smtp}`,
   },
   ready: () => httpOk(`http://127.0.0.1:${ports.functions}/_health`, () => true),
 })

@@ -135,15 +135,32 @@ export async function listTotpFactors(): Promise<
   return data.totp
 }
 
-export async function enrolTotp(): Promise<TotpEnrolment> {
-  const data = await check(
-    supabase.auth.mfa.enroll({ factorType: 'totp', friendlyName: `Authenticator ${Date.now()}` }),
-  )
+export async function enrolTotp(
+  friendlyName = `Authenticator ${Date.now()}`,
+): Promise<TotpEnrolment> {
+  const data = await check(supabase.auth.mfa.enroll({ factorType: 'totp', friendlyName }))
   return { factorId: data.id, qrCode: qrImageSrc(data.totp.qr_code), secret: data.totp.secret }
 }
 
 export async function verifyTotp(factorId: string, code: string): Promise<void> {
   await check(supabase.auth.mfa.challengeAndVerify({ factorId, code }))
+}
+
+/**
+ * The sign-in challenge with a backup authenticator (issue 23): the code may come from any of the
+ * person's verified factors, so each is tried in turn until one takes it; the last refusal is
+ * what the person sees.
+ */
+export async function verifyAnyTotp(factorIds: string[], code: string): Promise<void> {
+  let last: unknown = new Error('No authenticator is set up for this account.')
+  for (const id of factorIds) {
+    try {
+      return await verifyTotp(id, code)
+    } catch (err) {
+      last = err
+    }
+  }
+  throw last
 }
 
 export async function removeTotp(factorId: string): Promise<void> {
@@ -175,4 +192,34 @@ export async function workspacesRequiringTwoFactor(userId: string): Promise<stri
       )
     })
     .map((r) => r.workspace_id)
+}
+
+export interface SignInRefusal {
+  kind: 'suspended' | 'deactivated'
+  workspaceName: string
+  suspendedUntil: string | null
+  reason: string | null
+}
+
+/**
+ * After Auth refused a sign-in with user_banned: why, when the ban is Fluxera's and the password
+ * is right (the sign-in-help edge function → `sign_in_refusal`): the workspaces the person is suspended (until when, why) or
+ * deactivated in. Empty when there is nothing more to say.
+ */
+export async function signInRefusal(email: string, password: string): Promise<SignInRefusal[]> {
+  const { data, error } = await supabase.functions.invoke<{
+    refusals: {
+      kind: string
+      workspace_name: string
+      suspended_until: string | null
+      reason: string | null
+    }[]
+  }>('sign-in-help', { body: { email, password } })
+  if (error) throw toAppError(error)
+  return (data?.refusals ?? []).map((r) => ({
+    kind: r.kind === 'suspended' ? 'suspended' : 'deactivated',
+    workspaceName: r.workspace_name,
+    suspendedUntil: r.suspended_until ?? null,
+    reason: r.reason ?? null,
+  }))
 }

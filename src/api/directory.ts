@@ -1,5 +1,4 @@
 import type { MemberRow } from '@/api/members'
-import type { WorkspaceRole } from '@/lib/roles'
 import { toAppError, unwrap } from '@/lib/errors'
 import { supabase } from '@/lib/supabase'
 
@@ -49,25 +48,4 @@ export async function holdingsOf(workspaceId: string, userId: string): Promise<H
       assigned_at: s.assigned_at,
     })),
   }
-}
-
-/** How many members (not inactive) hold each role, for the Roles page. */
-export async function roleCounts(workspaceId: string): Promise<Record<WorkspaceRole, number>> {
-  const roles: WorkspaceRole[] = ['owner', 'admin', 'member', 'viewer']
-  const counts = await Promise.all(
-    roles.map((role) =>
-      supabase
-        .from('memberships')
-        .select('id', { count: 'exact', head: true })
-        .eq('workspace_id', workspaceId)
-        .eq('role', role)
-        .neq('status', 'inactive'),
-    ),
-  )
-  const out = { owner: 0, admin: 0, member: 0, viewer: 0 }
-  counts.forEach((c, i) => {
-    if (c.error) throw toAppError(c.error)
-    out[roles[i]!] = c.count ?? 0
-  })
-  return out
 }

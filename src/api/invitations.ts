@@ -92,27 +92,45 @@ export async function listPendingInvitations(
   )
 }
 
+/** The workspace's headcount, as every page states it (public.workspace_headcount). */
 export interface Seats {
-  /** Members who are not pending and not inactive. */
+  /** People who joined and keep their seat: active or suspended. */
   members: number
-  /** Seats counted against the plan (every membership that is not inactive). */
+  /** Invitations not yet accepted (each holds a seat). */
+  invitationsPending: number
+  /** Deactivated people: listed under Members, no seat. */
+  deactivated: number
+  /** Seats counted against the plan: members + invitations pending. */
   inUse: number
   /** The plan's limit, or null when unlimited. */
   limit: number | null
+  /** Members (active or suspended) per role. */
+  byRole: Record<WorkspaceRole, number>
 }
 
 /**
- * Member count and seat usage for "42 of 50 seats" (Users page, Billing), counted by the
- * database's seat rule (`seat_usage`).
+ * The headcount for "7 members · 6 invitations pending · 13 of 50 seats" (Users header, Roles
+ * cards, Reports, Billing): one definition in the database (`workspace_headcount`).
  */
 export async function seatUsage(workspaceId: string): Promise<Seats> {
-  const rows = await unwrap(supabase.rpc('seat_usage', { p_workspace_id: workspaceId }))
-  const row = rows?.[0]
-  return {
-    members: row?.members ?? 0,
-    inUse: row?.seats_in_use ?? 0,
-    limit: row?.seat_limit ?? null,
+  const rows = await unwrap(supabase.rpc('workspace_headcount', { p_workspace_id: workspaceId }))
+  const out: Seats = {
+    members: 0,
+    invitationsPending: 0,
+    deactivated: 0,
+    inUse: 0,
+    limit: null,
+    byRole: { owner: 0, admin: 0, member: 0, viewer: 0 },
   }
+  for (const r of rows ?? []) {
+    out.members += r.members
+    out.invitationsPending += r.invitations_pending
+    out.deactivated += r.deactivated
+    out.limit = r.seat_limit ?? null
+    out.byRole[r.role] = r.members
+  }
+  out.inUse = out.members + out.invitationsPending
+  return out
 }
 
 // ---- the invitee's side ----------------------------------------------------------------------
@@ -153,7 +171,7 @@ export async function declineInvitation(workspaceId: string): Promise<void> {
 
 export type InvitationLinkState =
   Database['public']['Functions']['invitation_link_state']['Returns'][number] & {
-    state: 'pending' | 'expired' | 'withdrawn' | 'unknown'
+    state: 'pending' | 'expired' | 'withdrawn' | 'replaced' | 'used' | 'unknown'
   }
 
 /**
@@ -195,6 +213,40 @@ async function invokeFunction<T>(
  * Mails the invitee a new link for a still-valid invitation, found by the old link's token hash
  * or by their address (the `invitation-link` edge function; no sign-in needed).
  */
+/**
+ * From an expired or withdrawn invitation's page: ask the inviter for a new invitation (the
+ * invitation-link edge function → `request_new_invitation`: a row under Invitations, logged).
+ */
+export async function askForNewInvitation(
+  workspaceId: string,
+  tokenHash: string,
+): Promise<{ inviterName: string | null; alreadyAsked: boolean }> {
+  const r = await invokeFunction<{ inviter_name: string | null; already_asked: boolean }>(
+    'invitation-link',
+    { action: 'ask', workspaceId, tokenHash },
+    'ask_failed',
+  )
+  return { inviterName: r.inviter_name, alreadyAsked: r.already_asked }
+}
+
+export type InvitationRequest = Database['public']['Tables']['invitation_requests']['Row']
+
+/** People who asked for a new invitation (Invitations tab; members.invite), newest first. */
+export async function listInvitationRequests(workspaceId: string): Promise<InvitationRequest[]> {
+  return unwrap(
+    supabase
+      .from('invitation_requests')
+      .select('*')
+      .eq('workspace_id', workspaceId)
+      .order('requested_at', { ascending: false })
+      .limit(100),
+  )
+}
+
+export async function dismissInvitationRequest(requestId: string): Promise<void> {
+  await unwrap(supabase.rpc('dismiss_invitation_request', { p_request_id: requestId }))
+}
+
 export async function requestNewInvitationLink(
   workspaceId: string,
   by: { tokenHash?: string; email?: string },

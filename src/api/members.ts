@@ -219,6 +219,14 @@ export async function memberMfaStatus(workspaceId: string, userId: string): Prom
 }
 
 /**
+ * An admin resets a member's 2FA when they lost their device (`reset_member_two_factor`: all of
+ * the person's factors removed, logged, rank respected, never the Owner); returns how many.
+ */
+export async function resetMemberTwoFactor(membershipId: string): Promise<number> {
+  return unwrap(supabase.rpc('reset_member_two_factor', { p_membership_id: membershipId }))
+}
+
+/**
  * Every member's TOTP enrolment in the workspace (member_mfa_status without a user id), for the
  * 2FA filter of the Users page and the "require two-factor" check in Settings.
  */

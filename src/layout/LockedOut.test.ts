@@ -36,6 +36,25 @@ describe('LockedOut', () => {
     expect(auth.signOut).toHaveBeenCalled()
   })
 
+  it('after being signed out, offers "Back to sign-in" rather than another sign-out (issue 23)', async () => {
+    vi.mocked(auth.signOut).mockResolvedValue()
+    const { wrapper, router } = await mountWithApp(LockedOut, {
+      props: { lockout: { ...lockout, kind: 'signed_out' as const } },
+      routes: [
+        { path: '/', component: { render: () => null } },
+        { path: '/sign-in', name: 'sign-in', component: { render: () => null } },
+      ],
+    })
+    useWorkspaceStore().memberships = []
+    await wrapper.vm.$nextTick()
+    expect(wrapper.text()).toContain('You have been signed out')
+    expect(wrapper.find('[data-test="locked-out-sign-out"]').exists()).toBe(false)
+    const back = wrapper.get('[data-test="locked-out-sign-in"]')
+    expect(back.text()).toBe('Back to sign-in')
+    await back.trigger('click')
+    await vi.waitFor(() => expect(router.currentRoute.value.name).toBe('sign-in'))
+  })
+
   it('offers the workspaces still open', async () => {
     const { wrapper } = await mountWithApp(LockedOut, { props: { lockout } })
     // mountWithApp's member is active in "Acme" (ws-1): offered as a way out.

@@ -36,6 +36,9 @@ const AUTH_MESSAGES: Record<string, string> = {
   email_not_confirmed:
     'Your email address is not confirmed yet. Open the link in the confirmation email, or ask for a magic link.',
   user_banned: 'This account is disabled. Ask an Admin of your workspace to reactivate it.',
+  mfa_verification_failed:
+    'That code did not work. Codes change every 30 seconds: enter the one your app shows now.',
+  mfa_challenge_expired: 'That took too long. Enter the code your app shows now.',
   otp_expired: 'This link has expired or has already been used. Ask for a new one.',
   over_email_send_rate_limit: 'Too many emails were sent. Wait a minute and try again.',
   over_request_rate_limit: 'Too many attempts. Wait a minute and try again.',

@@ -9,9 +9,12 @@ export const SIGN_IN_OPTIONS = [
   { value: 'never', label: 'Never signed in' },
 ] as const
 
+/** The one wording of a member's 2FA status: Users table, phone cards, drawer, filter (issue 23). */
+export const TWO_FACTOR_WORDS = { on: '2FA set up', off: '2FA not set up' } as const
+
 export const TWO_FACTOR_OPTIONS = [
-  { value: 'not_enrolled', label: 'Two-factor not set up' },
-  { value: 'enrolled', label: 'Two-factor set up' },
+  { value: 'not_enrolled', label: TWO_FACTOR_WORDS.off },
+  { value: 'enrolled', label: TWO_FACTOR_WORDS.on },
 ] as const
 
 interface Row {

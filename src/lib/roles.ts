@@ -13,6 +13,18 @@ export const ROLE_LABELS: Record<WorkspaceRole, string> = {
   viewer: 'Viewer',
 }
 
+/**
+ * Each role in one line, for someone who has not joined yet (the accept page): the defaults of
+ * docs/product-rules.md ("Roles and permissions"); a workspace may change Admin, Member and
+ * Viewer, which the Roles page then shows in full.
+ */
+export const ROLE_ONE_LINERS: Record<WorkspaceRole, string> = {
+  owner: 'Owners can do everything, including billing and handing the workspace over.',
+  admin: 'Admins invite people, manage members, assets and licences, and read the activity log.',
+  member: 'Members see the team, assets and licences, and add new assets and licences.',
+  viewer: 'Viewers see the team, assets, licences and reports, and change nothing.',
+}
+
 export const STATUS_LABELS: Record<MemberStatus, string> = {
   pending: 'Pending',
   active: 'Active',

@@ -644,6 +644,44 @@ export type Database = {
           },
         ]
       }
+      invitation_requests: {
+        Row: {
+          email: string
+          id: string
+          inviter_id: string | null
+          requested_at: string
+          user_id: string | null
+          was: string
+          workspace_id: string
+        }
+        Insert: {
+          email: string
+          id?: string
+          inviter_id?: string | null
+          requested_at?: string
+          user_id?: string | null
+          was: string
+          workspace_id: string
+        }
+        Update: {
+          email?: string
+          id?: string
+          inviter_id?: string | null
+          requested_at?: string
+          user_id?: string | null
+          was?: string
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "invitation_requests_workspace_id_fkey"
+            columns: ["workspace_id"]
+            isOneToOne: false
+            referencedRelation: "workspaces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       license_seats: {
         Row: {
           assigned_at: string
@@ -1839,6 +1877,10 @@ export type Database = {
           managed_members: number
         }[]
       }
+      dismiss_invitation_request: {
+        Args: { p_request_id: string }
+        Returns: undefined
+      }
       effective_status: {
         Args: {
           p_membership: Database["public"]["Tables"]["memberships"]["Row"]
@@ -2112,6 +2154,16 @@ export type Database = {
         }[]
       }
       remove_member: { Args: { p_membership_id: string }; Returns: undefined }
+      request_new_invitation: {
+        Args: { p_token_hash: string; p_workspace_id: string }
+        Returns: {
+          already_asked: boolean
+          email: string
+          inviter_email: string
+          inviter_name: string
+          workspace_name: string
+        }[]
+      }
       resend_invitation: {
         Args: { p_membership_id: string }
         Returns: {
@@ -2165,6 +2217,10 @@ export type Database = {
           isOneToOne: false
           isSetofReturn: true
         }
+      }
+      reset_member_two_factor: {
+        Args: { p_membership_id: string }
+        Returns: number
       }
       revoke_directory_token: {
         Args: { p_token_id: string }
@@ -2241,6 +2297,15 @@ export type Database = {
           p_workspace_id: string
         }
         Returns: undefined
+      }
+      sign_in_refusal: {
+        Args: { p_email: string; p_password: string }
+        Returns: {
+          kind: string
+          reason: string
+          suspended_until: string
+          workspace_name: string
+        }[]
       }
       suspend_member: {
         Args: { p_membership_id: string; p_reason?: string; p_until?: string }
@@ -2329,6 +2394,16 @@ export type Database = {
               rows_checked: number
             }[]
           }
+      workspace_headcount: {
+        Args: { p_workspace_id: string }
+        Returns: {
+          deactivated: number
+          invitations_pending: number
+          members: number
+          role: Database["public"]["Enums"]["workspace_role"]
+          seat_limit: number
+        }[]
+      }
       workspace_report: {
         Args: {
           p_from: string

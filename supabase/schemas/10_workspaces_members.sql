@@ -547,6 +547,37 @@ comment on function private.takes_seat(p_status public.member_status) is
   'The seat rule: a membership takes a seat of workspaces.seat_limit unless it is inactive (pending invitations count). Inlinable (plain SQL, no SET clause).';
 grant execute on function private.takes_seat(p_status public.member_status) to authenticated, service_role;
 
+create or replace function public.workspace_headcount(p_workspace_id uuid)
+returns table (
+  role public.workspace_role,
+  members bigint,
+  invitations_pending bigint,
+  deactivated bigint,
+  seat_limit integer
+)
+language sql
+stable
+security invoker
+set search_path = ''
+as $$
+  -- The one definition of the headcount (issue 23): a member is someone who joined and keeps
+  -- access or may get it back by date (active, suspended); a pending membership is an
+  -- invitation, not a member; deactivated people are counted apart. Seats (docs/product-rules.md,
+  -- "Statuses"; private.takes_seat) = members + invitations pending.
+  select r.role,
+         count(m.id) filter (where m.status in ('active', 'suspended')),
+         count(m.id) filter (where m.status = 'pending'),
+         count(m.id) filter (where m.status = 'inactive'),
+         (select w.seat_limit from public.workspaces w where w.id = p_workspace_id)
+    from unnest(enum_range(null::public.workspace_role)) as r(role)
+    left join public.memberships m on m.workspace_id = p_workspace_id and m.role = r.role
+   group by r.role
+   order by r.role
+$$;
+comment on function public.workspace_headcount(p_workspace_id uuid) is
+  'The headcount every page reads (Users header, Roles cards, Reports, Billing), one row per role: members (joined: active or suspended), invitations_pending (pending memberships), deactivated (inactive), and the plan''s seat_limit (null = unlimited). Seats in use = members + invitations_pending (private.takes_seat). Security invoker: counts the memberships the caller''s RLS lets them see.';
+grant execute on function public.workspace_headcount(p_workspace_id uuid) to authenticated, service_role;
+
 create or replace function public.seat_usage(p_workspace_id uuid)
 returns table (members bigint, seats_in_use bigint, seat_limit integer)
 language sql
@@ -554,14 +585,11 @@ stable
 security invoker
 set search_path = ''
 as $$
-  select count(*) filter (where m.status in ('active', 'suspended')),
-         count(*) filter (where private.takes_seat(m.status)),
-         (select w.seat_limit from public.workspaces w where w.id = p_workspace_id)
-    from public.memberships m
-   where m.workspace_id = p_workspace_id
+  select sum(h.members)::bigint, sum(h.members + h.invitations_pending)::bigint, max(h.seat_limit)
+    from public.workspace_headcount(p_workspace_id) h
 $$;
 comment on function public.seat_usage(p_workspace_id uuid) is
-  'Seats of a workspace for "42 of 50 seats": members (active or suspended), seats in use (private.takes_seat: every membership that is not inactive) and the plan''s seat_limit (null = unlimited). Security invoker: it counts the memberships and reads the workspace row the caller''s RLS lets them see, as the SPA''s own queries did.';
+  'Seats of a workspace for "42 of 50 seats", summed from public.workspace_headcount: members (active or suspended), seats in use (members + invitations pending; private.takes_seat) and the plan''s seat_limit (null = unlimited). Security invoker.';
 grant execute on function public.seat_usage(p_workspace_id uuid) to authenticated;
 
 create or replace function private.require_workspace(p_workspace_id uuid)

@@ -741,6 +741,52 @@ comment on function public.resend_invitations(p_membership_ids uuid[]) is
   'Renews up to 500 pending invitations at once, all or nothing (members.invite), each exactly as resend_invitation() (member.invitation_resent rows). It sends no mail itself: the invite-members edge function ({action: "resend"}, at most 100 ids per call) calls it as the caller and then mails each invitee a new link. Errors: those of resend_invitation prefixed with the first offending member''s email; 22023 no_members/too_many.';
 grant execute on function public.resend_invitations(p_membership_ids uuid[]) to authenticated;
 
+create or replace function public.reset_member_two_factor(p_membership_id uuid)
+returns integer
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_target public.memberships;
+  v_factors integer;
+begin
+  -- members.manage, rank (rule 9), not yourself (rule 2), never the Owner (rules 1 and 3)
+  v_target := private.prepare_member_change(p_membership_id, 'members.manage');
+  if v_target.status = 'pending' then
+    raise exception 'This person has not joined yet: there is no two-factor authentication to reset.'
+      using errcode = '22023', hint = 'not_joined';
+  end if;
+  -- Factors belong to the person, not to this workspace: an admin here must not strip the 2FA
+  -- of someone who ranks above them (or whom they may not manage) in another workspace.
+  if exists (
+    select 1 from public.memberships o
+     where o.user_id = v_target.user_id
+       and o.workspace_id <> v_target.workspace_id
+       and o.status <> 'pending'
+       and not (o.workspace_id in (select private.workspaces_with('members.manage'))
+                and private.caller_rank(o.workspace_id) > private.role_rank(o.role))
+  ) then
+    raise exception 'This person also belongs to another workspace where you cannot manage them; ask an admin of that workspace, or the person, to reset it.'
+      using errcode = '42501', hint = 'other_workspace';
+  end if;
+
+  delete from auth.mfa_factors f where f.user_id = v_target.user_id;
+  get diagnostics v_factors = row_count;
+  if v_factors = 0 then
+    raise exception 'This member has no two-factor authentication set up.'
+      using errcode = '22023', hint = 'no_two_factor';
+  end if;
+  perform private.log_activity(
+    v_target.workspace_id, 'member.two_factor_reset', 'membership', v_target.id::text,
+    jsonb_build_object('factors', v_factors), jsonb_build_object('factors', 0), v_target.user_id);
+  return v_factors;
+end;
+$$;
+comment on function public.reset_member_two_factor(p_membership_id uuid) is
+  'An admin resets a member''s two-factor authentication when they lost their device (issue 23): deletes every factor of the person in auth.mfa_factors (Supabase Auth has no recovery codes) and logs member.two_factor_reset; at their next sign-in a workspace that requires 2FA asks them to set it up again. members.manage, rank respected, never on the Owner nor yourself (private.prepare_member_change), refused when the person belongs to another workspace where the caller cannot manage them. Returns the number of factors removed. Errors: 22023 not_joined / no_two_factor, 42501 not_allowed / self_change / owner_protected / higher_rank_member / other_workspace, PT404 not_found.';
+grant execute on function public.reset_member_two_factor(p_membership_id uuid) to authenticated;
+
 create or replace function private.account_disabled(p_user_id uuid)
 returns boolean
 language plpgsql

@@ -70,7 +70,11 @@ begin
   if p_role is not null then
     v_where := v_where || ' and m.role = $2';
   end if;
-  if p_status = 'active' then
+  if p_status is null then
+    -- no status chosen: the people who joined; pending invitations are the Invitations tab's
+    -- (issue 23: nobody listed twice)
+    v_where := v_where || ' and m.status <> ''pending''';
+  elsif p_status = 'active' then
     -- effective status: an ended suspension reads as active
     v_where := v_where || ' and private.is_effectively_active(m.status, m.suspended_until)';
   elsif p_status = 'suspended' then
@@ -90,7 +94,7 @@ begin
 end;
 $$;
 comment on function private.directory_where(p_role public.workspace_role, p_status public.member_status, p_search text) is
-  'WHERE clause of the Users page over memberships m for the filters given ($1 workspace, $2 role, $3 stored status, $4 search pattern over "name email"); status is the effective status (private.is_effectively_active, private.suspension_elapsed).';
+  'WHERE clause of the Users page over memberships m for the filters given ($1 workspace, $2 role, $3 stored status, $4 search pattern over "name email"); status is the effective status (private.is_effectively_active, private.suspension_elapsed); without a status, everyone but pending invitations (they are listed under Invitations).';
 
 create or replace function private.directory_page_sql(
   p_sort text,
@@ -274,7 +278,7 @@ begin
       from private.member_tallies t
      where t.workspace_id = p_workspace_id
        and (p_role is null or t.role = p_role)
-       and (p_status is null or t.status = p_status);
+       and (t.status = p_status or (p_status is null and t.status <> 'pending'));
     -- the effective status: a suspension whose end has passed counts as active
     if p_status in ('active', 'suspended') then
       select count(*) into v_elapsed
@@ -298,7 +302,7 @@ begin
 end;
 $$;
 comment on function private.directory_total(uuid, public.workspace_role, public.member_status, text) is
-  'How many members of a workspace match the Users page''s filters (role, effective status, substring of name or email): without a search the sum of private.member_tallies, ended suspensions moved to active; with one, the matching rows counted, found by the trigram or grams index. No permission check: member_directory_count and member_directory_page check first.';
+  'How many members of a workspace match the Users page''s filters (role, effective status, substring of name or email; without a status, everyone but pending invitations): without a search the sum of private.member_tallies, ended suspensions moved to active; with one, the matching rows counted, found by the trigram or grams index. No permission check: member_directory_count and member_directory_page check first.';
 
 -- ---------- Tables -----------------------------------------------------------------
 

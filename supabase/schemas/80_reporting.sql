@@ -83,13 +83,14 @@ begin
   perform private.require_workspace(p_workspace_id);
 
   if private.has_permission(p_workspace_id, 'members.view') then
-    select coalesce(jsonb_object_agg(r.role, r.n), '{}') into v_members
-      from (select m.role::text as role, count(*) as n from public.memberships m
-             where m.workspace_id = p_workspace_id group by m.role) r;
+    -- members by role: public.workspace_headcount, as the Users header and the Roles cards
+    select coalesce(jsonb_object_agg(h.role, h.members), '{}') into v_members
+      from public.workspace_headcount(p_workspace_id) h;
+    -- by status: the people who joined (pending invitations are not members)
     select coalesce(jsonb_object_agg(s.status, s.n), '{}') into v_statuses
       from (select private.effective_status(m.status, m.suspended_until)::text as status, count(*) as n
               from public.memberships m
-             where m.workspace_id = p_workspace_id group by 1) s;
+             where m.workspace_id = p_workspace_id and m.status <> 'pending' group by 1) s;
   end if;
 
   if private.has_permission(p_workspace_id, 'assets.view') then
@@ -117,7 +118,7 @@ begin
 end;
 $$;
 comment on function public.workspace_report(p_workspace_id uuid, p_from timestamp with time zone, p_to timestamp with time zone, p_time_zone text) is
-  'Reports page: members by role and by effective status (members.view), assets by status (assets.view), activity entries per local day in [p_from, p_to) in p_time_zone (activity.view); a section is null without its permission. Counts every row. Errors: 22023 invalid_range / invalid_time_zone, PT404 not_found (HTTP 404).';
+  'Reports page: members by role (public.workspace_headcount: active or suspended) and the people who joined by effective status (members.view), assets by status (assets.view), activity entries per local day in [p_from, p_to) in p_time_zone (activity.view); a section is null without its permission. Counts every row. Errors: 22023 invalid_range / invalid_time_zone, PT404 not_found (HTTP 404).';
 grant execute on function public.workspace_report(p_workspace_id uuid, p_from timestamp with time zone, p_to timestamp with time zone, p_time_zone text) to authenticated;
 
 -- ---------- Views ------------------------------------------------------------------

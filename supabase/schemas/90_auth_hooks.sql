@@ -109,3 +109,54 @@ comment on function public.password_verification_attempt_hook(event jsonb) is
   'Supabase Password Verification Attempt Hook: input {user_id, valid}, output {decision: continue}. Records auth.sign_in_failed in every workspace the user belongs to (not pending), so admins see attempts on deactivated accounts too. Executable by supabase_auth_admin only.';
 revoke all on function public.password_verification_attempt_hook(event jsonb) from service_role;
 grant execute on function public.password_verification_attempt_hook(event jsonb) to supabase_auth_admin;
+
+create or replace function public.sign_in_refusal(p_email text, p_password text)
+returns table (kind text, workspace_name text, suspended_until timestamptz, reason text)
+language plpgsql
+volatile
+security definer
+set search_path = ''
+as $$
+declare
+  v_user auth.users;
+begin
+  -- Only after Auth refused a sign-in with user_banned (Auth says so to anyone who knows the
+  -- address), and only to someone who knows the password: then the suspension's end date and
+  -- reason are theirs to read (docs/product-rules.md, "Statuses"; issue 23).
+  if p_email is null or p_password is null or length(p_password) > 200 or length(p_email) > 320 then
+    return;
+  end if;
+  select * into v_user from auth.users u
+   where lower(u.email) = lower(btrim(p_email)) and u.banned_until > now();
+  if not found or v_user.encrypted_password is null or v_user.encrypted_password = '' then
+    return;
+  end if;
+  -- the same throttle as the failed sign-in alert: 5 in 15 minutes
+  if (select count(*) from public.activity_log a
+       where a.subject_user_id = v_user.id and a.action = 'auth.sign_in_failed'
+         and a.occurred_at > now() - interval '15 minutes') >= 5 then
+    raise exception 'Too many attempts. Wait 15 minutes and try again.' using errcode = 'PT429', hint = 'rate_limited';
+  end if;
+  if extensions.crypt(p_password, v_user.encrypted_password) <> v_user.encrypted_password then
+    perform public.password_verification_attempt_hook(
+      jsonb_build_object('user_id', v_user.id, 'valid', false));
+    return;
+  end if;
+  -- Not a Fluxera ban (someone else's, in Auth): say nothing more than Auth did.
+  if not exists (select 1 from private.auth_bans b where b.user_id = v_user.id) then
+    return;
+  end if;
+  return query
+    select case when m.status = 'suspended' then 'suspended' else 'deactivated' end,
+           w.name, m.suspended_until, m.status_reason
+      from public.memberships m
+      join public.workspaces w on w.id = m.workspace_id
+     where m.user_id = v_user.id and m.status in ('suspended', 'inactive')
+     order by m.status desc, m.suspended_until desc nulls first;
+end;
+$$;
+comment on function public.sign_in_refusal(p_email text, p_password text) is
+  'The sign-in page, after Auth answered user_banned: when the address and password match and the ban is Fluxera''s (private.auth_bans), one row per workspace the person is suspended in (until when, reason) or deactivated in, so the page says what happened and what to do instead of "account disabled". Nothing for a wrong password (counted as a failed sign-in) or a ban that is not ours. Service role only: the sign-in-help edge function asks for the sign-in page. Errors: PT429 rate_limited (5 failed sign-ins in 15 minutes).';
+revoke all on function public.sign_in_refusal(p_email text, p_password text) from public, anon, authenticated;
+grant execute on function public.sign_in_refusal(p_email text, p_password text) to service_role;
+

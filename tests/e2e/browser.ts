@@ -105,7 +105,12 @@ export async function openAs(
 
 export async function screenshot(page: Page, name: string) {
   mkdirSync(screenshotsDir, { recursive: true })
-  await page.screenshot({ path: join(screenshotsDir, `${name}.png`), fullPage: true })
+  // Transitions finished first (PrimeVue's messages fade in): the shot shows what people read.
+  await page.screenshot({
+    path: join(screenshotsDir, `${name}.png`),
+    fullPage: true,
+    animations: 'disabled',
+  })
 }
 
 export { anonKey }

@@ -106,7 +106,9 @@ describe('Users: role and status changes', () => {
       .poll(() => lockedOut.getByText('You have been signed out').count(), { timeout: 15_000 })
       .toBe(1)
     expect(await lockedOut.getByText(/ask an admin of Acme Corp to reactivate you/).count()).toBe(1)
-    expect(await lockedOut.getByRole('button', { name: 'Sign out' }).count()).toBe(1)
+    // Already signed out: the way on is the sign-in form (issue 23), not another "Sign out".
+    expect(await lockedOut.getByRole('button', { name: 'Back to sign-in' }).count()).toBe(1)
+    expect(await lockedOut.getByRole('button', { name: 'Sign out' }).count()).toBe(0)
     expect(await own.locator('table').count(), 'no workspace data is shown').toBe(0)
     await screenshot(own, 'flow-deactivated-member-view')
     await own.context().close()

@@ -26,6 +26,7 @@ export async function shot(page: Page, journey: string, name: string) {
   await page.screenshot({
     path: join(shotsDir, `${journey}-${String(step).padStart(2, '0')}-${name}.png`),
     fullPage: true,
+    animations: 'disabled',
   })
 }
 

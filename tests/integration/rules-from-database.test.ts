@@ -104,8 +104,8 @@ describe('the seat rule comes from the database', () => {
   it('counts every membership that is not inactive as a seat, and members apart', async () => {
     holder.client = ownerClient
     // Owner (active), member (suspended, ended), invitee (pending).
-    expect(await seatUsage(ws.ended)).toEqual({ members: 2, inUse: 3, limit: 10 })
+    expect(await seatUsage(ws.ended)).toMatchObject({ members: 2, inUse: 3, limit: 10 })
     // Owner (active), member (inactive): the deactivated member frees the seat.
-    expect(await seatUsage(ws.off)).toEqual({ members: 1, inUse: 1, limit: 10 })
+    expect(await seatUsage(ws.off)).toMatchObject({ members: 1, inUse: 1, limit: 10 })
   })
 })

@@ -2,6 +2,7 @@ import { flushPromises } from '@vue/test-utils'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import * as auth from '@/api/auth'
 import * as invitations from '@/api/invitations'
+import * as profiles from '@/api/profiles'
 import * as workspaces from '@/api/workspaces'
 import { AppError } from '@/lib/errors'
 import { mountWithApp } from '@/test/mountWithApp'
@@ -11,6 +12,7 @@ vi.mock('@/api/auth')
 vi.mock('@/api/invitations')
 vi.mock('@/api/workspaces')
 vi.mock('@/api/members')
+vi.mock('@/api/profiles')
 
 const Blank = { render: () => null }
 const routes = [
@@ -71,6 +73,9 @@ const open = async (query = '?workspace=ws-9&token_hash=hash123&type=invite') =>
     initialPath: `/accept-invite${query}`,
   })
   await flushPromises()
+  // The page asks the invitee's name (issue 23); the tests below give one.
+  const name = mounted.wrapper.find('[data-test="invitee-name"]')
+  if (name.exists()) await name.setValue('Nora Newcomer')
   return mounted
 }
 
@@ -96,8 +101,20 @@ describe('AcceptInvitePage', () => {
     expect(auth.verifyEmailToken).toHaveBeenCalledWith('hash123', 'invite')
     expect(auth.updatePassword).toHaveBeenCalledWith('Blue-Kettle-Sings-42')
     expect(invitations.acceptInvitation).toHaveBeenCalledWith('ws-9')
-    // the new member lands on their first-day page (issue 24 #3)
+    expect(profiles.updateFullName).toHaveBeenCalledWith(expect.any(String), 'Nora Newcomer')
     expect(router.currentRoute.value.path).toBe('/first-day')
+  })
+
+  it('asks the name before anything else is spent, and shows the role in one line', async () => {
+    const { wrapper } = await open()
+    expect(wrapper.get('[data-test="brand"]').text()).toContain('Fluxera')
+    expect(wrapper.get('[data-test="role-line"]').text()).toMatch(/^Members /)
+    await wrapper.get('[data-test="invitee-name"]').setValue('  ')
+    await fillPassword(wrapper, 'Blue-Kettle-Sings-42')
+    await wrapper.get('form').trigger('submit')
+    await flushPromises()
+    expect(wrapper.get('[data-test="problem"]').text()).toContain('Enter your name')
+    expect(auth.verifyEmailToken).not.toHaveBeenCalled()
   })
 
   it("shows Auth's refusal of a weak password and does not spend the link twice", async () => {
@@ -130,9 +147,12 @@ describe('AcceptInvitePage', () => {
   it('asks no password of an existing user following a magic link', async () => {
     const { wrapper } = await open('?token_hash=h&type=magiclink&workspace=ws-9')
     expect(wrapper.find('#new-password').exists()).toBe(false)
+    // an existing account keeps its own name: not asked, not overwritten
+    expect(wrapper.find('[data-test="invitee-name"]').exists()).toBe(false)
     await wrapper.get('form').trigger('submit')
     await flushPromises()
     expect(auth.updatePassword).not.toHaveBeenCalled()
+    expect(profiles.updateFullName).not.toHaveBeenCalled()
     expect(invitations.acceptInvitation).toHaveBeenCalledWith('ws-9')
   })
 
@@ -157,7 +177,8 @@ describe('AcceptInvitePage', () => {
     })
     ;({ wrapper } = await open())
     expect(wrapper.get('[data-test="link-state"]').text()).toBe('This invitation has expired')
-    expect(wrapper.text()).toContain('Ask Gina Admin for a new one')
+    expect(wrapper.text()).toContain('Ask Gina Admin for a new invitation')
+    expect(wrapper.find('[data-test="ask-again"]').exists()).toBe(true)
   })
 
   it('offers a new link when Auth refuses the old one (used, replaced or expired)', async () => {

@@ -20,10 +20,19 @@ describe('BillingPage', () => {
       created_at: '',
       updated_at: '',
     })
-    vi.mocked(invitations.seatUsage).mockResolvedValue({ members: 10, inUse: 12, limit: 25 })
+    vi.mocked(invitations.seatUsage).mockResolvedValue({
+      members: 10,
+      invitationsPending: 2,
+      deactivated: 0,
+      inUse: 12,
+      limit: 25,
+      byRole: { owner: 1, admin: 2, member: 5, viewer: 2 },
+    })
     const { wrapper } = await mountWithApp(BillingPage, { role: 'owner' })
     expect(invitations.seatUsage).toHaveBeenCalledWith('ws-1')
     expect(wrapper.get('[data-test="plan"]').text()).toBe('Business')
-    expect(wrapper.get('[data-test="seats"]').text()).toBe('12 of 25 in use')
+    expect(wrapper.get('[data-test="billing-headcount"]').text()).toContain(
+      '10 members · 2 invitations pending · 12 of 25 seats used',
+    )
   })
 })

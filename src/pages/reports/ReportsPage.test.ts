@@ -9,6 +9,7 @@ import ReportsPage from './ReportsPage.vue'
 
 vi.mock('@/api/activity')
 vi.mock('@/api/reports')
+vi.mock('@/api/invitations')
 vi.mock('@/lib/download')
 vi.mock('@/api/auth')
 vi.mock('@/api/workspaces')

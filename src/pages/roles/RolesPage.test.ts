@@ -9,6 +9,7 @@ vi.mock('@/api/auth')
 vi.mock('@/api/workspaces')
 vi.mock('@/api/members')
 vi.mock('@/api/directory')
+vi.mock('@/api/invitations')
 
 const confirmRequire = vi.hoisted(() => vi.fn())
 vi.mock('primevue/useconfirm', () => ({ useConfirm: () => ({ require: confirmRequire }) }))

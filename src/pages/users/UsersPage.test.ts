@@ -361,7 +361,7 @@ describe('UsersPage', () => {
     await name.trigger('click')
     await flushPromises()
     expect(members.memberMfaStatus).toHaveBeenCalledWith('ws-1', 'user-ben')
-    expect(wrapper.get('[data-test="member-2fa"]').text()).toContain('TOTP enrolled')
+    expect(wrapper.get('[data-test="member-2fa"]').text()).toContain('2FA set up')
   })
 
   it('revokes a pending invitation through revoke_invitation', async () => {

@@ -13,7 +13,7 @@ select tables_are('public',
         'directory_connections', 'directory_group_roles', 'directory_tokens', 'directory_requests',
         'directory_users', 'directory_groups', 'directory_group_members',
         'onboarding_kits', 'onboarding_kit_items', 'onboarding_kit_tasks', 'onboarding_records',
-        'onboarding_items', 'onboarding_tasks'],
+        'onboarding_items', 'onboarding_tasks', 'invitation_requests'],
   'public has exactly the contract tables');
 select views_are('public', array['member_directory'], 'public has the member_directory view');
 select views_are('reporting', array['activity', 'role_changes', 'member_roster', 'daily_activity_counts', 'alerts',
