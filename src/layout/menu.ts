@@ -22,6 +22,12 @@ export const MENU: readonly MenuEntry[] = [
   { label: 'Licenses', icon: 'pi pi-id-card', to: '/licenses', permission: 'licenses.view' },
   { label: 'Reports', icon: 'pi pi-chart-bar', to: '/reports', permission: 'reports.view' },
   { label: 'Settings', icon: 'pi pi-cog', to: '/settings', permission: 'settings.manage' },
+  {
+    label: 'Single sign-on',
+    icon: 'pi pi-key',
+    to: '/single-sign-on',
+    permission: 'directory.manage',
+  },
   { label: 'Billing', icon: 'pi pi-credit-card', to: '/billing', permission: 'billing.manage' },
 ]
 

@@ -37,6 +37,12 @@ export const routes: RouteRecordRaw[] = [
     meta: { public: true, title: 'Choose a new password' },
   },
   {
+    path: '/sso/callback',
+    name: 'sso-callback',
+    component: () => import('@/pages/auth/SsoCallbackPage.vue'),
+    meta: { public: true, title: 'Signing in' },
+  },
+  {
     path: '/',
     component: () => import('@/layout/AppLayout.vue'),
     children: [
@@ -88,6 +94,12 @@ export const routes: RouteRecordRaw[] = [
         name: 'settings',
         component: () => import('@/pages/settings/SettingsPage.vue'),
         meta: { permission: 'settings.manage', title: 'Settings' },
+      },
+      {
+        path: 'single-sign-on',
+        name: 'single-sign-on',
+        component: () => import('@/pages/sso/SingleSignOnPage.vue'),
+        meta: { permission: 'directory.manage', title: 'Single sign-on' },
       },
       {
         path: 'billing',

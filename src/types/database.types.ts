@@ -966,6 +966,114 @@ export type Database = {
           },
         ]
       }
+      sso_connections: {
+        Row: {
+          attribute_mapping: NonNullable<Json>
+          auth_provider_id: string
+          created_at: string
+          created_by: string | null
+          default_role: Database["public"]["Enums"]["workspace_role"]
+          enabled: boolean
+          entity_id: string
+          id: string
+          metadata_url: string | null
+          name: string
+          required: boolean
+          updated_at: string
+          workspace_id: string
+        }
+        Insert: {
+          attribute_mapping?: NonNullable<Json>
+          auth_provider_id: string
+          created_at?: string
+          created_by?: string | null
+          default_role?: Database["public"]["Enums"]["workspace_role"]
+          enabled?: boolean
+          entity_id: string
+          id?: string
+          metadata_url?: string | null
+          name: string
+          required?: boolean
+          updated_at?: string
+          workspace_id: string
+        }
+        Update: {
+          attribute_mapping?: NonNullable<Json>
+          auth_provider_id?: string
+          created_at?: string
+          created_by?: string | null
+          default_role?: Database["public"]["Enums"]["workspace_role"]
+          enabled?: boolean
+          entity_id?: string
+          id?: string
+          metadata_url?: string | null
+          name?: string
+          required?: boolean
+          updated_at?: string
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "sso_connections_created_by_fkey"
+            columns: ["created_by"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "sso_connections_workspace_id_fkey"
+            columns: ["workspace_id"]
+            isOneToOne: false
+            referencedRelation: "workspaces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      workspace_domains: {
+        Row: {
+          created_at: string
+          created_by: string | null
+          domain: string
+          id: string
+          verification_token: string
+          verified_at: string | null
+          workspace_id: string
+        }
+        Insert: {
+          created_at?: string
+          created_by?: string | null
+          domain: string
+          id?: string
+          verification_token: string
+          verified_at?: string | null
+          workspace_id: string
+        }
+        Update: {
+          created_at?: string
+          created_by?: string | null
+          domain?: string
+          id?: string
+          verification_token?: string
+          verified_at?: string | null
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "workspace_domains_created_by_fkey"
+            columns: ["created_by"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "workspace_domains_workspace_id_fkey"
+            columns: ["workspace_id"]
+            isOneToOne: false
+            referencedRelation: "workspaces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       workspaces: {
         Row: {
           created_at: string
@@ -1201,6 +1309,24 @@ export type Database = {
           to: "activity_log"
           isOneToOne: false
           isSetofReturn: true
+        }
+      }
+      add_workspace_domain: {
+        Args: { p_domain: string; p_workspace_id: string }
+        Returns: {
+          created_at: string
+          created_by: string | null
+          domain: string
+          id: string
+          verification_token: string
+          verified_at: string | null
+          workspace_id: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "workspace_domains"
+          isOneToOne: true
+          isSetofReturn: false
         }
       }
       change_member_role: {
@@ -1571,6 +1697,24 @@ export type Database = {
         Args: { p_emails?: string[]; p_workspace_id: string }
         Returns: boolean
       }
+      mark_workspace_domain_verified: {
+        Args: { p_actor: string; p_domain_id: string }
+        Returns: {
+          created_at: string
+          created_by: string | null
+          domain: string
+          id: string
+          verification_token: string
+          verified_at: string | null
+          workspace_id: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "workspace_domains"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
       member_directory_count: {
         Args: {
           p_role?: Database["public"]["Enums"]["workspace_role"]
@@ -1640,6 +1784,15 @@ export type Database = {
         }[]
       }
       my_permissions: { Args: { p_workspace_id: string }; Returns: string[] }
+      my_sso_gates: {
+        Args: Record<PropertyKey, never>
+        Returns: {
+          connection_name: string
+          role: Database["public"]["Enums"]["workspace_role"]
+          workspace_id: string
+          workspace_name: string
+        }[]
+      }
       my_two_factor_gates: {
         Args: Record<PropertyKey, never>
         Returns: {
@@ -1732,7 +1885,82 @@ export type Database = {
           seats: number
         }[]
       }
+      record_sso_connection: {
+        Args: {
+          p_actor: string
+          p_attribute_mapping: Json
+          p_auth_provider_id: string
+          p_default_role: Database["public"]["Enums"]["workspace_role"]
+          p_entity_id: string
+          p_metadata_url: string
+          p_name: string
+          p_workspace_id: string
+        }
+        Returns: {
+          attribute_mapping: NonNullable<Json>
+          auth_provider_id: string
+          created_at: string
+          created_by: string | null
+          default_role: Database["public"]["Enums"]["workspace_role"]
+          enabled: boolean
+          entity_id: string
+          id: string
+          metadata_url: string | null
+          name: string
+          required: boolean
+          updated_at: string
+          workspace_id: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "sso_connections"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
       remove_member: { Args: { p_membership_id: string }; Returns: undefined }
+      remove_sso_connection: {
+        Args: { p_connection_id: string }
+        Returns: {
+          attribute_mapping: NonNullable<Json>
+          auth_provider_id: string
+          created_at: string
+          created_by: string | null
+          default_role: Database["public"]["Enums"]["workspace_role"]
+          enabled: boolean
+          entity_id: string
+          id: string
+          metadata_url: string | null
+          name: string
+          required: boolean
+          updated_at: string
+          workspace_id: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "sso_connections"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      remove_workspace_domain: {
+        Args: { p_domain_id: string }
+        Returns: {
+          created_at: string
+          created_by: string | null
+          domain: string
+          id: string
+          verification_token: string
+          verified_at: string | null
+          workspace_id: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "workspace_domains"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
       resend_invitation: {
         Args: { p_membership_id: string }
         Returns: {
@@ -1842,6 +2070,30 @@ export type Database = {
           isSetofReturn: true
         }
       }
+      set_require_sso: {
+        Args: { p_required: boolean; p_workspace_id: string }
+        Returns: {
+          attribute_mapping: NonNullable<Json>
+          auth_provider_id: string
+          created_at: string
+          created_by: string | null
+          default_role: Database["public"]["Enums"]["workspace_role"]
+          enabled: boolean
+          entity_id: string
+          id: string
+          metadata_url: string | null
+          name: string
+          required: boolean
+          updated_at: string
+          workspace_id: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "sso_connections"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
       set_role_permission: {
         Args: {
           p_granted: boolean
@@ -1850,6 +2102,17 @@ export type Database = {
           p_workspace_id: string
         }
         Returns: undefined
+      }
+      sso_manage_check: { Args: { p_workspace_id: string }; Returns: Json }
+      sso_requirement_impact: {
+        Args: { p_workspace_id: string }
+        Returns: {
+          email: string
+          full_name: string
+          reason: string
+          role: Database["public"]["Enums"]["workspace_role"]
+          user_id: string
+        }[]
       }
       suspend_member: {
         Args: { p_membership_id: string; p_reason?: string; p_until?: string }
@@ -1909,6 +2172,36 @@ export type Database = {
         SetofOptions: {
           from: "*"
           to: "directory_connections"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      update_sso_connection: {
+        Args: {
+          p_attribute_mapping?: Json
+          p_connection_id: string
+          p_default_role: Database["public"]["Enums"]["workspace_role"]
+          p_enabled: boolean
+          p_name: string
+        }
+        Returns: {
+          attribute_mapping: NonNullable<Json>
+          auth_provider_id: string
+          created_at: string
+          created_by: string | null
+          default_role: Database["public"]["Enums"]["workspace_role"]
+          enabled: boolean
+          entity_id: string
+          id: string
+          metadata_url: string | null
+          name: string
+          required: boolean
+          updated_at: string
+          workspace_id: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "sso_connections"
           isOneToOne: true
           isSetofReturn: false
         }

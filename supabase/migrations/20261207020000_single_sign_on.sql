@@ -1,4 +1,4 @@
--- Single sign-on per workspace (issue 22, docs/sso.md): supabase/schemas/97_single_sign_on.sql,
+-- Single sign-on per workspace (issue 22, docs/sso.md): supabase/schemas/96_single_sign_on.sql,
 -- the SSO rule in the access functions (10_workspaces_members.sql) and the just-in-time join in
 -- the access-token hook (90_auth_hooks.sql).
 set local check_function_bodies = off;
@@ -67,6 +67,7 @@ comment on index public.sso_connections_auth_provider_key is 'An Auth provider b
 create trigger sso_connections_touch_updated_at
   before update on public.sso_connections
   for each row execute function private.touch_updated_at();
+comment on trigger sso_connections_touch_updated_at on public.sso_connections is 'Keeps updated_at current.';
 
 -- ---------- Domains ------------------------------------------------------------------
 create table public.workspace_domains (
@@ -111,7 +112,7 @@ comment on policy "SSO managers can read domains" on public.workspace_domains is
 -- ---------- Activity catalogue -------------------------------------------------------
 insert into public.activity_entity_types (key, label, sort_order) values
   ('sso_connection', 'Single sign-on', 96),
-  ('workspace_domain', 'Email domain', 97);
+  ('sso_domain', 'Email domain', 97);
 
 insert into public.activity_actions (key, entity_type, label, description, sentence, sort_order) values
   ('sso.connected', 'sso_connection', 'SSO connected',
@@ -135,13 +136,13 @@ insert into public.activity_actions (key, entity_type, label, description, sente
   ('sso.disconnected', 'sso_connection', 'SSO disconnected',
    'The identity provider was removed; its members stay, and sign in with a password or a link.',
    '{actor} removed single sign-on through {before.name}', 1030),
-  ('sso.domain_added', 'workspace_domain', 'Domain added',
+  ('sso.domain_added', 'sso_domain', 'Domain added',
    'An email domain was added and waits for its DNS record.',
    '{actor} added the domain {after.domain}', 1035),
-  ('sso.domain_verified', 'workspace_domain', 'Domain verified',
+  ('sso.domain_verified', 'sso_domain', 'Domain verified',
    'The domain''s DNS TXT record was found; people with addresses there sign in through the identity provider.',
    '{actor} verified the domain {after.domain}', 1040),
-  ('sso.domain_removed', 'workspace_domain', 'Domain removed',
+  ('sso.domain_removed', 'sso_domain', 'Domain removed',
    'An email domain was removed; it no longer routes anyone to the identity provider.',
    '{actor} removed the domain {before.domain}', 1045),
   ('auth.sso_sign_in', 'user', 'Signed in with SSO',
@@ -304,8 +305,9 @@ begin
     raise exception 'Enter a domain such as example.com.' using errcode = '22023', hint = 'invalid_domain';
   end if;
   -- Addresses there belong to the mail provider's customers, never to one company.
-  if v_domain in ('gmail.com', 'googlemail.com', 'outlook.com', 'hotmail.com', 'live.com', 'yahoo.com',
-                  'icloud.com', 'me.com', 'proton.me', 'protonmail.com', 'gmx.com', 'gmx.de', 'aol.com') then
+  if v_domain = any (string_to_array(
+       'gmail.com googlemail.com outlook.com hotmail.com live.com yahoo.com icloud.com me.com proton.me protonmail.com gmx.com gmx.de aol.com',
+       ' ')) then
     raise exception '% is a public mail service; only a domain your company owns can be claimed.', v_domain
       using errcode = '22023', hint = 'public_domain';
   end if;
@@ -359,7 +361,7 @@ begin
   insert into public.workspace_domains (workspace_id, domain, verification_token, created_by)
   values (p_workspace_id, v_domain, encode(extensions.gen_random_bytes(16), 'hex'), auth.uid())
   returning * into v_row;
-  perform private.log_activity(p_workspace_id, 'sso.domain_added', 'workspace_domain', v_row.id::text,
+  perform private.log_activity(p_workspace_id, 'sso.domain_added', 'sso_domain', v_row.id::text,
     null, jsonb_build_object('domain', v_row.domain));
   return v_row;
 end;
@@ -390,7 +392,7 @@ begin
       using errcode = '22023', hint = 'sso_required';
   end if;
   delete from public.workspace_domains d where d.id = v_row.id;
-  perform private.log_activity(v_row.workspace_id, 'sso.domain_removed', 'workspace_domain', v_row.id::text,
+  perform private.log_activity(v_row.workspace_id, 'sso.domain_removed', 'sso_domain', v_row.id::text,
     jsonb_build_object('domain', v_row.domain, 'verified', v_row.verified_at is not null), null);
   return v_row;
 end;
@@ -623,7 +625,7 @@ begin
     raise exception '% is already verified by another workspace.', v_row.domain using errcode = '23505', hint = 'domain_taken';
   end if;
   update public.workspace_domains d set verified_at = now() where d.id = v_row.id returning * into v_row;
-  perform private.log_activity(v_row.workspace_id, 'sso.domain_verified', 'workspace_domain', v_row.id::text,
+  perform private.log_activity(v_row.workspace_id, 'sso.domain_verified', 'sso_domain', v_row.id::text,
     null, jsonb_build_object('domain', v_row.domain), null, p_actor);
   return v_row;
 end;
@@ -878,3 +880,12 @@ $$;
 comment on function public.custom_access_token_hook(jsonb) is
   'Supabase Custom Access Token Hook: input {user_id, claims, authentication_method}, output {claims}: unchanged except user_metadata, which is kept only when its JSON text is at most 2,048 bytes and otherwise replaced by full_name, email, sub, email_verified, phone_verified and "metadata_trimmed": true (private.token_user_metadata), so no one can inflate their own tokens. For an sso/saml sign-in first joins the provider''s workspace just in time (private.sso_join) and records auth.sso_sign_in ("via SSO (<connection>)") there. For non-refresh methods records auth.sign_in in each workspace where the user is effectively active and sets memberships.last_active_at. Executable by supabase_auth_admin only.';
 
+
+-- ---------- A membership taken over by an SSO account keeps its assets and seats -------
+-- (private.sso_join moves a membership made for the address to the SSO account: docs/sso.md)
+alter table public.assets drop constraint assets_assigned_to_member_fkey,
+  add constraint assets_assigned_to_member_fkey foreign key (workspace_id, assigned_to)
+    references public.memberships(workspace_id, user_id) on update cascade on delete set null (assigned_to);
+alter table public.license_seats drop constraint license_seats_member_fkey,
+  add constraint license_seats_member_fkey foreign key (workspace_id, user_id)
+    references public.memberships(workspace_id, user_id) on update cascade on delete cascade;

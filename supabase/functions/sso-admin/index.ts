@@ -58,7 +58,7 @@ class Refused extends Error {
   }
 }
 
-/** A database refusal as an HTTP status: the RPCs' SQLSTATEs and hints (docs in 97_single_sign_on.sql). */
+/** A database refusal as an HTTP status: the RPCs' SQLSTATEs and hints (docs in 96_single_sign_on.sql). */
 function dbRefusal(e: DbError, status?: number): Refused {
   if (status === 401 || e.code?.startsWith('PGRST3'))
     return new Refused(401, 'not_authenticated', 'Your session is not valid. Sign in again.')

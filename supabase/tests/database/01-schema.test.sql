@@ -10,7 +10,7 @@ select tables_are('public',
   array['workspaces', 'profiles', 'memberships', 'permissions', 'role_permissions', 'assets',
         'licenses', 'license_seats', 'activity_log', 'access_reviews',
         'permission_areas', 'activity_actions', 'activity_entity_types',
-        'directory_connections', 'directory_group_roles', 'directory_tokens', 'directory_requests',
+        'directory_connections', 'directory_group_roles', 'sso_connections', 'workspace_domains', 'directory_tokens', 'directory_requests',
         'directory_users', 'directory_groups', 'directory_group_members'],
   'public has exactly the contract tables');
 select views_are('public', array['member_directory'], 'public has the member_directory view');
