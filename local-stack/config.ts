@@ -23,6 +23,8 @@ export const ports = {
   auth: 9999 + offset, // Supabase Auth, internal
   app: 5173 + offset, // Vite, `npm run dev`
   e2eApp: 5174 + offset, // Vite, browser tests
+  idp: 54340 + offset, // SimpleSAMLphp, the test identity provider (only when asked: idp.ts)
+  dns: 54353 + offset, // dnsmasq, TXT records for domain verification (only when asked: idp.ts)
 }
 
 // Supabase's public local demo secret and keys (HS256). Never use them outside a local stack.

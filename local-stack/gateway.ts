@@ -3,8 +3,9 @@
 //   /auth/v1/*      -> Auth             (prefix stripped; the local stand-in or Supabase Auth)
 //   /functions/v1/* -> Deno functions   (prefix stripped)
 //   /_templates/*   -> supabase/templates (mail templates, fetched by a real Supabase Auth)
-// It checks the `apikey` header like Kong's key-auth (Auth's /verify, /callback, /authorize and its
-// JWKS are open: mail links are plain GETs), adds X-Forwarded-For, and answers CORS for the SPA.
+// It checks the `apikey` header like Kong's key-auth (Auth's /verify, /callback, /authorize, its
+// JWKS and its SAML ACS and metadata are open: mail links and IdP forms are plain requests), adds
+// X-Forwarded-For, and answers CORS for the SPA.
 //
 // API keys, as Supabase's platform takes them (issue 20):
 // - legacy JWT keys (anon, service_role): copied into Authorization for PostgREST and the
@@ -44,9 +45,17 @@ const upstreams = {
   '/functions/v1': { port: ports.functions, keyRequired: false, copyKey: true },
 }
 type Prefix = keyof typeof upstreams
-// Kong's "auth-v1-open" routes in `supabase start`: no API key needed. The JWKS is public too:
-// anyone may verify a token.
-const openAuthPaths = ['/verify', '/callback', '/authorize', '/.well-known/jwks.json']
+// Kong's "auth-v1-open" routes in `supabase start`: no API key needed (the SAML ACS and metadata
+// too: an identity provider's form posts there, and IdP admins fetch the metadata). The JWKS is
+// public too: anyone may verify a token.
+const openAuthPaths = [
+  '/verify',
+  '/callback',
+  '/authorize',
+  '/sso/saml/acs',
+  '/sso/saml/metadata',
+  '/.well-known/jwks.json',
+]
 const legacyKeys = new Set([anonKey, serviceRoleKey])
 const newKeys = new Map<string, 'anon' | 'service_role'>([
   [publishableKey, 'anon'],

@@ -119,7 +119,7 @@ async function waitFor(
   throw new StackError(name, `not ready after ${timeoutMs / 1000}s:\n    ${tail(log)}`, log)
 }
 
-async function httpOk(url: string, accept = (status: number) => status < 500) {
+export async function httpOk(url: string, accept = (status: number) => status < 500) {
   const res = await fetch(url, { signal: AbortSignal.timeout(1000) })
   return accept(res.status)
 }
@@ -137,7 +137,7 @@ interface ProcessSpec {
 }
 
 /** A long-running child process we start detached and track by pid file. */
-function processService({
+export function processService({
   name,
   port,
   where,
@@ -460,6 +460,9 @@ export async function realAuthEnv() {
     GOTRUE_MFA_MAX_ENROLLED_FACTORS: String(cfg.mfaMaxFactors),
     GOTRUE_MFA_TOTP_ENROLL_ENABLED: String(cfg.totpEnroll),
     GOTRUE_MFA_TOTP_VERIFY_ENABLED: String(cfg.totpVerify),
+    // SAML single sign-on with the stack's local-only key (config.toml has no SAML setting).
+    GOTRUE_SAML_ENABLED: String(cfg.saml.enabled),
+    GOTRUE_SAML_PRIVATE_KEY: cfg.saml.privateKey,
   }
   for (const name of ['INVITE', 'CONFIRMATION', 'RECOVERY', 'EMAIL_CHANGE'])
     env[`GOTRUE_MAILER_URLPATHS_${name}`] = `${apiUrl}/auth/v1/verify`

@@ -151,6 +151,33 @@ export type AuthConfig = {
   hooks: { customAccessToken: Hook | null; passwordVerificationAttempt: Hook | null }
   smtp: { host: string; port: number; adminEmail: string; senderName: string }
   dbUrl: string
+  saml: SamlConfig
+}
+
+/**
+ * SAML as Auth's GOTRUE_SAML_* variables set it. config.toml has no SAML setting (the Supabase
+ * CLI's local Auth runs without SAML), so the stack turns it on with a local-only key, for the
+ * stand-in and the real Auth alike (realAuthEnv); GOTRUE_SAML_ENABLED=false turns it off.
+ */
+export type SamlConfig = {
+  enabled: boolean
+  /** Base64 of a PKCS#1 DER RSA key (GOTRUE_SAML_PRIVATE_KEY). */
+  privateKey: string
+  /** GOTRUE_SAML_RELAY_STATE_VALIDITY_PERIOD, seconds (Auth's default 2m). */
+  relayStateValidity: number
+}
+
+/** The stack's local-only SAML service-provider key (never used outside a local stack). */
+export const localSamlKey = () =>
+  readFileSync(join(root, 'local-stack', 'auth', 'saml-sp-key.b64'), 'utf8').trim()
+
+function samlConfig(): SamlConfig {
+  const env = process.env
+  return {
+    enabled: (env.GOTRUE_SAML_ENABLED ?? 'true') === 'true',
+    privateKey: env.GOTRUE_SAML_PRIVATE_KEY || localSamlKey(),
+    relayStateValidity: durationSeconds(env.GOTRUE_SAML_RELAY_STATE_VALIDITY_PERIOD, 120),
+  }
 }
 
 function hookOf(t: TomlTable, name: string): Hook | null {
@@ -255,5 +282,6 @@ export function loadConfig(file = join(root, 'supabase', 'config.toml')): AuthCo
     dbUrl:
       process.env.AUTH_DB_URL ??
       `postgresql://supabase_auth_admin:postgres@127.0.0.1:${ports.db}/postgres`,
+    saml: samlConfig(),
   }
 }

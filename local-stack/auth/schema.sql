@@ -5,7 +5,7 @@
 -- Applied by local-stack/cli.ts on a fresh database when SUPABASE_AUTH_BIN is not set; with the
 -- real binary, `auth migrate` creates all of this instead. Runs as supabase_auth_admin, which
 -- owns schema auth (created by local-stack/bootstrap.sql).
--- Tables the stand-in does not use (OAuth server, SSO/SAML, passkeys) exist, empty, so that
+-- Tables the stand-in does not use (OAuth server, passkeys) exist, empty, so that
 -- queries written against real Auth's schema still run.
 -- =====================================================================================
 set search_path = auth, extensions, public;
@@ -324,6 +324,13 @@ create unique index mfa_amr_claims_session_id_authentication_method_pkey on auth
 create unique index one_time_tokens_user_id_token_type_key on auth.one_time_tokens (user_id, token_type);
 create index one_time_tokens_token_hash_hash_idx on auth.one_time_tokens using hash (token_hash);
 create index audit_logs_instance_id_idx on auth.audit_log_entries (instance_id);
+create unique index sso_providers_resource_id_idx on auth.sso_providers (lower(resource_id));
+create unique index sso_domains_domain_idx on auth.sso_domains (lower(domain));
+create index sso_domains_sso_provider_id_idx on auth.sso_domains (sso_provider_id);
+create unique index saml_providers_entity_id_key on auth.saml_providers (entity_id);
+create index saml_providers_sso_provider_id_idx on auth.saml_providers (sso_provider_id);
+create index saml_relay_states_sso_provider_id_idx on auth.saml_relay_states (sso_provider_id);
+create index idx_auth_code on auth.flow_state (auth_code);
 
 comment on table auth.users is 'Auth: stores user login data within a secure schema (local stand-in, same shape as Supabase Auth).';
 comment on table auth.identities is 'Auth: stores identities associated to a user.';

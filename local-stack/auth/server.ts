@@ -12,6 +12,8 @@ import { factorRoutes } from './routes/factors.ts'
 import { jwksRoutes } from './routes/jwks.ts'
 import { miscRoutes } from './routes/misc.ts'
 import { sessionRoutes } from './routes/session.ts'
+import { ssoAdminRoutes } from './routes/sso-admin.ts'
+import { ssoRoutes } from './routes/sso.ts'
 
 const cfg = loadConfig()
 connect(cfg.dbUrl)
@@ -23,6 +25,8 @@ const routes: Route[] = [
   ...emailRoutes,
   ...adminRoutes,
   ...factorRoutes,
+  ...ssoRoutes,
+  ...ssoAdminRoutes,
 ]
 
 const server = http.createServer(async (req, res) => {

@@ -9,6 +9,7 @@ import { publicJwks, signToken } from '../keys.ts'
 import type { AuthConfig } from './config.ts'
 import type { Db, Row } from './db.ts'
 import { CommitWithError, toIso, txCommitting } from './db.ts'
+import { ssoAmrProvider } from './data/sso.ts'
 import { ApiError, badRequest, forbidden, unauthorized } from './errors.ts'
 import { invokeHook } from './hooks.ts'
 import { audit, clientIp, findUserById, isBanned, userJson } from './users.ts'
@@ -32,13 +33,19 @@ async function aalAndAmr(c: Db, sessionId: string): Promise<{ aal: string; amr: 
     [sessionId],
   )
   let aal = 'aal1'
-  const amr = r.rows.map((row) => {
+  const amr: Row[] = r.rows.map((row) => {
     if (row.authentication_method === 'totp') aal = 'aal2'
     return {
       method: row.authentication_method,
       timestamp: Math.floor(Date.parse(toIso(row.updated_at)!) / 1000),
     }
   })
+  // An SSO sign-in names its provider (the user's one identity `sso:<id>`).
+  for (const entry of amr)
+    if (entry.method === 'sso/saml') {
+      const provider = await ssoAmrProvider(c, sessionId)
+      if (provider) entry.provider = provider
+    }
   return { aal, amr }
 }
 
@@ -103,7 +110,12 @@ export async function generateAccessToken(
   return { token, exp }
 }
 
-export type GrantOptions = { factorId?: string | null; method: string }
+export type GrantOptions = {
+  factorId?: string | null
+  method: string
+  /** The session's end (an SSO assertion's SessionNotOnOrAfter). */
+  notAfter?: string | null
+}
 
 /** Creates a session + first refresh token, records the amr claim, signs the access token (Auth's IssueRefreshToken). */
 export async function issueSession(
@@ -117,8 +129,8 @@ export async function issueSession(
   const ua = req.headers['user-agent'] ?? null
   await c.query(
     `insert into auth.sessions (id, user_id, created_at, updated_at, factor_id, aal, not_after, refreshed_at, user_agent, ip)
-     values ($1, $2, now(), now(), $3, 'aal1', null, null, $4, nullif($5, '')::inet)`,
-    [sessionId, user.id, opts.factorId ?? null, ua, clientIp(req)],
+     values ($1, $2, now(), now(), $3, 'aal1', $6, null, $4, nullif($5, '')::inet)`,
+    [sessionId, user.id, opts.factorId ?? null, ua, clientIp(req), opts.notAfter ?? null],
   )
   const refresh = secureAlphanumeric(12)
   await c.query(

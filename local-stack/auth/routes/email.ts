@@ -541,13 +541,13 @@ async function verifyPost(ctx: Ctx) {
   ctx.json(200, out)
 }
 
-function fragment(params: Record<string, string>): string {
+export function fragment(params: Record<string, string>): string {
   const q = new URLSearchParams()
   for (const k of Object.keys(params).sort()) q.set(k, params[k]!)
   return q.toString()
 }
 
-const oauthErrorMap: Record<number, string> = {
+export const oauthErrorMap: Record<number, string> = {
   400: 'invalid_request',
   401: 'unauthorized_client',
   403: 'access_denied',

@@ -1,5 +1,5 @@
 // /health, /settings, /reauthenticate, and Auth's answers for what the local stand-in does not
-// offer (OAuth providers, SSO/SAML, passkeys, manual identity linking, the OAuth server, custom
+// offer (OAuth providers, passkeys, manual identity linking, the OAuth server, custom
 // providers): the errors Auth v2.189.0 gives when those are off, in its middleware's order.
 import { db, tx } from '../db.ts'
 import { ApiError, badRequest, notFound, unprocessable } from '../errors.ts'
@@ -54,7 +54,7 @@ async function settings(ctx: Ctx) {
     mailer_autoconfirm: !ctx.cfg.enableConfirmations,
     phone_autoconfirm: false,
     sms_provider: '',
-    saml_enabled: false,
+    saml_enabled: ctx.cfg.saml.enabled,
     passkeys_enabled: false,
   })
 }
@@ -146,7 +146,6 @@ async function reauthenticate(ctx: Ctx) {
   ctx.json(200, {})
 }
 
-const samlOff = disabled(404, 'saml_provider_disabled', 'SAML 2.0 is disabled')
 const oauthServerOff = 'OAuth server is disabled'
 
 export const miscRoutes: Route[] = [
@@ -157,7 +156,6 @@ export const miscRoutes: Route[] = [
   route('POST', '/callback', callback),
   route('GET', '/reauthenticate', reauthenticate),
   // Features that are off: Auth's middleware for the group answers before any route in it.
-  under('/sso', samlOff),
   under('/passkeys', disabled(404, 'passkey_disabled', 'Passkeys are disabled')),
   under('/oauth', disabled(404, 'feature_disabled', oauthServerOff)),
   under(

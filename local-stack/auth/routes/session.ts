@@ -1,12 +1,13 @@
 // /token (password, refresh_token, pkce), /logout and /user (GET, PUT).
 import { tx } from '../db.ts'
-import { ApiError, badRequest, forbidden, notFound, OAuthError, unprocessable } from '../errors.ts'
+import { ApiError, badRequest, forbidden, OAuthError, unprocessable } from '../errors.ts'
 import { invokeHook } from '../hooks.ts'
 import { obj, route, str, type Ctx, type Route } from '../http.ts'
 import { sendEmailChange } from '../otp.ts'
 import { checkPasswordStrength, hashPassword, verifyPassword } from '../password.ts'
 import { referrer } from '../redirect.ts'
 import { issueSession, refreshTokenGrant, requireUser } from '../tokens.ts'
+import { pkceGrant as ssoPkceGrant } from './sso.ts'
 import {
   audit,
   findUserByEmail,
@@ -78,8 +79,8 @@ async function pkceGrant(ctx: Ctx) {
       'validation_failed',
       'invalid request: both auth code and code verifier should be non-empty',
     )
-  // The stand-in issues no PKCE auth codes (mail links use the implicit flow), so none is ever found.
-  throw notFound('flow_state_not_found', 'invalid flow state, no valid flow state found')
+  // Only SSO sign-ins leave PKCE codes here (mail links use the implicit flow).
+  return ssoPkceGrant(ctx, authCode, verifier)
 }
 
 // The OIDC issuers Auth knows for the providers that sign in with an ID token.
