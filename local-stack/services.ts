@@ -395,6 +395,9 @@ const functions = processService({
     SUPABASE_JWKS_URL: `${apiUrl}/auth/v1/.well-known/jwks.json`,
     SUPABASE_DB_URL: dbUrl,
     SITE_URL: `http://127.0.0.1:${ports.app}`,
+    // sso-admin looks up domain-verification TXT records here: the test dnsmasq (idp.ts,
+    // started only when asked); unset on a hosted project (the system's resolver).
+    SSO_DNS_SERVER: process.env.SSO_DNS_SERVER ?? `127.0.0.1:${ports.dns}`,
   },
   ready: () => httpOk(`http://127.0.0.1:${ports.functions}/_health`, () => true),
 })
