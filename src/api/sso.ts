@@ -9,7 +9,6 @@ export type SsoConnection = Database['public']['Tables']['sso_connections']['Row
 /** An email domain the workspace claims, verified or not. */
 export type WorkspaceDomain = Database['public']['Tables']['workspace_domains']['Row']
 export type SsoImpact = Database['public']['Functions']['sso_requirement_impact']['Returns'][number]
-export type SsoGate = Database['public']['Functions']['my_sso_gates']['Returns'][number]
 
 /** The values an identity provider asks for (Auth's service provider). */
 export function serviceProviderValues(): { entityId: string; acsUrl: string; metadataUrl: string } {
@@ -152,11 +151,6 @@ export async function setRequireSso(
   return unwrap(
     supabase.rpc('set_require_sso', { p_workspace_id: workspaceId, p_required: required }),
   ) as Promise<SsoConnection>
-}
-
-/** My workspaces that stay closed until I sign in through their identity provider. */
-export async function mySsoGates(): Promise<SsoGate[]> {
-  return (await unwrap(supabase.rpc('my_sso_gates'))) ?? []
 }
 
 // ---- signing in ------------------------------------------------------------------------------

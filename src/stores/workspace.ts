@@ -1,9 +1,7 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import * as api from '@/api/workspaces'
-import type { MyMembership, TwoFactorGate } from '@/api/workspaces'
-import * as sso from '@/api/sso'
-import type { SsoGate } from '@/api/sso'
+import type { MyMembership, SsoGate, TwoFactorGate } from '@/api/workspaces'
 import type { Lockout } from '@/lib/lockout'
 import type { WorkspaceRole } from '@/lib/roles'
 
@@ -131,7 +129,7 @@ export const useWorkspaceStore = defineStore('workspace', () => {
         .then(() => api.myTwoFactorGates())
         .catch(() => [] as TwoFactorGate[]),
       Promise.resolve()
-        .then(() => sso.mySsoGates())
+        .then(() => api.mySsoGates())
         .catch(() => [] as SsoGate[]),
     ])
     gates.value = gated ?? []
