@@ -20,6 +20,7 @@ import {
 import { admin, type Json } from '../auth/helpers'
 import { idpMetadataXml } from '../auth/saml-helpers'
 import { closeSql } from '../helpers/stack'
+import { axe } from './a11y'
 import { launch } from './browser'
 import {
   STRONG_PASSWORD,
@@ -302,5 +303,21 @@ describe('single sign-on journeys', () => {
     await page.getByRole('button', { name: 'Verify' }).click()
     await page.getByRole('heading', { name: 'Users', level: 1 }).waitFor({ timeout: 30_000 })
     await shot(page, 'sso-break-glass', 'owner-in')
+  })
+  it('the settings page and the SSO sign-in pass axe, and fit 390 px without sideways scroll', async () => {
+    const wide = await axe(ownerPage)
+    expect(wide, JSON.stringify(wide, null, 1)).toEqual([])
+    await ownerPage.setViewportSize({ width: 390, height: 844 })
+    await ownerPage.goto(url('/single-sign-on'))
+    await ownerPage.locator('[data-test="sso-connection"]').waitFor()
+    expect(
+      await ownerPage.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1),
+    ).toBe(true)
+    await shot(ownerPage, 'sso-settings', 'phone')
+    const signIn = await open()
+    await signIn.goto(url('/sign-in?sso=1'))
+    await signIn.locator('[data-test="sso-continue"]').waitFor()
+    const v = await axe(signIn)
+    expect(v, JSON.stringify(v, null, 1)).toEqual([])
   })
 })
