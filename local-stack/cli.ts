@@ -9,6 +9,9 @@
 //   node local-stack/cli.ts reset     stop, wipe the database and mail, start again from empty
 //   node local-stack/cli.ts migrate   apply pending migrations to the running database
 //   node local-stack/cli.ts test-db   run the pgTAP suite (supabase/tests/database) with pg_prove
+//   node local-stack/cli.ts idp start|stop|status
+//                                     the SSO test identity provider and DNS server (idp.ts),
+//                                     which only the tests that need them start otherwise
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
@@ -163,7 +166,8 @@ export async function start() {
 }
 
 export async function stop() {
-  for (const svc of [...services].reverse()) await svc.stop()
+  const { testServices } = await import('./idp.ts')
+  for (const svc of [...services, ...testServices].reverse()) await svc.stop()
   console.log('Local Supabase stack stopped')
 }
 
@@ -234,6 +238,37 @@ function testDb() {
   return r.status === 0
 }
 
+/** `idp start|stop|status`: SimpleSAMLphp and dnsmasq for the SSO tests. */
+async function idpCommand() {
+  const { idpMetadataUrl, startDns, startIdp, stopDns, stopIdp, testServices } =
+    await import('./idp.ts')
+  const sub = process.argv[3] ?? 'status'
+  try {
+    if (sub === 'start') {
+      await startIdp()
+      const dns = await startDns()
+      console.log(`  IdP metadata: ${idpMetadataUrl}\n  DNS:          ${dns.ipAddr}:${dns.port}`)
+    } else if (sub === 'stop') {
+      await stopDns()
+      await stopIdp()
+    } else if (sub !== 'status') {
+      console.error('usage: node local-stack/cli.ts idp start|stop|status')
+      return false
+    }
+  } catch (err) {
+    if (!(err instanceof StackError)) throw err
+    console.error(`✖ ${err.component}: ${err.message}`)
+    return false
+  }
+  for (const svc of testServices) {
+    const up = await svc.running()
+    console.log(
+      `  ${up ? '●' : '○'} ${svc.name.padEnd(10)} ${up ? 'running' : 'stopped'}  ${svc.where}`,
+    )
+  }
+  return true
+}
+
 const commands: Record<string, () => boolean | Promise<boolean | void>> = {
   start,
   stop,
@@ -241,6 +276,7 @@ const commands: Record<string, () => boolean | Promise<boolean | void>> = {
   reset,
   migrate: () => (migrate(), true),
   'test-db': testDb,
+  idp: idpCommand,
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -179,17 +179,17 @@ function durationMs(v: string): number | null {
 
 /** Auth's parseSAMLMetadata: an EntityDescriptor with exactly one IDPSSODescriptor. */
 export function parseIdpMetadata(raw: string): IdpMetadata {
+  // What Go's XML decoding (samlsp.ParseMetadata) cannot read is a plain error in Auth: a 500.
   const doc = parseXml(raw)
-  if (!doc) throw badRequest('validation_failed', 'SAML Metadata XML is not valid XML')
+  if (!doc) throw new Error('SAML metadata: not valid XML')
   let entity = doc.documentElement as unknown as Element
   if (entity.localName === 'EntitiesDescriptor') {
     const first = select('md:EntityDescriptor', entity as unknown as Node) as Element[]
-    if (!first.length)
-      throw badRequest('validation_failed', 'SAML Metadata does not contain an EntityDescriptor')
+    if (!first.length) throw new Error('SAML metadata: no EntityDescriptor')
     entity = first[0]!
   }
   if (entity.localName !== 'EntityDescriptor' || entity.namespaceURI !== MD)
-    throw badRequest('validation_failed', 'SAML Metadata XML is not an EntityDescriptor')
+    throw new Error('SAML metadata: not an EntityDescriptor')
   const entityId = entity.getAttribute('entityID') ?? ''
   if (!entityId) throw badRequest('validation_failed', 'SAML Metadata does not contain an EntityID')
   const idps = select('md:IDPSSODescriptor', entity as unknown as Node) as Element[]

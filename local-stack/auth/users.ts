@@ -162,7 +162,7 @@ export async function audit(
   const payload: Row = {
     actor_id: actor?.id ?? '00000000-0000-0000-0000-000000000000',
     actor_username: actor?.email ?? '',
-    actor_via_sso: false,
+    actor_via_sso: !!actor?.is_sso_user,
     action,
     log_type: logType,
   }

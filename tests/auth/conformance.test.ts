@@ -1,6 +1,6 @@
 // Answers of Supabase Auth v2.189.0 that the official auth-js suite showed the stand-in getting
-// wrong (issue 20), and the routes supabase-js can call that this project leaves off (SAML,
-// passkeys, manual linking, the OAuth server, ID-token and Web3 sign-in, phone): status,
+// wrong (issue 20), and the routes supabase-js can call that this project leaves off (passkeys,
+// manual linking, the OAuth server, ID-token and Web3 sign-in, phone): status,
 // error_code and body shape as the real Auth gives them (read from its source and recorded
 // answers), so these pass against the real binary too.
 import jsQR from 'jsqr'
@@ -321,20 +321,6 @@ describe('admin API answers', () => {
 })
 
 describe('what is off answers with Auth’s own codes', () => {
-  it('SAML off: POST /sso is 404 saml_provider_disabled', async () => {
-    await expectBoth(
-      (api) => auth('/sso', { api, body: { domain: 'example.com', skip_http_redirect: true } }),
-      404,
-      'saml_provider_disabled',
-      'SAML 2.0 is disabled',
-    )
-    const { error } = await js().auth.signInWithSSO({ domain: 'example.com' })
-    expect({ status: error?.status, code: error?.code }).toEqual({
-      status: 404,
-      code: 'saml_provider_disabled',
-    })
-  })
-
   it('manual linking off: /user/identities/authorize and DELETE /user/identities/{id} are 404 manual_linking_disabled', async () => {
     const u = await newUser('linking')
     const s = await signIn(u.email, u.password)

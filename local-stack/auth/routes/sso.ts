@@ -398,11 +398,7 @@ async function handleAcs(ctx: Ctx) {
     })
   })
   const target = isRedirectUrlValid(cfg, redirectTo) ? redirectTo : cfg.siteUrl
-  if (pkce) {
-    const u = new URL(target)
-    u.searchParams.set('code', pkce.auth_code)
-    return ctx.redirect(302, goQueryUrl(u))
-  }
+  if (pkce) return ctx.redirect(302, withQuery(target, { code: pkce.auth_code }))
   const frag = fragment({
     access_token: token.access_token,
     expires_at: String(token.expires_at),
@@ -414,10 +410,19 @@ async function handleAcs(ctx: Ctx) {
   ctx.redirect(302, `${target}#${frag}`)
 }
 
-/** Go's url.Values.Encode sorts the query's keys. */
-function goQueryUrl(u: URL): string {
-  u.searchParams.sort()
-  return u.toString()
+/**
+ * The URL with these query parameters set, as Go's url.Parse, Query().Set and String() leave it:
+ * the rest of the URL untouched (no "/" added after a bare host), the query's keys sorted.
+ */
+function withQuery(url: string, params: Record<string, string>): string {
+  const hash = url.indexOf('#')
+  const fragment = hash >= 0 ? url.slice(hash) : ''
+  const rest = hash >= 0 ? url.slice(0, hash) : url
+  const mark = rest.indexOf('?')
+  const q = new URLSearchParams(mark >= 0 ? rest.slice(mark + 1) : '')
+  for (const [k, v] of Object.entries(params)) q.set(k, v)
+  q.sort()
+  return `${mark >= 0 ? rest.slice(0, mark) : rest}?${q}${fragment}`
 }
 
 /** POST /sso/saml/acs: any failure goes back to the site URL with error, error_code, error_description in the query. */
@@ -430,18 +435,14 @@ async function acs(ctx: Ctx) {
         ? err
         : new ApiError(500, 'unexpected_failure', (err as Error)?.message ?? 'error')
     if (!(err instanceof ApiError)) console.error('auth: SAML ACS failed', err)
-    const u = new URL(ctx.cfg.siteUrl)
-    const q = new URLSearchParams(u.search)
     const special = ['signup_disabled', 'user_banned', 'provider_email_needs_verification']
-    q.set(
-      'error',
-      special.includes(e.code) ? 'access_denied' : (oauthErrorMap[e.status] ?? 'server_error'),
+    const error = special.includes(e.code)
+      ? 'access_denied'
+      : (oauthErrorMap[e.status] ?? 'server_error')
+    ctx.redirect(
+      303,
+      withQuery(ctx.cfg.siteUrl, { error, error_description: e.message, error_code: e.code }),
     )
-    q.set('error_description', e.message)
-    q.set('error_code', e.code)
-    q.sort()
-    u.search = q.toString()
-    ctx.redirect(303, u.toString())
   }
 }
 
