@@ -158,7 +158,15 @@ describe('connecting the identity provider', () => {
       name: 'Okta',
       metadataXml: '<nope/>',
     })
-    expect(bad.status).toBe(400)
+    expect(bad).toMatchObject({ status: 400, body: { code: 'invalid_metadata' } })
+    const noIdp = await ssoAdmin(ownerToken, {
+      action: 'connect',
+      workspaceId: ws,
+      name: 'Okta',
+      metadataXml:
+        '<EntityDescriptor xmlns="urn:oasis:names:tc:SAML:2.0:metadata" entityID="https://x.test"/>',
+    })
+    expect(noIdp).toMatchObject({ status: 400, body: { code: 'invalid_metadata' } })
     const http = await ssoAdmin(ownerToken, {
       action: 'connect',
       workspaceId: ws,

@@ -194,6 +194,13 @@ async function connect(caller: UserCaller, auth: AuthAdmin, body: Json): Promise
       'invalid_input',
       "Paste the identity provider's metadata XML or give its metadata URL (one of the two).",
     )
+  // Auth answers 500 for XML that is no SAML metadata at all: say what is wrong here instead.
+  if (metadataXml && !/<([\w-]+:)?EntityDescriptor\b/.test(metadataXml))
+    throw new Refused(
+      400,
+      'invalid_metadata',
+      'This is not SAML metadata: paste the XML that starts with <EntityDescriptor> (or <md:EntityDescriptor>).',
+    )
   if (metadataUrl && !/^https:\/\//i.test(metadataUrl))
     throw new Refused(400, 'invalid_input', 'The metadata URL must start with https://.')
   const defaultRole = role(body) ?? 'member'
