@@ -5,12 +5,11 @@
 // xml-crypto); this file only reads metadata and adds the checks crewjam makes that node-saml does
 // not (issue instants within 90 s, the issuer, the Recipient and Destination).
 import { SAML, ValidateInResponseTo, type CacheProvider } from '@node-saml/node-saml'
-import { DOMParser } from '@xmldom/xmldom'
 import { execFileSync } from 'node:child_process'
 import { createHash, createPrivateKey, randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import xpath from 'xpath'
+import xml2js from 'xml2js'
 import { stateDir } from '../config.ts'
 import type { AuthConfig } from './config.ts'
 import type { Row } from './db.ts'
@@ -152,19 +151,22 @@ export type IdpMetadata = {
   signingCerts: string[]
 }
 
-const select = xpath.useNamespaces({ md: MD, ds: DS })
+type X = Row // xml2js objects of node-saml's parse: elements as arrays, `$` attributes, `_` text
+const text = (v: X | string | undefined): string =>
+  typeof v === 'string' ? v : typeof v?._ === 'string' ? v._ : ''
 
-function parseXml(text: string) {
-  const errors: string[] = []
-  const doc = new DOMParser({
-    errorHandler: {
-      warning: () => {},
-      error: (m: string) => errors.push(m),
-      fatalError: (m: string) => errors.push(m),
-    },
-  }).parseFromString(text, 'text/xml')
-  if (errors.length || !doc?.documentElement) return null
-  return doc
+/** XML as node-saml reads it (xml2js: elements as arrays, `$` attributes, `_` text, no prefixes). */
+async function parseXml(text: string): Promise<X | null> {
+  const parser = new xml2js.Parser({
+    explicitRoot: true,
+    explicitCharkey: true,
+    tagNameProcessors: [xml2js.processors.stripPrefix],
+  })
+  try {
+    return ((await parser.parseStringPromise(text)) as X | null) ?? null
+  } catch {
+    return null
+  }
 }
 
 /** ISO 8601 durations as metadata's cacheDuration uses them (PnDTnHnMnS). */
@@ -178,48 +180,47 @@ function durationMs(v: string): number | null {
 }
 
 /** Auth's parseSAMLMetadata: an EntityDescriptor with exactly one IDPSSODescriptor. */
-export function parseIdpMetadata(raw: string): IdpMetadata {
+export async function parseIdpMetadata(raw: string): Promise<IdpMetadata> {
   // What Go's XML decoding (samlsp.ParseMetadata) cannot read is a plain error in Auth: a 500.
-  const doc = parseXml(raw)
+  const doc = await parseXml(raw)
   if (!doc) throw new Error('SAML metadata: not valid XML')
-  let entity = doc.documentElement as unknown as Element
-  if (entity.localName === 'EntitiesDescriptor') {
-    const first = select('md:EntityDescriptor', entity as unknown as Node) as Element[]
-    if (!first.length) throw new Error('SAML metadata: no EntityDescriptor')
-    entity = first[0]!
-  }
-  if (entity.localName !== 'EntityDescriptor' || entity.namespaceURI !== MD)
-    throw new Error('SAML metadata: not an EntityDescriptor')
-  const entityId = entity.getAttribute('entityID') ?? ''
+  let entity = doc.EntityDescriptor as X | undefined
+  if (doc.EntitiesDescriptor) entity = doc.EntitiesDescriptor.EntityDescriptor?.[0]
+  if (!entity) throw new Error('SAML metadata: no EntityDescriptor')
+  const entityId = String(entity.$?.entityID ?? '')
   if (!entityId) throw badRequest('validation_failed', 'SAML Metadata does not contain an EntityID')
-  const idps = select('md:IDPSSODescriptor', entity as unknown as Node) as Element[]
+  const idps = (entity.IDPSSODescriptor ?? []) as X[]
   if (idps.length < 1)
     throw badRequest('validation_failed', 'SAML Metadata does not contain any IDPSSODescriptor')
   if (idps.length > 1)
     throw badRequest('validation_failed', 'SAML Metadata contains multiple IDPSSODescriptors')
   const idp = idps[0]!
   const certs: string[] = []
-  for (const kd of select('md:KeyDescriptor', idp as unknown as Node) as Element[]) {
-    const use = kd.getAttribute('use') ?? ''
+  for (const kd of (idp.KeyDescriptor ?? []) as X[]) {
+    const use = kd.$?.use ?? ''
     if (use !== '' && use !== 'signing') continue
-    for (const c of select(
-      'ds:KeyInfo/ds:X509Data/ds:X509Certificate',
-      kd as unknown as Node,
-    ) as Node[])
-      certs.push((c.textContent ?? '').replace(/\s+/g, ''))
+    for (const data of (kd.KeyInfo?.[0]?.X509Data ?? []) as X[])
+      for (const c of (data.X509Certificate ?? []) as X[]) certs.push(text(c).replace(/\s+/g, ''))
   }
-  const redirect = (select('md:SingleSignOnService', idp as unknown as Node) as Element[]).find(
-    (s) => s.getAttribute('Binding') === BINDING.redirect,
+  const redirect = ((idp.SingleSignOnService ?? []) as X[]).find(
+    (x) => x.$?.Binding === BINDING.redirect,
   )
-  const validUntil = entity.getAttribute('validUntil')
-  const cacheDuration = entity.getAttribute('cacheDuration')
+  const validUntil = entity.$?.validUntil as string | undefined
+  const cacheDuration = entity.$?.cacheDuration as string | undefined
   return {
     entityId,
     validUntil: validUntil ? Date.parse(validUntil) : null,
     cacheDurationMs: cacheDuration ? durationMs(cacheDuration) : null,
-    ssoRedirect: redirect?.getAttribute('Location') ?? '',
+    ssoRedirect: String(redirect?.$?.Location ?? ''),
     signingCerts: certs.filter(Boolean),
   }
+}
+
+/** The Issuer of a base64 SAMLResponse, read without checking anything (Auth's peek for IdP-initiated sign-ins); null when it is not XML. */
+export async function peekResponseIssuer(samlResponse: string): Promise<string | null> {
+  const doc = await parseXml(Buffer.from(samlResponse, 'base64').toString('utf8'))
+  if (!doc) return null
+  return text(doc.Response?.Issuer?.[0]).trim()
 }
 
 const pem = (b64: string) =>
@@ -293,10 +294,6 @@ export type Assertion = {
 /** A SAMLResponse rejected: Auth answers 400 validation_failed "SAML Assertion is not valid". */
 export class InvalidResponse extends Error {}
 
-type X = Row // xml2js objects of node-saml's parse: elements as arrays, `$` attributes, `_` text
-const text = (v: X | string | undefined): string =>
-  typeof v === 'string' ? v : typeof v?._ === 'string' ? v._ : ''
-
 /**
  * Validates a base64 SAMLResponse against the IdP's metadata. `requestId` is the relay state's
  * AuthnRequest ID for an SP-initiated flow, null for an IdP-initiated one.
@@ -322,12 +319,12 @@ export async function validateResponse(
   }
   if (!profile) throw new InvalidResponse('no assertion')
   // The Response element (its signature, if any, was checked above; crewjam reads these off it).
-  const doc = parseXml(Buffer.from(samlResponse, 'base64').toString('utf8'))!
-  const resp = doc.documentElement as unknown as Element
-  const destination = resp.getAttribute('Destination')
+  const resp = ((await parseXml(Buffer.from(samlResponse, 'base64').toString('utf8')))?.Response ??
+    {}) as X
+  const destination = resp.$?.Destination as string | undefined
   if (destination && destination !== u.acs)
     throw new InvalidResponse(`Destination does not match AcsURL (expected ${u.acs})`)
-  const issued = Date.parse(resp.getAttribute('IssueInstant') ?? '')
+  const issued = Date.parse(String(resp.$?.IssueInstant ?? ''))
   if (!(issued + MAX_ISSUE_DELAY_MS >= now))
     throw new InvalidResponse('response IssueInstant expired')
   // The assertion node-saml verified.

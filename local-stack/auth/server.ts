@@ -12,11 +12,14 @@ import { factorRoutes } from './routes/factors.ts'
 import { jwksRoutes } from './routes/jwks.ts'
 import { miscRoutes } from './routes/misc.ts'
 import { sessionRoutes } from './routes/session.ts'
+import { spKeys } from './saml.ts'
 import { ssoAdminRoutes } from './routes/sso-admin.ts'
 import { ssoRoutes } from './routes/sso.ts'
 
 const cfg = loadConfig()
 connect(cfg.dbUrl)
+// As Auth refuses to start with a SAML key it cannot use (and the SP certificate is made now).
+if (cfg.saml.enabled) spKeys(cfg)
 
 const routes: Route[] = [
   ...jwksRoutes,

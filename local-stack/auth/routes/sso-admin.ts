@@ -130,7 +130,7 @@ async function metadata(p: Params): Promise<{ raw: string; md: IdpMetadata }> {
         'SAML Metadata XML contains invalid UTF-8 characters, which are not supported at this time',
       )
   }
-  return { raw, md: parseIdpMetadata(raw) }
+  return { raw, md: await parseIdpMetadata(raw) }
 }
 
 async function loadProvider(ctx: Ctx): Promise<Row> {

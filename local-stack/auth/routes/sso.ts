@@ -22,6 +22,7 @@ import {
   InvalidResponse,
   mapAttributes,
   parseIdpMetadata,
+  peekResponseIssuer,
   spMetadata,
   userIdOf,
   validateResponse,
@@ -108,7 +109,7 @@ async function singleSignOn(ctx: Ctx) {
   })
   let idp: IdpMetadata
   try {
-    idp = parseIdpMetadata(provider.metadata_xml)
+    idp = await parseIdpMetadata(provider.metadata_xml)
   } catch {
     throw new ApiError(500, 'unexpected_failure', 'Error parsing SAML Metadata for SAML provider')
   }
@@ -169,7 +170,7 @@ async function freshMetadata(provider: Row, idp: IdpMetadata): Promise<IdpMetada
     })
     if (!res.ok) return idp
     const xml = await res.text()
-    const next = parseIdpMetadata(xml)
+    const next = await parseIdpMetadata(xml)
     await sso.updateSamlProvider(db(), provider.id, {
       metadataXml: xml,
       metadataUrl: provider.metadata_url,
@@ -338,13 +339,11 @@ async function handleAcs(ctx: Ctx) {
     if (!samlResponse) throw badRequest('validation_failed', 'SAMLResponse is missing')
     if (!/^[A-Za-z0-9+/]*={0,2}$/.test(samlResponse.replace(/\s/g, '')))
       throw badRequest('validation_failed', 'SAMLResponse is not a valid Base64 string')
-    const issuer = /<(?:[A-Za-z_][\w.-]*:)?Issuer\b[^>]*>([^<]*)</.exec(
-      Buffer.from(samlResponse, 'base64').toString('utf8'),
-    )
-    if (!issuer)
+    const issuer = await peekResponseIssuer(samlResponse)
+    if (issuer === null)
       throw badRequest('validation_failed', 'SAMLResponse is not a valid XML SAML assertion')
     redirectTo = relayValue
-    provider = await sso.findProviderByEntityId(db(), issuer[1]!.trim())
+    provider = await sso.findProviderByEntityId(db(), issuer)
   } else {
     throw badRequest('validation_failed', 'SAML RelayState is not a valid UUID or URL')
   }
@@ -358,7 +357,7 @@ async function handleAcs(ctx: Ctx) {
       'sso_provider_disabled',
       'SSO Provider assigned for this domain is currently disabled',
     )
-  const idp = await freshMetadata(provider, parseIdpMetadata(provider.metadata_xml))
+  const idp = await freshMetadata(provider, await parseIdpMetadata(provider.metadata_xml))
   let assertion: Assertion
   try {
     assertion = await validateResponse(cfg, idp, samlResponse, requestId, requestCreatedAt)
