@@ -398,6 +398,9 @@ const functions = processService({
     // Notification mails that are not Auth's (supabase/functions/_shared/notify-mail.ts), into
     // the same Mailpit as Auth's.
     FLUXERA_SMTP_URL: `smtp://127.0.0.1:${ports.smtp}`,
+    // sso-admin looks up domain-verification TXT records here: the test dnsmasq (idp.ts,
+    // started only when asked); unset on a hosted project (the system's resolver).
+    SSO_DNS_SERVER: process.env.SSO_DNS_SERVER ?? `127.0.0.1:${ports.dns}`,
   },
   ready: () => httpOk(`http://127.0.0.1:${ports.functions}/_health`, () => true),
 })

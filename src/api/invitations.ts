@@ -190,7 +190,8 @@ export async function invitationLinkState(
   )
 }
 
-async function invokeFunction<T>(
+/** Calls an edge function; its `{code, message}` refusal becomes an AppError with that message. */
+export async function invokeFunction<T>(
   name: string,
   body: Record<string, unknown>,
   fallbackCode: string,

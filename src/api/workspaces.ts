@@ -96,3 +96,10 @@ export type TwoFactorGate =
 export async function myTwoFactorGates(): Promise<TwoFactorGate[]> {
   return (await unwrap(supabase.rpc('my_two_factor_gates'))) ?? []
 }
+
+export type SsoGate = Database['public']['Functions']['my_sso_gates']['Returns'][number]
+
+/** My active workspaces that stay closed until I sign in through their identity provider (docs/sso.md). */
+export async function mySsoGates(): Promise<SsoGate[]> {
+  return (await unwrap(supabase.rpc('my_sso_gates'))) ?? []
+}

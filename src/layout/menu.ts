@@ -35,6 +35,12 @@ export const MENU: readonly MenuEntry[] = [
     to: '/settings/directory-sync',
     permission: 'directory.manage',
   },
+  {
+    label: 'Single sign-on',
+    icon: 'pi pi-key',
+    to: '/single-sign-on',
+    permission: 'directory.manage',
+  },
   { label: 'Billing', icon: 'pi pi-credit-card', to: '/billing', permission: 'billing.manage' },
   { label: 'Help', icon: 'pi pi-question-circle', to: '/help' },
 ]

@@ -2,7 +2,7 @@ import { formatDate, formatDateTime } from './format'
 
 /** Why the signed-in person cannot use the current workspace. */
 export interface Lockout {
-  kind: 'inactive' | 'suspended' | 'pending' | 'removed' | 'signed_out' | 'two_factor'
+  kind: 'inactive' | 'suspended' | 'pending' | 'removed' | 'signed_out' | 'two_factor' | 'sso'
   workspaceId: string
   /** Empty when unknown (RLS hides the workspace row from members who are not active). */
   workspaceName: string
@@ -10,6 +10,9 @@ export interface Lockout {
   reason?: string | null
   /** For two_factor: whom the workspace requires it of. */
   requirement?: 'admins' | 'everyone'
+  /** For sso: the identity provider's name, and whether the Owner's break-glass applies. */
+  connectionName?: string
+  owner?: boolean
 }
 
 export interface LockoutText {
@@ -72,6 +75,16 @@ function words(
             ? `${name} requires two-factor authentication for the Owner and Admins.`
             : `${name} requires two-factor authentication for everyone.`,
           'Add an authenticator app below (or enter its code if you already have one); the workspace opens as soon as it is verified.',
+        ],
+      }
+    case 'sso':
+      return {
+        title: 'Sign in with single sign-on to continue',
+        lines: [
+          `${name} requires signing in through ${lockout.connectionName || 'its identity provider'}; this session used a password or a link.`,
+          lockout.owner
+            ? 'As the Owner you can also open it with your two-factor code (the break-glass sign-in).'
+            : 'Sign in with SSO and the workspace opens.',
         ],
       }
     case 'signed_out':

@@ -1,4 +1,4 @@
-import { createClient } from '@supabase/supabase-js'
+import { createClient, type SupabaseClient } from '@supabase/supabase-js'
 import type { Database } from '@/types/database.types'
 
 /** Reads a required build-time variable, failing loudly with what to do about it. */
@@ -29,3 +29,27 @@ function browserKey(): string {
 
 /** The one Supabase client of the app. Only modules under src/api/ import it. */
 export const supabase = createClient<Database>(requireEnv('VITE_SUPABASE_URL'), browserKey())
+
+/** The project's API URL (single sign-on shows Auth's SAML addresses below it). */
+export const supabaseUrl = (): string => requireEnv('VITE_SUPABASE_URL').replace(/\/+$/, '')
+
+let ssoClient: SupabaseClient<Database> | null = null
+/**
+ * A second auth client used only to start and finish an SSO sign-in with PKCE (docs/sso.md): its
+ * code verifier must survive the trip to the identity provider, so it keeps its own storage key;
+ * the session it obtains is handed to `supabase` (setSession) and its copy dropped. The app's
+ * client keeps the implicit flow its mail links use.
+ */
+export function pkceClient(): SupabaseClient<Database> {
+  ssoClient ??= createClient<Database>(requireEnv('VITE_SUPABASE_URL'), browserKey(), {
+    auth: {
+      flowType: 'pkce',
+      storageKey: PKCE_STORAGE_KEY,
+      detectSessionInUrl: false,
+      autoRefreshToken: false,
+      persistSession: true,
+    },
+  })
+  return ssoClient
+}
+export const PKCE_STORAGE_KEY = 'fluxera-sso-pkce'

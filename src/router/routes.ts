@@ -39,6 +39,12 @@ export const routes: RouteRecordRaw[] = [
     meta: { public: true, title: 'Choose a new password' },
   },
   {
+    path: '/sso/callback',
+    name: 'sso-callback',
+    component: () => import('@/pages/auth/SsoCallbackPage.vue'),
+    meta: { public: true, title: 'Signing in' },
+  },
+  {
     path: '/',
     component: () => import('@/layout/AppLayout.vue'),
     children: [
@@ -116,6 +122,12 @@ export const routes: RouteRecordRaw[] = [
         name: 'directory-sync',
         component: () => import('@/pages/settings/DirectorySyncPage.vue'),
         meta: { permission: 'directory.manage', title: 'Directory sync' },
+      },
+      {
+        path: 'single-sign-on',
+        name: 'single-sign-on',
+        component: () => import('@/pages/sso/SingleSignOnPage.vue'),
+        meta: { permission: 'directory.manage', title: 'Single sign-on' },
       },
       {
         path: 'billing',

@@ -189,6 +189,27 @@ describe('workspace store: the starting workspace (bug 5)', () => {
     })
   })
 
+  it('explains a workspace that requires single sign-on (docs/sso.md)', async () => {
+    vi.mocked(api.listMyMemberships).mockResolvedValueOnce([acme])
+    vi.mocked(api.mySsoGates).mockResolvedValueOnce([
+      {
+        workspace_id: 'ws-acme',
+        workspace_name: 'Acme Corp',
+        connection_name: 'Okta',
+        role: 'owner',
+      },
+    ])
+    const store = useWorkspaceStore()
+    await store.load('u1')
+    expect(store.lockout).toEqual({
+      kind: 'sso',
+      workspaceId: 'ws-acme',
+      workspaceName: 'Acme Corp',
+      connectionName: 'Okta',
+      owner: true,
+    })
+  })
+
   it('explains a suspension on first sign-in instead of offering a new workspace (bug 4)', async () => {
     vi.mocked(api.listMyMemberships).mockResolvedValueOnce([
       {

@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import * as api from '@/api/workspaces'
-import type { MyMembership, TwoFactorGate } from '@/api/workspaces'
+import type { MyMembership, SsoGate, TwoFactorGate } from '@/api/workspaces'
 import type { Lockout } from '@/lib/lockout'
 import type { WorkspaceRole } from '@/lib/roles'
 
@@ -46,6 +46,8 @@ export const useWorkspaceStore = defineStore('workspace', () => {
   const currentId = ref<string | null>(null)
   /** Active workspaces that need two-factor authentication before their data opens. */
   const gates = ref<TwoFactorGate[]>([])
+  /** Active workspaces that require signing in through their identity provider (docs/sso.md). */
+  const ssoGates = ref<SsoGate[]>([])
   const permissions = ref<string[]>([])
   const loadedFor = ref<string | null>(null)
   /**
@@ -87,6 +89,16 @@ export const useWorkspaceStore = defineStore('workspace', () => {
         requirement: gate.require_2fa === 'admins' ? 'admins' : 'everyone',
       }
     }
+    const ssoGate = ssoGates.value.find((g) => g.workspace_id === id)
+    if (status === 'active' && ssoGate) {
+      return {
+        kind: 'sso',
+        workspaceId: id,
+        workspaceName: row.workspace_name || ssoGate.workspace_name,
+        connectionName: ssoGate.connection_name,
+        owner: ssoGate.role === 'owner',
+      }
+    }
     if (status === 'active') return null
     return {
       kind: status,
@@ -110,14 +122,18 @@ export const useWorkspaceStore = defineStore('workspace', () => {
   async function load(userId: string): Promise<void> {
     const previous = loadedFor.value === userId ? memberships.value : []
     if (loadedFor.value !== userId) currentId.value = localStorage.getItem(storageKey(userId))
-    const [listed, gated] = await Promise.all([
+    const [listed, gated, ssoGated] = await Promise.all([
       api.listMyMemberships(),
       // The gates only explain; a failure here must not stop the workspace from loading.
       Promise.resolve()
         .then(() => api.myTwoFactorGates())
         .catch(() => [] as TwoFactorGate[]),
+      Promise.resolve()
+        .then(() => api.mySsoGates())
+        .catch(() => [] as SsoGate[]),
     ])
     gates.value = gated ?? []
+    ssoGates.value = ssoGated ?? []
     const rows = withNames(listed)
     const id = currentId.value
     if (id && !rows.some((m) => m.workspace_id === id)) {
@@ -172,6 +188,7 @@ export const useWorkspaceStore = defineStore('workspace', () => {
   function reset() {
     memberships.value = []
     gates.value = []
+    ssoGates.value = []
     currentId.value = null
     permissions.value = []
     loadedFor.value = null
@@ -181,6 +198,7 @@ export const useWorkspaceStore = defineStore('workspace', () => {
   return {
     memberships,
     gates,
+    ssoGates,
     currentId,
     permissions,
     loadedFor,

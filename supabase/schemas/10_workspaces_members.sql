@@ -131,11 +131,12 @@ begin
       join public.workspaces w on w.id = m.workspace_id
      where m.user_id = (select auth.uid())
        and private.is_effectively_active(m.status, m.suspended_until)
-       and private.two_factor_satisfied(w.require_2fa, m.role, (select auth.jwt() ->> 'aal'));
+       and private.two_factor_satisfied(w.require_2fa, m.role, (select auth.jwt() ->> 'aal'))
+       and private.sso_satisfied(w.id, m.role, (select auth.jwt()));
 end;
 $$;
 comment on function private.accessible_workspace_ids() is
-  'Workspaces whose data the caller may reach: live session, effectively active, and with an aal2 session where require_2fa applies to the caller''s role.';
+  'Workspaces whose data the caller may reach: live session, effectively active, with an aal2 session where require_2fa applies to the caller''s role, and through the workspace''s identity provider where it requires SSO (private.sso_satisfied).';
 grant execute on function private.accessible_workspace_ids() to authenticated, service_role;
 
 create or replace function private.workspaces_with(p_permission text)
@@ -157,6 +158,7 @@ begin
      where m.user_id = (select auth.uid())
        and private.is_effectively_active(m.status, m.suspended_until)
        and private.two_factor_satisfied(w.require_2fa, m.role, (select auth.jwt() ->> 'aal'))
+       and private.sso_satisfied(w.id, m.role, (select auth.jwt()))
        and case
              when m.role = 'owner' then exists (select 1 from public.permissions p where p.key = p_permission)
              else exists (
@@ -167,7 +169,7 @@ begin
 end;
 $$;
 comment on function private.workspaces_with(p_permission text) is
-  'Workspaces where the caller (live session) is effectively active, passes the 2FA rule and holds p_permission (the owner holds all). Use in policies as workspace_id in (select private.workspaces_with(''x.y'')).';
+  'Workspaces where the caller (live session) is effectively active, passes the 2FA and SSO rules and holds p_permission (the owner holds all). Use in policies as workspace_id in (select private.workspaces_with(''x.y'')).';
 grant execute on function private.workspaces_with(p_permission text) to authenticated, service_role;
 
 create or replace function private.accessible_role(p_workspace_id uuid)
@@ -189,11 +191,12 @@ begin
        and m.user_id = (select auth.uid())
        and private.is_effectively_active(m.status, m.suspended_until)
        and private.two_factor_satisfied(w.require_2fa, m.role, (select auth.jwt() ->> 'aal'))
+       and private.sso_satisfied(w.id, m.role, (select auth.jwt()))
   );
 end;
 $$;
 comment on function private.accessible_role(p_workspace_id uuid) is
-  'The caller''s role in a workspace whose data they may reach (live session, effectively active, 2FA satisfied); null otherwise.';
+  'The caller''s role in a workspace whose data they may reach (live session, effectively active, 2FA and SSO rules satisfied); null otherwise.';
 
 create or replace function private.role_has_permission(
   p_workspace_id uuid, p_role public.workspace_role, p_permission text

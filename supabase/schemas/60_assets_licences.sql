@@ -93,7 +93,7 @@ create table public.assets (
   constraint assets_status_values check ((status = any (array['in_stock'::text, 'assigned'::text, 'in_repair'::text, 'retired'::text]))),
   constraint assets_pkey primary key (id),
   constraint assets_workspace_asset_tag_key unique (workspace_id, asset_tag),
-  constraint assets_assigned_to_member_fkey foreign key (workspace_id, assigned_to) references public.memberships(workspace_id, user_id) on delete set null (assigned_to),
+  constraint assets_assigned_to_member_fkey foreign key (workspace_id, assigned_to) references public.memberships(workspace_id, user_id) on update cascade on delete set null (assigned_to),
   constraint assets_created_by_fkey foreign key (created_by) references public.profiles(id) on delete set null,
   constraint assets_workspace_id_fkey foreign key (workspace_id) references public.workspaces(id) on delete cascade
 );
@@ -220,7 +220,7 @@ create table public.license_seats (
   constraint license_seats_license_user_key unique (license_id, user_id),
   constraint license_seats_assigned_by_fkey foreign key (assigned_by) references public.profiles(id) on delete set null,
   constraint license_seats_license_fkey foreign key (license_id, workspace_id) references public.licenses(id, workspace_id) on delete cascade,
-  constraint license_seats_member_fkey foreign key (workspace_id, user_id) references public.memberships(workspace_id, user_id) on delete cascade
+  constraint license_seats_member_fkey foreign key (workspace_id, user_id) references public.memberships(workspace_id, user_id) on update cascade on delete cascade
 );
 
 comment on table public.license_seats is

@@ -52,9 +52,29 @@ declare
   v_method text := event ->> 'authentication_method';
   v_workspace_id uuid;
   v_claims jsonb := event -> 'claims';
+  v_sso_provider uuid;
+  v_sso public.sso_connections;
 begin
+  -- A SAML sign-in (docs/sso.md): Auth's amr names the provider; the account joins the
+  -- workspace of that provider just in time (private.sso_join). A failure there never stops
+  -- the sign-in: the person then simply has no new membership.
+  if v_user_id is not null and v_method = 'sso/saml' and jsonb_typeof(v_claims -> 'amr') = 'array' then
+    select (a ->> 'provider')::uuid into v_sso_provider
+      from jsonb_array_elements(v_claims -> 'amr') a
+     where a ->> 'method' = 'sso/saml'
+       and a ->> 'provider' ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
+     limit 1;
+    if v_sso_provider is not null then
+      begin
+        v_sso := private.sso_join(v_user_id, v_sso_provider);
+      exception when others then
+        raise warning 'custom_access_token_hook: SSO join of % failed: % (%)', v_user_id, sqlerrm, sqlstate;
+        v_sso := null;
+      end;
+    end if;
+  end if;
   -- Refreshes are not sign-ins; every other method (password, otp, magiclink, invite,
-  -- oauth, totp/mfa step-up, ...) is.
+  -- oauth, sso/saml, totp/mfa step-up, ...) is.
   if v_user_id is not null and coalesce(v_method, '') <> 'token_refresh' then
     for v_workspace_id in
       update public.memberships m
@@ -63,10 +83,17 @@ begin
          and private.is_effectively_active(m.status, m.suspended_until)
       returning m.workspace_id
     loop
-      perform private.log_activity(
-        v_workspace_id, 'auth.sign_in', 'user', v_user_id::text,
-        null, jsonb_build_object('method', v_method, 'aal', v_claims ->> 'aal'),
-        v_user_id, v_user_id);
+      if v_sso.workspace_id is not null and v_sso.workspace_id = v_workspace_id then
+        perform private.log_activity(
+          v_workspace_id, 'auth.sso_sign_in', 'user', v_user_id::text,
+          null, jsonb_build_object('method', v_method, 'aal', v_claims ->> 'aal', 'connection', v_sso.name),
+          v_user_id, v_user_id);
+      else
+        perform private.log_activity(
+          v_workspace_id, 'auth.sign_in', 'user', v_user_id::text,
+          null, jsonb_build_object('method', v_method, 'aal', v_claims ->> 'aal'),
+          v_user_id, v_user_id);
+      end if;
     end loop;
   end if;
   -- Bound what the user controls before it is signed into every token (at most 2,048 bytes).
@@ -78,7 +105,7 @@ begin
 end;
 $$;
 comment on function public.custom_access_token_hook(jsonb) is
-  'Supabase Custom Access Token Hook: input {user_id, claims, authentication_method}, output {claims}: unchanged except user_metadata, which is kept only when its JSON text is at most 2,048 bytes and otherwise replaced by full_name, email, sub, email_verified, phone_verified and "metadata_trimmed": true (private.token_user_metadata), so no one can inflate their own tokens. For non-refresh methods records auth.sign_in in each workspace where the user is effectively active and sets memberships.last_active_at. Executable by supabase_auth_admin only.';
+  'Supabase Custom Access Token Hook: input {user_id, claims, authentication_method}, output {claims}: unchanged except user_metadata, which is kept only when its JSON text is at most 2,048 bytes and otherwise replaced by full_name, email, sub, email_verified, phone_verified and "metadata_trimmed": true (private.token_user_metadata), so no one can inflate their own tokens. For an sso/saml sign-in first joins the provider''s workspace just in time (private.sso_join) and records auth.sso_sign_in ("via SSO (<connection>)") there. For non-refresh methods records auth.sign_in in each workspace where the user is effectively active and sets memberships.last_active_at. Executable by supabase_auth_admin only.';
 revoke all on function public.custom_access_token_hook(event jsonb) from service_role;
 grant execute on function public.custom_access_token_hook(event jsonb) to supabase_auth_admin;
 

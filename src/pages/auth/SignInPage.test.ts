@@ -1,6 +1,7 @@
 import { flushPromises } from '@vue/test-utils'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import * as auth from '@/api/auth'
+import * as sso from '@/api/sso'
 import { AppError } from '@/lib/errors'
 import { mountWithApp } from '@/test/mountWithApp'
 import SignInPage from './SignInPage.vue'
@@ -8,6 +9,7 @@ import SignInPage from './SignInPage.vue'
 vi.mock('@/api/auth')
 vi.mock('@/api/workspaces')
 vi.mock('@/api/members')
+vi.mock('@/api/sso')
 
 const Blank = { render: () => null }
 const routes = [
@@ -37,6 +39,31 @@ async function fillAndSubmit(wrapper: Awaited<ReturnType<typeof mountSignedOut>>
 }
 
 describe('SignInPage', () => {
+  it('"Sign in with SSO" asks for the address only and starts SSO for it (docs/sso.md)', async () => {
+    vi.mocked(sso.startSsoSignIn).mockResolvedValue()
+    const { wrapper } = await mountSignedOut()
+    await wrapper.get('[data-test="sso-mode"]').trigger('click')
+    expect(wrapper.find('#password').exists()).toBe(false)
+    await wrapper.get('#email').setValue(' ana@example.com ')
+    await wrapper.get('form').trigger('submit')
+    await flushPromises()
+    expect(sso.startSsoSignIn).toHaveBeenCalledWith('ana@example.com', '/users')
+  })
+
+  it('says when the address has no single sign-on', async () => {
+    vi.mocked(sso.startSsoSignIn).mockRejectedValue(
+      new AppError('Single sign-on is not set up for example.com.', 'sso_provider_not_found'),
+    )
+    const { wrapper } = await mountWithApp(SignInPage, {
+      signedIn: false,
+      routes,
+      initialPath: '/sign-in?sso=1&email=ana@example.com',
+    })
+    await wrapper.get('form').trigger('submit')
+    await flushPromises()
+    expect(wrapper.get('[data-test="error"]').text()).toContain('not set up for example.com')
+  })
+
   it('signs in and goes back to the page that asked for it', async () => {
     vi.mocked(auth.signInWithPassword).mockResolvedValue({
       id: 'u1',
