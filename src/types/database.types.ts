@@ -1851,6 +1851,10 @@ export type Database = {
         }
         Returns: undefined
       }
+      set_role_permissions: {
+        Args: { p_changes: Json; p_workspace_id: string }
+        Returns: number
+      }
       suspend_member: {
         Args: { p_membership_id: string; p_reason?: string; p_until?: string }
         Returns: {

@@ -22,7 +22,7 @@ function sidewaysScrollers(page: Page): Promise<string[]> {
     const found: string[] = []
     const root = document.scrollingElement ?? document.documentElement
     if (root.scrollWidth > root.clientWidth) found.push(`document (${root.scrollWidth}px)`)
-    for (const el of document.querySelectorAll<HTMLElement>('main *')) {
+    for (const el of Array.from(document.querySelectorAll<HTMLElement>('main *'))) {
       const overflowX = getComputedStyle(el).overflowX
       if (overflowX !== 'auto' && overflowX !== 'scroll') continue
       if (el.scrollWidth <= el.clientWidth + 1) continue
