@@ -68,6 +68,7 @@ export type Database = {
           sentence: string
           sentence_if_cleared: string | null
           sort_order: number
+          system_actor: string | null
         }
         Insert: {
           cleared_field?: string | null
@@ -78,6 +79,7 @@ export type Database = {
           sentence: string
           sentence_if_cleared?: string | null
           sort_order: number
+          system_actor?: string | null
         }
         Update: {
           cleared_field?: string | null
@@ -88,6 +90,7 @@ export type Database = {
           sentence?: string
           sentence_if_cleared?: string | null
           sort_order?: number
+          system_actor?: string | null
         }
         Relationships: [
           {
@@ -968,6 +971,7 @@ export type Database = {
       }
       workspaces: {
         Row: {
+          activity_retention_days: number | null
           created_at: string
           id: string
           invite_expiry_days: number
@@ -978,6 +982,7 @@ export type Database = {
           updated_at: string
         }
         Insert: {
+          activity_retention_days?: number | null
           created_at?: string
           id?: string
           invite_expiry_days?: number
@@ -988,6 +993,7 @@ export type Database = {
           updated_at?: string
         }
         Update: {
+          activity_retention_days?: number | null
           created_at?: string
           id?: string
           invite_expiry_days?: number
@@ -1203,6 +1209,15 @@ export type Database = {
           isSetofReturn: true
         }
       }
+      activity_retention_status: {
+        Args: { p_workspace_id: string }
+        Returns: {
+          kept_from: string
+          last_run: string
+          retention_days: number
+          rows_removed: number
+        }[]
+      }
       change_member_role: {
         Args: {
           p_membership_id: string
@@ -1372,6 +1387,7 @@ export type Database = {
       create_workspace: {
         Args: { p_name: string }
         Returns: {
+          activity_retention_days: number | null
           created_at: string
           id: string
           invite_expiry_days: number
@@ -1827,6 +1843,10 @@ export type Database = {
         }[]
       }
       session_alive: { Args: Record<PropertyKey, never>; Returns: boolean }
+      set_activity_retention: {
+        Args: { p_days: number; p_workspace_id: string }
+        Returns: undefined
+      }
       set_directory_group_roles: {
         Args: { p_connection_id: string; p_mappings: Json }
         Returns: {
