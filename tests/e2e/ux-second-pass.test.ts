@@ -23,6 +23,8 @@ const done = (page: Page) => page.context().close()
 
 /** The page in both themes, after animations settle. */
 async function shots(page: Page, name: string) {
+  // a full-page shot of a scrolled page draws the fixed top bar mid-page
+  await page.evaluate(() => window.scrollTo(0, 0))
   for (const theme of ['light', 'dark'] as const) {
     await page.evaluate(
       (dark) => document.documentElement.classList.toggle('app-dark', dark),
