@@ -17,6 +17,11 @@ export async function settle(page: Page) {
       timeout: 10_000,
     })
     .catch(() => undefined)
+  await animationsDone(page)
+}
+
+/** Waits until every running animation and transition has finished (theme switch, entrances). */
+export async function animationsDone(page: Page) {
   await page.evaluate(() =>
     Promise.all(document.getAnimations().map((a) => a.finished.catch(() => undefined))),
   )

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { closeSql } from '../helpers/stack'
 import { launch, openAs, screenshot } from './browser'
 import { newAccount, newWorkspace, sql } from './journey-helpers'
-import { ROLES, settle } from './narrow-helpers'
+import { animationsDone, ROLES, settle } from './narrow-helpers'
 
 let browser: Browser
 beforeAll(async () => {
@@ -30,9 +30,7 @@ async function shots(page: Page, name: string) {
       (dark) => document.documentElement.classList.toggle('app-dark', dark),
       theme === 'dark',
     )
-    await page.evaluate(() =>
-      Promise.all(document.getAnimations().map((a) => a.finished.catch(() => undefined))),
-    )
+    await animationsDone(page)
     await screenshot(page, `ux23-${name}-${page.viewportSize()?.width}-${theme}`)
   }
   await page.evaluate(() => document.documentElement.classList.remove('app-dark'))
