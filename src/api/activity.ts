@@ -261,3 +261,32 @@ export async function verifyActivityLog(
 export async function activityAlerts(workspaceId: string): Promise<ActivityAlert[]> {
   return (await unwrap(supabase.rpc('activity_alerts', { p_workspace_id: workspaceId }))) ?? []
 }
+
+export interface ActivityRetention {
+  /** Days entries are kept; null = for ever. */
+  retention_days: number | null
+  kept_from: string | null
+  rows_removed: number
+  last_run: string | null
+}
+
+/** How long the workspace keeps its activity, and what the retention job last removed. */
+export async function activityRetention(workspaceId: string): Promise<ActivityRetention | null> {
+  const rows = await unwrap(
+    supabase.rpc('activity_retention_status', { p_workspace_id: workspaceId }),
+  )
+  return (rows?.[0] as ActivityRetention | undefined) ?? null
+}
+
+/** The Owner sets how long activity is kept (30 to 3,650 days, or null for ever). */
+export async function setActivityRetention(
+  workspaceId: string,
+  days: number | null,
+): Promise<void> {
+  await unwrap(
+    supabase.rpc('set_activity_retention', {
+      p_workspace_id: workspaceId,
+      p_days: days as number,
+    }),
+  )
+}

@@ -19,7 +19,18 @@ export interface AssetQuery {
   sortOrder?: 1 | -1 | 0 | null
   search?: string | null
   status?: string | null
+  /** Only assets held by this member. */
+  holder?: string | null
+  /** Holder status: held by an active, suspended or deactivated member, or not held. */
+  holderStatus?: HolderStatus | null
+  /** The workspace's suspended and deactivated members (for holderStatus), user id → status. */
+  atRisk?: ReadonlyMap<string, string> | null
 }
+
+export const HOLDER_STATUSES = ['active', 'suspended', 'inactive', 'none'] as const
+export type HolderStatus = (typeof HOLDER_STATUSES)[number]
+/** Matches no user: an `in` list that must not be empty. */
+const NOBODY = '00000000-0000-0000-0000-000000000000'
 
 function assetFilter(q: Omit<AssetQuery, 'first' | 'rows'>, count?: 'exact') {
   let query = supabase
@@ -27,6 +38,18 @@ function assetFilter(q: Omit<AssetQuery, 'first' | 'rows'>, count?: 'exact') {
     .select('*', count ? { count } : undefined)
     .eq('workspace_id', q.workspaceId)
   if (q.status) query = query.eq('status', q.status)
+  if (q.holder) query = query.eq('assigned_to', q.holder)
+  const risky = [...(q.atRisk ?? new Map()).entries()]
+  const withStatus = (status: string) => risky.filter(([, s]) => s === status).map(([id]) => id)
+  if (q.holderStatus === 'none') query = query.is('assigned_to', null)
+  else if (q.holderStatus === 'active') {
+    query = query.not('assigned_to', 'is', null)
+    if (risky.length)
+      query = query.not('assigned_to', 'in', `(${risky.map(([id]) => id).join(',')})`)
+  } else if (q.holderStatus) {
+    const ids = withStatus(q.holderStatus)
+    query = query.in('assigned_to', ids.length ? ids : [NOBODY])
+  }
   if (q.search?.trim())
     query = query.or(orIlike(['name', 'asset_tag', 'serial_number', 'category'], q.search))
   return query

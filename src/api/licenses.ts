@@ -20,6 +20,8 @@ export interface LicenseQuery {
   sortField?: LicenseSortField | null
   sortOrder?: 1 | -1 | 0 | null
   search?: string | null
+  /** Only these licences (e.g. those with a seat held by a given member); empty = none. */
+  onlyIds?: readonly string[] | null
 }
 
 function licenseFilter(q: Omit<LicenseQuery, 'first' | 'rows'>, count?: 'exact') {
@@ -28,6 +30,11 @@ function licenseFilter(q: Omit<LicenseQuery, 'first' | 'rows'>, count?: 'exact')
     .select('*, license_seats(count)', count ? { count } : undefined)
     .eq('workspace_id', q.workspaceId)
   if (q.search?.trim()) query = query.or(orIlike(['product', 'vendor'], q.search))
+  if (q.onlyIds)
+    query = query.in(
+      'id',
+      q.onlyIds.length ? [...q.onlyIds] : ['00000000-0000-0000-0000-000000000000'],
+    )
   return query
 }
 
@@ -121,4 +128,23 @@ export async function seatsHeldBy(workspaceId: string, userId: string): Promise<
       .eq('workspace_id', workspaceId)
       .eq('user_id', userId),
   )
+}
+
+/** Which licences these members hold seats of (licence id → holders), for flags and filters. */
+export async function seatsHeldByAny(
+  workspaceId: string,
+  userIds: readonly string[],
+): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>()
+  for (let i = 0; i < userIds.length; i += 100) {
+    const rows = await unwrap(
+      supabase
+        .from('license_seats')
+        .select('license_id, user_id')
+        .eq('workspace_id', workspaceId)
+        .in('user_id', userIds.slice(i, i + 100)),
+    )
+    for (const r of rows ?? []) out.set(r.license_id, [...(out.get(r.license_id) ?? []), r.user_id])
+  }
+  return out
 }

@@ -248,3 +248,21 @@ export async function twoFactorRuleAppliesTo(
   )
   return new Set((rows ?? []).map((r) => r.user_id))
 }
+
+/** Statuses a holder of an asset or a seat may have that put the item at risk (offboarding). */
+export const AT_RISK_STATUSES = ['suspended', 'inactive'] as const
+export type AtRiskStatus = (typeof AT_RISK_STATUSES)[number]
+
+/** The workspace's suspended and deactivated members (user id → effective status). */
+export async function atRiskHolders(workspaceId: string): Promise<Map<string, AtRiskStatus>> {
+  const rows = await unwrap(
+    supabase
+      .from('member_directory')
+      .select('user_id, effective_status')
+      .eq('workspace_id', workspaceId)
+      .in('effective_status', [...AT_RISK_STATUSES]),
+  )
+  const out = new Map<string, AtRiskStatus>()
+  for (const r of rows ?? []) if (r.user_id) out.set(r.user_id, r.effective_status as AtRiskStatus)
+  return out
+}

@@ -1,7 +1,7 @@
 import { unwrap } from '@/lib/errors'
 import type { WorkspaceRole } from '@/lib/roles'
 import { supabase } from '@/lib/supabase'
-import type { Tables } from '@/types/database.types'
+import type { Json, Tables } from '@/types/database.types'
 
 export type Permission = Tables<'permissions'>
 export type RolePermission = Tables<'role_permissions'>
@@ -26,6 +26,25 @@ export async function setRolePermission(
       p_role: role,
       p_permission: permission,
       p_granted: granted,
+    }),
+  )
+}
+
+export interface RolePermissionChange {
+  role: WorkspaceRole
+  permission: string
+  granted: boolean
+}
+
+/** Applies the Roles matrix's collected changes in one transaction: all of them or none. */
+export async function setRolePermissions(
+  workspaceId: string,
+  changes: RolePermissionChange[],
+): Promise<void> {
+  await unwrap(
+    supabase.rpc('set_role_permissions', {
+      p_workspace_id: workspaceId,
+      p_changes: changes as unknown as Json,
     }),
   )
 }

@@ -19,6 +19,8 @@ function switchThemesInstantly(root: HTMLElement) {
     const now = root.classList.contains('app-dark')
     if (now === dark) return
     dark = now
+    // Whoever flipped the class (the switch, a test), charts and others follow it.
+    isDark.value = now
     root.classList.add('theme-switching')
     void getComputedStyle(root).color
     void document.body?.offsetHeight

@@ -18,7 +18,7 @@ describe('AppMenu', () => {
       'Users',
       'Roles & Permissions',
       'Assets',
-      'Licenses',
+      'Licences',
       'Reports',
       'Help',
     ])

@@ -26,7 +26,7 @@ export const MENU: readonly MenuEntry[] = [
     permission: 'members.manage',
   },
   { label: 'Assets', icon: 'pi pi-box', to: '/assets', permission: 'assets.view' },
-  { label: 'Licenses', icon: 'pi pi-id-card', to: '/licenses', permission: 'licenses.view' },
+  { label: 'Licences', icon: 'pi pi-id-card', to: '/licenses', permission: 'licenses.view' },
   { label: 'Reports', icon: 'pi pi-chart-bar', to: '/reports', permission: 'reports.view' },
   { label: 'Settings', icon: 'pi pi-cog', to: '/settings', permission: 'settings.manage' },
   {

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { describeActivity, humaniseKey, sentenceText, type ActivityFacts } from './activitySentence'
+import {
+  describeActivity,
+  groupActivity,
+  humaniseKey,
+  sentenceText,
+  type ActivityFacts,
+} from './activitySentence'
 
 const names: Record<string, string> = { 'u-adam': 'Adam Admin', 'u-mia': 'Mia Member' }
 const ctx = (sentence: string, cleared?: [string, string]) => ({
@@ -87,6 +93,65 @@ describe('describeActivity', () => {
       template: undefined,
     })
     expect(sentenceText(out)).toBe('Adam Admin: member sessions revoked')
+  })
+})
+
+describe('system actors and people who left', () => {
+  it('names the job that made a change no person made', () => {
+    const template = {
+      ...ctx('{actor} removed old entries').template,
+      system_actor: 'log retention',
+    }
+    const out = describeActivity(row({ actor_id: null, actor_email: null }), {
+      ...ctx(''),
+      template,
+    })
+    expect(sentenceText(out)).toBe('System – log retention removed old entries')
+  })
+
+  it('names an assignee who left by the email the row kept', () => {
+    const out = describeActivity(
+      row({
+        action: 'asset.assigned',
+        subject_user_id: 'u-gone',
+        subject_email: 'ana@x.test',
+        before: { assigned_to: 'u-gone' },
+        after: { assigned_to: null },
+      }),
+      ctx('{actor} checked in the laptop from {before.assigned_to}'),
+    )
+    expect(sentenceText(out)).toBe('Adam Admin checked in the laptop from ana@x.test')
+  })
+})
+
+describe('groupActivity', () => {
+  const at = (minutes: number) => new Date(Date.UTC(2026, 0, 1, 12, minutes)).toISOString()
+  const r = (id: number, action: string, actor: string | null, minutes: number) => ({
+    id,
+    action,
+    actor_id: actor,
+    actor_email: null,
+    occurred_at: at(minutes),
+  })
+
+  it('groups runs of the same action by the same actor, keeps the rest single', () => {
+    const items = groupActivity([
+      r(5, 'member.invitation_expired', null, 50),
+      r(4, 'member.invitation_expired', null, 49),
+      r(3, 'member.invitation_expired', null, 48),
+      r(2, 'auth.sign_in', 'u-adam', 40),
+      r(1, 'member.invitation_expired', null, 30),
+    ])
+    expect(items.map((i) => (i.kind === 'group' ? i.rows.map((x) => x.id) : i.row.id))).toEqual([
+      [5, 4, 3],
+      2,
+      1,
+    ])
+  })
+
+  it('does not group rows more than an hour apart', () => {
+    const items = groupActivity([r(2, 'auth.sign_in', 'u', 59), r(1, 'auth.sign_in', 'u', -5)])
+    expect(items.map((i) => i.kind)).toEqual(['row', 'row'])
   })
 })
 

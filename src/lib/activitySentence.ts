@@ -19,6 +19,8 @@ export interface SentenceTemplate {
   sentence: string
   cleared_field: string | null
   sentence_if_cleared: string | null
+  /** Who does this when no person did: "log retention" gives "System – log retention". */
+  system_actor?: string | null
 }
 
 /** Plain text, or a person the UI may link to their member page. */
@@ -56,7 +58,12 @@ const USER_FIELDS = new Set(['user_id', 'assigned_to', 'invited_by', 'granted_by
 const DATE_FIELDS = /(_at|_until|_on|date)$/
 
 /** A before/after value in words: role and status labels, dates, names instead of ids. */
-function valueSegment(name: string, value: unknown, ctx: SentenceContext): Segment {
+function valueSegment(
+  row: ActivityFacts,
+  name: string,
+  value: unknown,
+  ctx: SentenceContext,
+): Segment {
   if (empty(value)) return { kind: 'text', text: 'nothing' }
   const text = typeof value === 'string' ? value : JSON.stringify(value)
   if (name === 'role' && text in ROLE_LABELS) {
@@ -66,7 +73,9 @@ function valueSegment(name: string, value: unknown, ctx: SentenceContext): Segme
     return { kind: 'text', text: STATUS_LABELS[text as MemberStatus] }
   }
   if (name === 'permission') return { kind: 'text', text: lowerFirst(ctx.permissionText(text)) }
-  if (USER_FIELDS.has(name)) return person(text, null, ctx)
+  // The row kept its subject's email: a person who has left is named by it, never "a former member".
+  if (USER_FIELDS.has(name))
+    return person(text, text === row.subject_user_id ? (row.subject_email ?? null) : null, ctx)
   if (DATE_FIELDS.test(name) && !Number.isNaN(Date.parse(text))) {
     return { kind: 'text', text: formatDate(text) }
   }
@@ -90,15 +99,20 @@ function entityName(row: ActivityFacts, ctx: SentenceContext): string {
   return `${/^[aeiou]/.test(label) ? 'an' : 'a'} ${label}`
 }
 
+/** A change no person made, named after the job that made it when the catalogue knows it. */
+export function systemActor(template: SentenceTemplate | undefined): string {
+  return template?.system_actor ? `System – ${template.system_actor}` : 'System'
+}
+
 /**
  * The row as a sentence ("Adam Admin changed Mia Member's role from Member to Admin"), from the
  * catalogue's template. People come back as their own segments so the UI can link them.
  */
 export function describeActivity(row: ActivityFacts, ctx: SentenceContext): Segment[] {
+  const t = ctx.template
   const actor = row.actor_id
     ? person(row.actor_id, row.actor_email, ctx)
-    : ({ kind: 'text', text: row.actor_email ?? 'System' } as Segment)
-  const t = ctx.template
+    : ({ kind: 'text', text: row.actor_email ?? systemActor(t) } as Segment)
   if (!t) return [actor, { kind: 'text', text: `: ${lowerFirst(humaniseKey(row.action))}` }]
   const cleared = t.cleared_field && t.sentence_if_cleared && empty(field(row, t.cleared_field))
   const template = cleared ? (t.sentence_if_cleared as string) : t.sentence
@@ -117,7 +131,7 @@ export function describeActivity(row: ActivityFacts, ctx: SentenceContext): Segm
     else if (placeholder === 'subject')
       push(person(row.subject_user_id, row.subject_email ?? null, ctx))
     else if (placeholder === 'entity') push({ kind: 'text', text: entityName(row, ctx) })
-    else push(valueSegment(placeholder.split('.')[1] ?? '', field(row, placeholder), ctx))
+    else push(valueSegment(row, placeholder.split('.')[1] ?? '', field(row, placeholder), ctx))
   }
   return out
 }
@@ -137,4 +151,40 @@ export function peopleIn(
     if (r.subject_user_id) ids.add(r.subject_user_id)
   }
   return [...ids]
+}
+
+/** The parts of a row that make two rows "the same" for grouping: action and who did it. */
+type GroupFacts = Pick<ActivityFacts, 'action' | 'actor_id' | 'actor_email'> & {
+  occurred_at: string
+}
+
+/** A run of identical rows ("Seat given 7 times"), or one row on its own. */
+export type ActivityItem<Row> = { kind: 'row'; row: Row } | { kind: 'group'; rows: Row[] }
+
+/**
+ * Groups runs of consecutive rows with the same action by the same actor, within an hour of the
+ * run's first row (newest first), so that a burst reads as one line ("5 invitations expired")
+ * and opens to its entries. Single rows stay as they are.
+ */
+export function groupActivity<Row extends GroupFacts>(rows: readonly Row[]): ActivityItem<Row>[] {
+  const out: ActivityItem<Row>[] = []
+  let run: Row[] = []
+  const flush = () => {
+    if (run.length > 1) out.push({ kind: 'group', rows: run })
+    else if (run.length === 1) out.push({ kind: 'row', row: run[0]! })
+    run = []
+  }
+  for (const row of rows) {
+    const first = run[0]
+    const same =
+      first &&
+      first.action === row.action &&
+      first.actor_id === row.actor_id &&
+      first.actor_email === row.actor_email &&
+      Math.abs(Date.parse(first.occurred_at) - Date.parse(row.occurred_at)) <= 3_600_000
+    if (!same) flush()
+    run.push(row)
+  }
+  flush()
+  return out
 }

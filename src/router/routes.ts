@@ -99,7 +99,7 @@ export const routes: RouteRecordRaw[] = [
         path: 'licenses',
         name: 'licenses',
         component: () => import('@/pages/licenses/LicensesPage.vue'),
-        meta: { permission: 'licenses.view', title: 'Licenses' },
+        meta: { permission: 'licenses.view', title: 'Licences' },
       },
       {
         path: 'reports',

@@ -21,6 +21,7 @@ const action = (key: string, entity_type: string, label: string, sentence: strin
   sentence,
   cleared_field: null,
   sentence_if_cleared: null,
+  system_actor: null,
   sort_order: sort,
 })
 

@@ -692,11 +692,13 @@ create table public.workspaces (
   seat_limit integer,
   created_at timestamp with time zone default now() not null,
   updated_at timestamp with time zone default now() not null,
+  activity_retention_days integer,
   constraint workspaces_invite_expiry_days_range check (((invite_expiry_days >= 1) and (invite_expiry_days <= 30))),
   constraint workspaces_name_length check (((char_length(btrim(name)) >= 1) and (char_length(btrim(name)) <= 80))),
   constraint workspaces_plan_values check ((plan = any (array['free'::text, 'team'::text, 'business'::text, 'enterprise'::text]))),
   constraint workspaces_require_2fa_values check ((require_2fa = any (array['off'::text, 'admins'::text, 'everyone'::text]))),
   constraint workspaces_seat_limit_positive check ((seat_limit > 0)),
+  constraint workspaces_activity_retention_days_range check (((activity_retention_days >= 30) and (activity_retention_days <= 3650))),
   constraint workspaces_pkey primary key (id)
 );
 
@@ -756,6 +758,8 @@ alter table public.workspaces
 comment on table public.workspaces is
   'A customer organisation. Created by create_workspace() (or at sign-up), deleted by delete_workspace() (owner only).';
 comment on column public.workspaces.name is 'Display name, 1..80 characters after trimming.';
+comment on column public.workspaces.activity_retention_days is
+  'How long activity entries are kept, in days (30..3650); null = for ever. Set by the Owner (set_activity_retention); enforced by private.apply_activity_retention().';
 comment on column public.workspaces.invite_expiry_days is
   'Days an invitation stays valid (1..30, default 7).';
 comment on column public.workspaces.require_2fa is

@@ -214,9 +214,10 @@ describe('the admin experience (issue 13)', () => {
     const page = await openIn(team.admin, team.workspaceId, '/roles')
     await page.locator('#perm-member-assets-edit').waitFor({ timeout: 20_000 })
     await page.locator('#perm-member-assets-edit').click()
-    const dialog = page.getByRole('alertdialog')
-    expect(await dialog.innerText()).toContain('Members will be able to edit assets.')
-    await dialog.getByRole('button', { name: 'Cancel' }).click()
+    await page.locator('[data-test="review-changes"]').click()
+    const dialog = page.getByRole('dialog')
+    expect(await dialog.innerText()).toContain('Gains: edit assets')
+    await dialog.getByRole('button', { name: 'Keep editing' }).click()
     const [row] = await sql(
       `select 1 from public.role_permissions where workspace_id = $1 and role = 'member' and permission = 'assets.edit'`,
       [team.workspaceId],

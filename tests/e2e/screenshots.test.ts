@@ -2,16 +2,11 @@
 // test-results/screenshots/<role>-<page>-<width>-<theme>.png, for people to look at. One
 // browser; one context per role and width, reused across pages. At 390 px it also checks that
 // nothing scrolls sideways.
-import type { Browser, Page } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { launch, openAs, personalPages, screenshot, workspacePages } from './browser'
+import { animationsDone, ROLES, settle } from './narrow-helpers'
 
-const ROLES = {
-  owner: { id: '00000000-0000-4000-a000-000000000001', email: 'owner@fluxera.test' },
-  admin: { id: '00000000-0000-4000-a000-000000000002', email: 'admin@fluxera.test' },
-  member: { id: '00000000-0000-4000-a000-000000000003', email: 'member@fluxera.test' },
-  viewer: { id: '00000000-0000-4000-a000-000000000004', email: 'viewer@fluxera.test' },
-} as const
 const PAGES = [...workspacePages, ...personalPages]
 const WIDTHS = [1280, 390] as const
 
@@ -22,17 +17,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close()
 })
-
-async function settle(page: Page) {
-  await page.waitForSelector('main h1', { timeout: 20_000 })
-  await page.waitForLoadState('networkidle')
-  // Let lazy tables and charts finish painting.
-  await page
-    .waitForFunction(() => !document.querySelector('.p-progressbar-indeterminate'), null, {
-      timeout: 10_000,
-    })
-    .catch(() => undefined)
-}
 
 describe('screenshots of every page, per role, theme and width', () => {
   for (const [role, user] of Object.entries(ROLES)) {
@@ -49,6 +33,8 @@ describe('screenshots of every page, per role, theme and width', () => {
               (dark) => document.documentElement.classList.toggle('app-dark', dark),
               theme === 'dark',
             )
+            // the theme switch and any entrance animation finish before the shot
+            await animationsDone(page)
             await screenshot(page, `${role}-${name}-${width}-${theme}`)
           }
           if (width === 390) {

@@ -17,6 +17,7 @@ describe('BillingPage', () => {
       require_2fa: 'off',
       plan: 'business',
       seat_limit: 25,
+      activity_retention_days: null,
       created_at: '',
       updated_at: '',
     })

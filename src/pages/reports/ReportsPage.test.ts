@@ -100,7 +100,13 @@ describe('ReportsPage', () => {
     })
     vi.mocked(activity.activityAlerts).mockResolvedValue([])
     const { wrapper } = await mountWithApp(ReportsPage, { role: 'admin' })
-    wrapper.findComponent({ name: 'Select' }).vm.$emit('update:modelValue', 7)
+    // the presets sit in the one date control, under its calendar
+    await wrapper.get('#report-range').trigger('click')
+    await flushPromises()
+    const preset = [...document.body.querySelectorAll('button')].find(
+      (b) => b.textContent?.trim() === 'Last 7 days',
+    )!
+    preset.click()
     await flushPromises()
     const [, from, to] = vi.mocked(reports.workspaceReport).mock.lastCall!
     expect(Math.round((to.getTime() - from.getTime()) / 86_400_000)).toBe(7)

@@ -11,9 +11,6 @@ vi.mock('@/api/members')
 vi.mock('@/api/directory')
 vi.mock('@/api/invitations')
 
-const confirmRequire = vi.hoisted(() => vi.fn())
-vi.mock('primevue/useconfirm', () => ({ useConfirm: () => ({ require: confirmRequire }) }))
-
 const perm = (key: string, owner_only = false, sort_order = 1): api.Permission => ({
   key,
   resource: key.split('.')[0]!,
@@ -39,8 +36,6 @@ beforeEach(() => {
       granted_at: '',
     },
   ])
-  vi.mocked(api.setRolePermission).mockResolvedValue()
-  confirmRequire.mockReset()
 })
 
 const box = (wrapper: Awaited<ReturnType<typeof mountWithApp>>['wrapper'], id: string) =>
@@ -58,7 +53,9 @@ describe('RolesPage', () => {
     const { wrapper } = await mountWithApp(RolesPage, { role: 'admin' })
     expect(box(wrapper, 'member-assets.edit').disabled).toBe(false)
     expect(box(wrapper, 'admin-assets.edit').disabled).toBe(true)
-    expect(box(wrapper, 'member-billing.manage').disabled).toBe(true)
+    // owner-only: a lock instead of a box in every other role's column
+    expect(wrapper.find('#perm-member-billing-manage').exists()).toBe(false)
+    expect(wrapper.findAll('[data-test="owner-only-lock"]')).toHaveLength(3)
   })
 
   it('lets the Owner edit Admin', async () => {
@@ -71,22 +68,33 @@ describe('RolesPage', () => {
     expect(box(wrapper, 'viewer-assets.edit').disabled).toBe(true)
   })
 
-  it('confirms a grant with what it allows, grants through set_role_permission, and can undo', async () => {
-    const { wrapper } = await mountWithApp(RolesPage, { role: 'admin' })
+  it('collects ticks, previews gains and losses with the people affected, saves them at once, and can undo', async () => {
+    vi.mocked(api.setRolePermissions).mockResolvedValue()
+    const { wrapper } = await mountWithApp(RolesPage, { role: 'owner' })
     await wrapper.get('#perm-member-assets-edit').setValue(true)
+    await wrapper.get('#perm-admin-assets-edit').setValue(false)
     await flushPromises()
-    expect(api.setRolePermission).not.toHaveBeenCalled()
-    const options = confirmRequire.mock.calls[0]![0]
-    expect(options.message).toBe('Members will be able to edit assets.')
-    await options.accept()
+    expect(api.setRolePermissions).not.toHaveBeenCalled()
+    expect(wrapper.get('[data-test="pending-count"]').text()).toBe('2 unsaved changes')
+    // ticking back to the saved state drops the change
+    await wrapper.get('#perm-admin-assets-edit').setValue(true)
+    expect(wrapper.get('[data-test="pending-count"]').text()).toBe('1 unsaved change')
+    await wrapper.get('[data-test="review-changes"]').trigger('click')
     await flushPromises()
-    expect(api.setRolePermission).toHaveBeenCalledWith('ws-1', 'member', 'assets.edit', true)
-    expect(box(wrapper, 'member-assets.edit').checked).toBe(true)
-    expect(wrapper.get('[data-test="role-change-done"]').text()).toContain('Members will be able')
+    const dialog = document.body.querySelector('[data-test="role-preview"]')!
+    expect(dialog.textContent).toContain('Member')
+    expect(dialog.textContent).toContain('Gains: edit assets')
+    ;(document.body.querySelector('[data-test="save-changes"]') as HTMLElement).click()
+    await flushPromises()
+    expect(api.setRolePermissions).toHaveBeenCalledWith('ws-1', [
+      { role: 'member', permission: 'assets.edit', granted: true },
+    ])
+    expect(wrapper.get('[data-test="role-change-done"]').text()).toContain('Saved 1 change')
     await wrapper.get('[data-test="undo"]').trigger('click')
     await flushPromises()
-    expect(api.setRolePermission).toHaveBeenLastCalledWith('ws-1', 'member', 'assets.edit', false)
-    expect(box(wrapper, 'member-assets.edit').checked).toBe(false)
+    expect(api.setRolePermissions).toHaveBeenLastCalledWith('ws-1', [
+      { role: 'member', permission: 'assets.edit', granted: false },
+    ])
   })
 
   it('shows permissions in words, grouped by area, with each role summarised', async () => {

@@ -19,6 +19,7 @@ const ws: workspaces.Workspace = {
   require_2fa: 'off',
   plan: 'team',
   seat_limit: 10,
+  activity_retention_days: null,
   created_at: '',
   updated_at: '',
 }

@@ -24,7 +24,7 @@ select enum_has_labels('public', 'member_status', array['pending', 'active', 'in
 
 -- ---------- Contract columns ---------------------------------------------------------
 select columns_are('public', 'workspaces',
-  array['id', 'name', 'invite_expiry_days', 'require_2fa', 'plan', 'seat_limit', 'created_at', 'updated_at'],
+  array['id', 'name', 'invite_expiry_days', 'require_2fa', 'plan', 'seat_limit', 'created_at', 'updated_at', 'activity_retention_days'],
   'workspaces columns');
 select columns_are('public', 'profiles', array['id', 'email', 'full_name', 'created_at', 'updated_at'], 'profiles columns');
 select columns_are('public', 'memberships',
