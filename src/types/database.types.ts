@@ -68,6 +68,7 @@ export type Database = {
           sentence: string
           sentence_if_cleared: string | null
           sort_order: number
+          system_actor: string | null
         }
         Insert: {
           cleared_field?: string | null
@@ -78,6 +79,7 @@ export type Database = {
           sentence: string
           sentence_if_cleared?: string | null
           sort_order: number
+          system_actor?: string | null
         }
         Update: {
           cleared_field?: string | null
@@ -88,6 +90,7 @@ export type Database = {
           sentence?: string
           sentence_if_cleared?: string | null
           sort_order?: number
+          system_actor?: string | null
         }
         Relationships: [
           {
@@ -1370,8 +1373,117 @@ export type Database = {
           },
         ]
       }
+      sso_connections: {
+        Row: {
+          attribute_mapping: NonNullable<Json>
+          auth_provider_id: string
+          created_at: string
+          created_by: string | null
+          default_role: Database["public"]["Enums"]["workspace_role"]
+          enabled: boolean
+          entity_id: string
+          id: string
+          metadata_url: string | null
+          name: string
+          required: boolean
+          updated_at: string
+          workspace_id: string
+        }
+        Insert: {
+          attribute_mapping?: NonNullable<Json>
+          auth_provider_id: string
+          created_at?: string
+          created_by?: string | null
+          default_role?: Database["public"]["Enums"]["workspace_role"]
+          enabled?: boolean
+          entity_id: string
+          id?: string
+          metadata_url?: string | null
+          name: string
+          required?: boolean
+          updated_at?: string
+          workspace_id: string
+        }
+        Update: {
+          attribute_mapping?: NonNullable<Json>
+          auth_provider_id?: string
+          created_at?: string
+          created_by?: string | null
+          default_role?: Database["public"]["Enums"]["workspace_role"]
+          enabled?: boolean
+          entity_id?: string
+          id?: string
+          metadata_url?: string | null
+          name?: string
+          required?: boolean
+          updated_at?: string
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "sso_connections_created_by_fkey"
+            columns: ["created_by"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "sso_connections_workspace_id_fkey"
+            columns: ["workspace_id"]
+            isOneToOne: false
+            referencedRelation: "workspaces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      workspace_domains: {
+        Row: {
+          created_at: string
+          created_by: string | null
+          domain: string
+          id: string
+          verification_token: string
+          verified_at: string | null
+          workspace_id: string
+        }
+        Insert: {
+          created_at?: string
+          created_by?: string | null
+          domain: string
+          id?: string
+          verification_token: string
+          verified_at?: string | null
+          workspace_id: string
+        }
+        Update: {
+          created_at?: string
+          created_by?: string | null
+          domain?: string
+          id?: string
+          verification_token?: string
+          verified_at?: string | null
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "workspace_domains_created_by_fkey"
+            columns: ["created_by"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "workspace_domains_workspace_id_fkey"
+            columns: ["workspace_id"]
+            isOneToOne: false
+            referencedRelation: "workspaces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       workspaces: {
         Row: {
+          activity_retention_days: number | null
           created_at: string
           id: string
           invite_expiry_days: number
@@ -1382,6 +1494,7 @@ export type Database = {
           updated_at: string
         }
         Insert: {
+          activity_retention_days?: number | null
           created_at?: string
           id?: string
           invite_expiry_days?: number
@@ -1392,6 +1505,7 @@ export type Database = {
           updated_at?: string
         }
         Update: {
+          activity_retention_days?: number | null
           created_at?: string
           id?: string
           invite_expiry_days?: number
@@ -1610,6 +1724,33 @@ export type Database = {
           isSetofReturn: true
         }
       }
+      activity_retention_status: {
+        Args: { p_workspace_id: string }
+        Returns: {
+          kept_from: string
+          last_run: string
+          retention_days: number
+          rows_removed: number
+        }[]
+      }
+      add_workspace_domain: {
+        Args: { p_domain: string; p_workspace_id: string }
+        Returns: {
+          created_at: string
+          created_by: string | null
+          domain: string
+          id: string
+          verification_token: string
+          verified_at: string | null
+          workspace_id: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "workspace_domains"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
       change_member_role: {
         Args: {
           p_membership_id: string
@@ -1783,6 +1924,7 @@ export type Database = {
       create_workspace: {
         Args: { p_name: string }
         Returns: {
+          activity_retention_days: number | null
           created_at: string
           id: string
           invite_expiry_days: number
@@ -1991,6 +2133,24 @@ export type Database = {
         Args: { p_emails?: string[]; p_workspace_id: string }
         Returns: boolean
       }
+      mark_workspace_domain_verified: {
+        Args: { p_actor: string; p_domain_id: string }
+        Returns: {
+          created_at: string
+          created_by: string | null
+          domain: string
+          id: string
+          verification_token: string
+          verified_at: string | null
+          workspace_id: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "workspace_domains"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
       member_directory_count: {
         Args: {
           p_role?: Database["public"]["Enums"]["workspace_role"]
@@ -2061,6 +2221,15 @@ export type Database = {
         }[]
       }
       my_permissions: { Args: { p_workspace_id: string }; Returns: string[] }
+      my_sso_gates: {
+        Args: Record<PropertyKey, never>
+        Returns: {
+          connection_name: string
+          role: Database["public"]["Enums"]["workspace_role"]
+          workspace_id: string
+          workspace_name: string
+        }[]
+      }
       my_two_factor_gates: {
         Args: Record<PropertyKey, never>
         Returns: {
@@ -2153,7 +2322,82 @@ export type Database = {
           seats: number
         }[]
       }
+      record_sso_connection: {
+        Args: {
+          p_actor: string
+          p_attribute_mapping: Json
+          p_auth_provider_id: string
+          p_default_role: Database["public"]["Enums"]["workspace_role"]
+          p_entity_id: string
+          p_metadata_url: string
+          p_name: string
+          p_workspace_id: string
+        }
+        Returns: {
+          attribute_mapping: NonNullable<Json>
+          auth_provider_id: string
+          created_at: string
+          created_by: string | null
+          default_role: Database["public"]["Enums"]["workspace_role"]
+          enabled: boolean
+          entity_id: string
+          id: string
+          metadata_url: string | null
+          name: string
+          required: boolean
+          updated_at: string
+          workspace_id: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "sso_connections"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
       remove_member: { Args: { p_membership_id: string }; Returns: undefined }
+      remove_sso_connection: {
+        Args: { p_connection_id: string }
+        Returns: {
+          attribute_mapping: NonNullable<Json>
+          auth_provider_id: string
+          created_at: string
+          created_by: string | null
+          default_role: Database["public"]["Enums"]["workspace_role"]
+          enabled: boolean
+          entity_id: string
+          id: string
+          metadata_url: string | null
+          name: string
+          required: boolean
+          updated_at: string
+          workspace_id: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "sso_connections"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      remove_workspace_domain: {
+        Args: { p_domain_id: string }
+        Returns: {
+          created_at: string
+          created_by: string | null
+          domain: string
+          id: string
+          verification_token: string
+          verified_at: string | null
+          workspace_id: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "workspace_domains"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
       request_new_invitation: {
         Args: { p_token_hash: string; p_workspace_id: string }
         Returns: {
@@ -2274,6 +2518,10 @@ export type Database = {
         }[]
       }
       session_alive: { Args: Record<PropertyKey, never>; Returns: boolean }
+      set_activity_retention: {
+        Args: { p_days: number; p_workspace_id: string }
+        Returns: undefined
+      }
       set_directory_group_roles: {
         Args: { p_connection_id: string; p_mappings: Json }
         Returns: {
@@ -2289,6 +2537,30 @@ export type Database = {
           isSetofReturn: true
         }
       }
+      set_require_sso: {
+        Args: { p_required: boolean; p_workspace_id: string }
+        Returns: {
+          attribute_mapping: NonNullable<Json>
+          auth_provider_id: string
+          created_at: string
+          created_by: string | null
+          default_role: Database["public"]["Enums"]["workspace_role"]
+          enabled: boolean
+          entity_id: string
+          id: string
+          metadata_url: string | null
+          name: string
+          required: boolean
+          updated_at: string
+          workspace_id: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "sso_connections"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
       set_role_permission: {
         Args: {
           p_granted: boolean
@@ -2298,6 +2570,10 @@ export type Database = {
         }
         Returns: undefined
       }
+      set_role_permissions: {
+        Args: { p_changes: Json; p_workspace_id: string }
+        Returns: number
+      }
       sign_in_refusal: {
         Args: { p_email: string; p_password: string }
         Returns: {
@@ -2305,6 +2581,17 @@ export type Database = {
           reason: string
           suspended_until: string
           workspace_name: string
+        }[]
+      }
+      sso_manage_check: { Args: { p_workspace_id: string }; Returns: Json }
+      sso_requirement_impact: {
+        Args: { p_workspace_id: string }
+        Returns: {
+          email: string
+          full_name: string
+          reason: string
+          role: Database["public"]["Enums"]["workspace_role"]
+          user_id: string
         }[]
       }
       suspend_member: {
@@ -2365,6 +2652,36 @@ export type Database = {
         SetofOptions: {
           from: "*"
           to: "directory_connections"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      update_sso_connection: {
+        Args: {
+          p_attribute_mapping?: Json
+          p_connection_id: string
+          p_default_role: Database["public"]["Enums"]["workspace_role"]
+          p_enabled: boolean
+          p_name: string
+        }
+        Returns: {
+          attribute_mapping: NonNullable<Json>
+          auth_provider_id: string
+          created_at: string
+          created_by: string | null
+          default_role: Database["public"]["Enums"]["workspace_role"]
+          enabled: boolean
+          entity_id: string
+          id: string
+          metadata_url: string | null
+          name: string
+          required: boolean
+          updated_at: string
+          workspace_id: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "sso_connections"
           isOneToOne: true
           isSetofReturn: false
         }
