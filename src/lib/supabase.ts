@@ -28,4 +28,7 @@ function browserKey(): string {
 }
 
 /** The one Supabase client of the app. Only modules under src/api/ import it. */
-export const supabase = createClient<Database>(requireEnv('VITE_SUPABASE_URL'), browserKey())
+export const supabaseUrl = requireEnv('VITE_SUPABASE_URL')
+/** The browser's key (apikey header), for the few requests made with fetch (streamed bodies). */
+export const supabaseKey = browserKey()
+export const supabase = createClient<Database>(supabaseUrl, supabaseKey)
