@@ -104,6 +104,8 @@ describe('every page (axe-core, all impacts; names)', () => {
   for (const name of [...workspacePages, ...personalPages]) {
     it(`/${name}`, async () => {
       const page = await openPage(`/${name}`)
+      // Notes shown on load are plain text, not alerts read out on every visit.
+      expect(await page.locator('[role="alert"]').count(), 'alerts on load').toBe(0)
       await check(page, `/${name}`)
       await page.context().close()
     })
