@@ -33,6 +33,11 @@ const maskToggle = (label: string) => (opts: { instance: PasswordInstance }) => 
   },
 })
 
+// Open menus and lists render inside the page's <main> landmark, not at the end of <body> outside
+// every landmark: the Menu, Select and DatePicker uses outside dialogs pass append-to="#main"
+// (PrimeVue positions them against the page, and main is not a positioned box). Inside a dialog
+// they keep the default (<body>): the dialog box clips what it holds.
+
 export const a11yPassThrough = {
   datatable: {
     column: {
@@ -83,6 +88,12 @@ export const a11yPassThrough = {
     list: ({ props }: { props: { ariaLabelledby?: string; ariaLabel?: string } }) => ({
       'aria-labelledby': props.ariaLabelledby,
       'aria-label': props.ariaLabelledby ? undefined : props.ariaLabel,
+      // The listbox can take focus (a click into the list, a screen reader's focus mode), so the
+      // scrolling container holds something focusable. It stays out of the Tab order: the field
+      // keeps focus and moves through the options with the arrow keys (aria-activedescendant),
+      // which scrolls the list; a Tab stop here would make Tab from the field land in the list
+      // (PrimeVue sends Tab into an open overlay that has one) instead of on the next control.
+      tabindex: -1,
     }),
     pcFilter: ({ instance }: { instance: { hide: (focus?: boolean) => void } }) => ({
       root: {

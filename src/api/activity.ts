@@ -1,5 +1,5 @@
-import { unwrap } from '@/lib/errors'
-import { supabase } from '@/lib/supabase'
+import { toAppError, unwrap } from '@/lib/errors'
+import { supabase, supabaseKey, supabaseUrl } from '@/lib/supabase'
 import { ACTIVITY_COLUMNS } from './activityColumns'
 import type { Database, Json, Tables } from '@/types/database.types'
 
@@ -157,18 +157,64 @@ export async function countActivityCapped(
   return { total: Number(r?.total ?? 0), capped: !!r?.capped }
 }
 
+/** The workspace's first activity id (the bottom of an export's id range); null when empty. */
+export async function lowestActivityId(workspaceId: string): Promise<number | null> {
+  const rows = await unwrap(
+    supabase
+      .from('activity_log')
+      .select('id')
+      .eq('workspace_id', workspaceId)
+      .order('id', { ascending: true })
+      .limit(1),
+  )
+  return rows[0]?.id ?? null
+}
+
 /**
- * The next chunk of the filtered set for export, by keyset (id below `beforeId`) so the pages
- * stay consistent while new rows are appended.
+ * One page of an export as the file's own text (activity_export_page: CSV lines or JSON objects,
+ * newest first, rows with aboveId < id <= upToId that match the filter), as a stream to copy into
+ * the file unparsed. Asked with fetch, not supabase-js, whose rpc() reads the whole body as JSON.
  */
-export async function activityChunk(
+export async function activityExportPage(
   f: ActivityFilter,
-  beforeId: number | null,
-  size: number,
-): Promise<ActivityRow[]> {
-  let query = filtered(f, 'id')
-  if (beforeId !== null) query = query.lt('id', beforeId)
-  return unwrap(query.limit(size))
+  format: 'csv' | 'json',
+  upToId: number,
+  aboveId: number,
+  signal?: AbortSignal,
+): Promise<ReadableStream<Uint8Array> | null> {
+  const { data } = await supabase.auth.getSession()
+  const ids = people(f)
+  const args: Database['public']['Functions']['activity_export_page']['Args'] = {
+    p_workspace_id: f.workspaceId,
+    p_format: format,
+    p_up_to_id: upToId,
+    p_above_id: aboveId,
+    ...(ids.length ? { p_user_ids: ids, p_include_subject: !!f.involvingUserId } : {}),
+    ...(f.actor?.trim() ? { p_actor_email: f.actor.trim().toLowerCase() } : {}),
+    ...(f.action ? { p_action: f.action } : {}),
+    ...(f.entityType ? { p_entity_type: f.entityType } : {}),
+    ...(f.entityId ? { p_entity_id: f.entityId } : {}),
+    ...(f.from ? { p_from: f.from.toISOString() } : {}),
+    ...(f.to ? { p_to: endOfDay(f.to).toISOString() } : {}),
+  }
+  const res = await fetch(`${supabaseUrl}/rest/v1/rpc/activity_export_page`, {
+    method: 'POST',
+    headers: {
+      apikey: supabaseKey,
+      Authorization: `Bearer ${data.session?.access_token ?? supabaseKey}`,
+      Accept: 'text/plain',
+      'Content-Type': 'application/json',
+    },
+    body: JSON.stringify(args),
+    signal,
+  }).catch((err: unknown) => {
+    throw signal?.aborted ? err : toAppError(err)
+  })
+  if (!res.ok) {
+    const body: unknown = await res.json().catch(() => ({ message: res.statusText }))
+    throw toAppError({ ...(body as object), status: res.status })
+  }
+  return res.body
 }
 
 /** Rows to export, for the progress bar: exact up to 100,000 (then "100,000+"). */

@@ -12,7 +12,7 @@ export type SsoImpact = Database['public']['Functions']['sso_requirement_impact'
 
 /** The values an identity provider asks for (Auth's service provider). */
 export function serviceProviderValues(): { entityId: string; acsUrl: string; metadataUrl: string } {
-  const auth = `${supabaseUrl()}/auth/v1`
+  const auth = `${supabaseUrl}/auth/v1`
   return {
     entityId: `${auth}/sso/saml/metadata`,
     acsUrl: `${auth}/sso/saml/acs`,

@@ -28,10 +28,12 @@ function browserKey(): string {
 }
 
 /** The one Supabase client of the app. Only modules under src/api/ import it. */
-export const supabase = createClient<Database>(requireEnv('VITE_SUPABASE_URL'), browserKey())
-
-/** The project's API URL (single sign-on shows Auth's SAML addresses below it). */
-export const supabaseUrl = (): string => requireEnv('VITE_SUPABASE_URL').replace(/\/+$/, '')
+/** The project's API URL, without a trailing slash (streamed exports fetch below it; single
+ * sign-on shows Auth's SAML addresses below it). */
+export const supabaseUrl = requireEnv('VITE_SUPABASE_URL').replace(/\/+$/, '')
+/** The browser's key (apikey header), for the few requests made with fetch (streamed bodies). */
+export const supabaseKey = browserKey()
+export const supabase = createClient<Database>(supabaseUrl, supabaseKey)
 
 let ssoClient: SupabaseClient<Database> | null = null
 /**
@@ -41,7 +43,7 @@ let ssoClient: SupabaseClient<Database> | null = null
  * client keeps the implicit flow its mail links use.
  */
 export function pkceClient(): SupabaseClient<Database> {
-  ssoClient ??= createClient<Database>(requireEnv('VITE_SUPABASE_URL'), browserKey(), {
+  ssoClient ??= createClient<Database>(supabaseUrl, supabaseKey, {
     auth: {
       flowType: 'pkce',
       storageKey: PKCE_STORAGE_KEY,

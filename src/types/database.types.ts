@@ -1686,6 +1686,23 @@ export type Database = {
           total: number
         }[]
       }
+      activity_export_page: {
+        Args: {
+          p_above_id: number
+          p_action?: string
+          p_actor_email?: string
+          p_entity_id?: string
+          p_entity_type?: string
+          p_format: string
+          p_from?: string
+          p_include_subject?: boolean
+          p_to?: string
+          p_up_to_id: number
+          p_user_ids?: string[]
+          p_workspace_id: string
+        }
+        Returns: unknown
+      }
       activity_of_people: {
         Args: {
           p_action?: string

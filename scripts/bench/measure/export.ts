@@ -1,6 +1,7 @@
-// Export of 100k activity rows as the SPA pages it: newest first, keyset on id, `chunk` rows a
-// request, as CSV (PostgREST's Accept: text/csv) or JSON (what src/api/activity.ts
-// activityChunk() gets); as the admin (three runs, the median) and as the service role.
+// Export of 100k activity rows by PostgREST paging: newest first, keyset on id, `chunk` rows a
+// request, as CSV (PostgREST's Accept: text/csv) or JSON (how the SPA exported before issue 23
+// item 10; its streamed export of a million rows is measured by scripts/bench/export-browser.ts);
+// as the admin (three runs, the median) and as the service role.
 import { anonKey, serviceRoleKey } from '../../../local-stack/config.ts'
 import { ACTIVITY_COLUMNS, apiUrl } from '../lib.ts'
 import type { Session } from './session.ts'
