@@ -1,5 +1,6 @@
 import { createClient } from '@supabase/supabase-js'
 import type { Database } from '@/types/database.types'
+import { sessionStorageKey } from './storedSession'
 
 /** Reads a required build-time variable, failing loudly with what to do about it. */
 function requireEnv(name: 'VITE_SUPABASE_URL', value = import.meta.env[name]): string {
@@ -28,4 +29,6 @@ function browserKey(): string {
 }
 
 /** The one Supabase client of the app. Only modules under src/api/ import it. */
-export const supabase = createClient<Database>(requireEnv('VITE_SUPABASE_URL'), browserKey())
+export const supabase = createClient<Database>(requireEnv('VITE_SUPABASE_URL'), browserKey(), {
+  auth: { storageKey: sessionStorageKey },
+})
