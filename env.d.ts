@@ -11,3 +11,9 @@ interface ImportMetaEnv {
 interface ImportMeta {
   readonly env: ImportMetaEnv
 }
+
+/** The Aura preset with the tokens of the PrimeVue components in use (scripts/vite/auraUsed.ts). */
+declare module 'virtual:aura-used' {
+  const preset: typeof import('@primeuix/themes/aura').default
+  export default preset
+}

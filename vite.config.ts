@@ -4,6 +4,7 @@ import { PrimeVueResolver } from '@primevue/auto-import-resolver'
 import vue from '@vitejs/plugin-vue'
 import Components from 'unplugin-vue-components/vite'
 import { defineConfig, loadEnv } from 'vite'
+import { auraUsed } from './scripts/vite/auraUsed.ts'
 import { parsePasswordPolicy } from './src/lib/passwordPolicy.ts'
 
 // Auth's password policy is written once, in supabase/config.toml; the SPA's strength meter and
@@ -39,11 +40,16 @@ export default defineConfig(({ mode }) => {
     plugins: [
       vue(),
       Components({ dirs: [], resolvers: [PrimeVueResolver()], dts: 'src/components.d.ts' }),
+      auraUsed(fileURLToPath(new URL('.', import.meta.url))),
     ],
     optimizeDeps: { include: primeVueModules },
     define: { __PASSWORD_POLICY__: JSON.stringify(passwordPolicy) },
     resolve: {
-      alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) },
+      alias: {
+        '@': fileURLToPath(new URL('./src', import.meta.url)),
+        // Ripples are off (PrimeVue's default): src/lib/noRipple.ts says why this saves bytes.
+        'primevue/ripple': fileURLToPath(new URL('./src/lib/noRipple.ts', import.meta.url)),
+      },
     },
   }
 })

@@ -2,7 +2,6 @@ import { createPinia } from 'pinia'
 import PrimeVue from 'primevue/config'
 import ConfirmationService from 'primevue/confirmationservice'
 import ToastService from 'primevue/toastservice'
-import Tooltip from 'primevue/tooltip'
 import { createApp } from 'vue'
 import 'primeicons/primeicons.css'
 import { a11yPassThrough } from './a11yPassThrough'
@@ -20,5 +19,4 @@ app.use(PrimeVue, {
 })
 app.use(ToastService)
 app.use(ConfirmationService)
-app.directive('tooltip', Tooltip)
 app.mount('#app')

@@ -1,5 +1,6 @@
 import { definePreset } from '@primeuix/themes'
-import Aura from '@primeuix/themes/aura'
+// Aura with only the tokens of the components the app uses (scripts/vite/auraUsed.ts).
+import Aura from 'virtual:aura-used'
 
 /**
  * Aura with a darker primary in light mode, so that white text on primary buttons and primary

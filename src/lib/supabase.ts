@@ -1,5 +1,6 @@
 import { createClient, type SupabaseClient } from '@supabase/supabase-js'
 import type { Database } from '@/types/database.types'
+import { sessionStorageKey } from './storedSession'
 
 /** Reads a required build-time variable, failing loudly with what to do about it. */
 function requireEnv(name: 'VITE_SUPABASE_URL', value = import.meta.env[name]): string {
@@ -33,7 +34,9 @@ function browserKey(): string {
 export const supabaseUrl = requireEnv('VITE_SUPABASE_URL').replace(/\/+$/, '')
 /** The browser's key (apikey header), for the few requests made with fetch (streamed bodies). */
 export const supabaseKey = browserKey()
-export const supabase = createClient<Database>(supabaseUrl, supabaseKey)
+export const supabase = createClient<Database>(supabaseUrl, supabaseKey, {
+  auth: { storageKey: sessionStorageKey },
+})
 
 let ssoClient: SupabaseClient<Database> | null = null
 /**

@@ -1,8 +1,6 @@
 import type { RouteLocationNormalized, RouteLocationRaw, Router } from 'vue-router'
-import * as auth from '@/api/auth'
-import { isAllowed, type PermissionKey } from '@/lib/permissions'
-import { useSessionStore } from '@/stores/session'
-import { useWorkspaceStore } from '@/stores/workspace'
+import type { PermissionKey } from '@/lib/permissions'
+import { hasStoredSession } from '@/lib/storedSession'
 
 export interface AccessContext {
   isSignedIn: boolean
@@ -55,72 +53,20 @@ export function authRedirectHash(
   return null
 }
 
-/** The value of an Auth read, or null when it fails (the database still enforces the rule). */
-async function safely<T>(read: () => Promise<T>): Promise<T | null> {
-  try {
-    return (await read()) ?? null
-  } catch {
-    return null
-  }
-}
-
 /**
- * Two-factor rules before any workspace data: a person with a verified factor who signed in
- * with a password or a link answers the code first; one whose workspace requires 2FA and who has
- * no factor sets one up (the database refuses their data at aal1 anyway).
+ * The app's one navigation guard. A visitor with no stored session on a public page (sign-in, an
+ * invitation link) is let through at once: nothing to ask Auth, and supabase-js, the stores and
+ * the API modules are not loaded for it. Everyone else goes through `checkAccess()` (./access.ts,
+ * its own chunk), loaded on first use.
  */
-async function twoFactorDetour(
-  to: Target,
-  userId: string,
-  workspaceId: string | null,
-): Promise<RouteLocationRaw | null> {
-  if (to.name === 'account') return null
-  const level = await safely(() => auth.assuranceLevel())
-  if (!level || level.current === 'aal2') return null
-  if (level.next === 'aal2') return { name: 'sign-in', query: { redirect: to.fullPath } }
-  if (!workspaceId) return null
-  const required = (await safely(() => auth.workspacesRequiringTwoFactor(userId))) ?? []
-  if (required.includes(workspaceId)) return { name: 'account', query: { enrol: 'required' } }
-  return null
-}
-
-/** The app's one navigation guard. */
 export function installGuard(router: Router): void {
   router.beforeEach(async (to) => {
-    const session = useSessionStore()
-    // Also lets supabase-js read a session from the address bar before anything rewrites it.
-    await session.init()
-    const fromMail = authRedirectHash(to.hash)
-    if (fromMail?.kind === 'error') {
-      return {
-        name: 'link-error',
-        query: { code: fromMail.code, next: to.path },
-        replace: true,
-      }
-    }
-    if (fromMail?.kind === 'session') {
-      // The tokens must not stay in the address bar (history, screenshots, shared URLs).
-      return { path: to.path, query: to.query, hash: '', replace: true }
-    }
-    const workspace = useWorkspaceStore()
-    if (session.user && !to.meta.public) {
-      try {
-        if (workspace.loadedFor === session.user.id) void workspace.refresh().catch(() => {})
-        else await workspace.ensureLoaded(session.user.id)
-      } catch (err) {
-        console.error('Could not load your workspaces', err)
-      }
-    }
-    if (session.user && !to.meta.public) {
-      const detour = await twoFactorDetour(to, session.user.id, workspace.currentId)
-      if (detour) return detour
-    }
-    return decideAccess(to, {
-      isSignedIn: session.isSignedIn,
-      hasWorkspace: workspace.current !== null,
-      lockedOut: workspace.lockout !== null,
-      can: (permission) => isAllowed(workspace.permissions, permission),
-    })
+    const signedOut = !hasStoredSession() && !authRedirectHash(to.hash)
+    if (signedOut && to.meta.public) return true
+    if (signedOut)
+      return decideAccess(to, { isSignedIn: false, hasWorkspace: false, can: () => false })
+    const { checkAccess } = await import('./access')
+    return checkAccess(to)
   })
   router.afterEach((to) => {
     document.title = to.meta.title ? `${to.meta.title} · Fluxera` : 'Fluxera'

@@ -3,6 +3,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { createMemoryHistory, createRouter } from 'vue-router'
 import * as auth from '@/api/auth'
 import * as workspaces from '@/api/workspaces'
+import { sessionStorageKey } from '@/lib/storedSession'
 import { installGuard } from './guard'
 
 vi.mock('@/api/auth')
@@ -34,6 +35,8 @@ function makeRouter() {
 }
 
 function signedInAs(permissions: string[]) {
+  // What supabase-js leaves in the browser once someone signed in (the guard looks before loading it).
+  localStorage.setItem(sessionStorageKey, '{}')
   vi.mocked(auth.getSession).mockResolvedValue({ user: { id: 'u1', email: 'u1@x.com' } } as never)
   vi.mocked(workspaces.listMyMemberships).mockResolvedValue([
     {
@@ -49,6 +52,7 @@ function signedInAs(permissions: string[]) {
 }
 
 beforeEach(() => {
+  localStorage.clear()
   setActivePinia(createPinia())
   vi.clearAllMocks()
   vi.mocked(auth.onAuthChange).mockReturnValue(() => undefined)
@@ -58,6 +62,13 @@ beforeEach(() => {
 })
 
 describe('installGuard', () => {
+  it('lets a signed-out visitor see a public page without asking Auth', async () => {
+    const router = makeRouter()
+    await router.push('/sign-in')
+    expect(router.currentRoute.value.name).toBe('sign-in')
+    expect(auth.getSession).not.toHaveBeenCalled()
+  })
+
   it('sends a signed-out visitor to sign-in, remembering the page', async () => {
     vi.mocked(auth.getSession).mockResolvedValue(null)
     const router = makeRouter()

@@ -5,6 +5,11 @@ declare module 'vue-router' {
   interface RouteMeta {
     /** Reachable without signing in. */
     public?: boolean
+    /**
+     * The page shows its messages inline and asks no confirmation: the app does not load
+     * PrimeVue's Toast and ConfirmDialog for it (a lighter first load; see README.md here).
+     */
+    lean?: boolean
     /** The permission the current workspace must grant. */
     permission?: PermissionKey
     title?: string
@@ -18,13 +23,13 @@ export const routes: RouteRecordRaw[] = [
     path: '/sign-in',
     name: 'sign-in',
     component: () => import('@/pages/auth/SignInPage.vue'),
-    meta: { public: true, title: 'Sign in' },
+    meta: { public: true, lean: true, title: 'Sign in' },
   },
   {
     path: '/accept-invite',
     name: 'accept-invite',
     component: () => import('@/pages/auth/AcceptInvitePage.vue'),
-    meta: { public: true, title: 'Accept invitation' },
+    meta: { public: true, lean: true, title: 'Accept invitation' },
   },
   {
     path: '/link-error',
