@@ -3,6 +3,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest'
 import * as auth from '@/api/auth'
 import * as sso from '@/api/sso'
 import { AppError } from '@/lib/errors'
+import { sessionStorageKey } from '@/lib/storedSession'
 import { mountWithApp } from '@/test/mountWithApp'
 import SignInPage from './SignInPage.vue'
 
@@ -60,8 +61,10 @@ describe('SignInPage', () => {
       initialPath: '/sign-in?sso=1&email=ana@example.com',
     })
     await wrapper.get('form').trigger('submit')
-    await flushPromises()
-    expect(wrapper.get('[data-test="error"]').text()).toContain('not set up for example.com')
+    // the message component loads with the first message
+    await vi.waitFor(() =>
+      expect(wrapper.get('[data-test="error"]').text()).toContain('not set up for example.com'),
+    )
   })
 
   it('signs in and goes back to the page that asked for it', async () => {
@@ -81,7 +84,9 @@ describe('SignInPage', () => {
     )
     const { wrapper, router } = await mountSignedOut()
     await fillAndSubmit(wrapper)
-    expect(wrapper.get('[data-test="error"]').text()).toBe('Wrong email or password.')
+    await vi.waitFor(() =>
+      expect(wrapper.get('[data-test="error"]').text()).toBe('Wrong email or password.'),
+    )
     expect(router.currentRoute.value.path).toBe('/sign-in')
   })
 
@@ -91,7 +96,9 @@ describe('SignInPage', () => {
     )
     const { wrapper } = await mountSignedOut()
     await fillAndSubmit(wrapper)
-    expect(wrapper.get('[data-test="error"]').text()).toMatch(/not confirmed/)
+    await vi.waitFor(() =>
+      expect(wrapper.get('[data-test="error"]').text()).toMatch(/not confirmed/),
+    )
   })
 
   it('checks the email before calling the server', async () => {
@@ -99,7 +106,10 @@ describe('SignInPage', () => {
     await wrapper.get('#email').setValue('not-an-email')
     await wrapper.get('form').trigger('submit')
     expect(auth.signInWithPassword).not.toHaveBeenCalled()
-    expect(wrapper.get('[data-test="error"]').text()).toBe('Enter a valid email address.')
+    // the message component loads with the first message
+    await vi.waitFor(() =>
+      expect(wrapper.get('[data-test="error"]').text()).toBe('Enter a valid email address.'),
+    )
   })
 
   it('emails a magic link that returns to the requested page', async () => {
@@ -110,7 +120,9 @@ describe('SignInPage', () => {
     await button.trigger('click')
     await flushPromises()
     expect(auth.sendMagicLink).toHaveBeenCalledWith('ana@example.com', '/users')
-    expect(wrapper.get('[data-test="notice"]').text()).toContain('ana@example.com')
+    await vi.waitFor(() =>
+      expect(wrapper.get('[data-test="notice"]').text()).toContain('ana@example.com'),
+    )
   })
 
   it('sends a password reset link', async () => {
@@ -126,7 +138,11 @@ describe('SignInPage', () => {
   })
 
   it('shows who is signed in', async () => {
+    // A signed-in browser holds supabase-js's stored session; the page loads the store for it.
+    localStorage.setItem(sessionStorageKey, '{}')
     const { wrapper } = await mountWithApp(SignInPage, { routes, initialPath: '/sign-in' })
+    await flushPromises()
+    localStorage.removeItem(sessionStorageKey)
     expect(wrapper.get('[data-test="signed-in-as"]').text()).toBe('Signed in as me@example.com.')
     expect(wrapper.find('form').exists()).toBe(false)
   })
