@@ -55,6 +55,11 @@ export const a11yPassThrough = {
   // and each keystroke that re-rendered a warning fired a new alert.
   message: { root: { role: null, 'aria-live': null, 'aria-atomic': null } },
 
+  // A tab panel whose content has Tab stops is not a Tab stop itself (WAI-ARIA tabs pattern):
+  // PrimeVue gives every panel tabindex=0, so Shift+Tab from the first filter stopped on the whole
+  // panel, whose top then sat under the fixed top bar (WCAG 2.4.11).
+  tabpanel: { root: { tabindex: -1 } },
+
   menu: {
     list: ({ instance }: { instance: MenuInstance }) => ({
       // A popup menu opens with its first item highlighted (WAI-ARIA menu button pattern).

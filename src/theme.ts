@@ -43,6 +43,17 @@ export const FluxeraPreset = definePreset(Aura, {
         },
       },
     },
+    // Toast titles: Aura's 600 shades on their 50 tints are 3.0:1 (green, yellow) to 4.4:1 (red).
+    toast: {
+      colorScheme: {
+        light: {
+          info: { color: '{blue.700}' },
+          success: { color: '{green.800}' },
+          warn: { color: '{yellow.800}' },
+          error: { color: '{red.700}' },
+        },
+      },
+    },
     togglebutton: { colorScheme: { light: { root: { color: '{surface.600}' } } } },
     message: {
       colorScheme: {

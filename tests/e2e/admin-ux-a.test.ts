@@ -366,7 +366,10 @@ describe('issue 23, items 1–4', { timeout: 180_000 }, () => {
     const error = page.locator('[data-test="error"]')
     await error.waitFor({ timeout: 30_000 })
     expect(await error.innerText()).toContain('Wrong email or password.')
-    expect(await error.evaluate((el) => getComputedStyle(el).opacity)).toBe('1')
+    // It fades in: visible means fully opaque once the transition ends (not an empty strip).
+    await expect
+      .poll(() => error.evaluate((el) => getComputedStyle(el).opacity), { timeout: 5_000 })
+      .toBe('1')
     await shot(page, 'sign-in-wrong-password')
     await shotNarrow(page, 'sign-in-wrong-password')
 
