@@ -167,6 +167,7 @@ describe('onboarding', { timeout: 300_000 }, () => {
 
     // ---- 2. The Admin invites someone through the Users page; the mail goes through Mailpit --
     const invitee = `newcomer-${Date.now() % 1_000_000}@onboarding.test`
+    const inviteeName = `Olive Newcomer ${Date.now() % 1_000_000}`
     await adminPage.goto(url('/users'))
     await guideShot(adminPage, 'users')
     await adminPage.locator('[data-test="invite-button"]').click()
@@ -180,6 +181,8 @@ describe('onboarding', { timeout: 300_000 }, () => {
     const page = await open()
     await page.goto(link)
     await page.locator('[data-test="join-title"]').waitFor({ timeout: 30_000 })
+    // The accept page asks a new account's name (issue 23); the Onboarding view shows it.
+    await page.locator('[data-test="invitee-name"]').fill(inviteeName)
     await page.locator('#new-password').fill(STRONG_PASSWORD)
     await page
       .locator('#repeat-password input, input#repeat-password')
@@ -228,7 +231,7 @@ describe('onboarding', { timeout: 300_000 }, () => {
 
     // ---- 4. The Admin works through the Onboarding page, one click per step -----------------
     await adminPage.goto(url('/onboarding'))
-    const card = adminPage.locator('[data-test="onboarding-record"]', { hasText: invitee })
+    const card = adminPage.locator('[data-test="onboarding-record"]', { hasText: inviteeName })
     await card.waitFor()
     expect(await card.innerText()).toMatch(/0 of 5 steps done/)
     expect(await card.innerText()).toMatch(/Waiting on Admins \(2\), 3 items to hand over/)
@@ -262,7 +265,7 @@ describe('onboarding', { timeout: 300_000 }, () => {
       .or(adminPage.getByRole('button', { name: 'Finished' }))
       .first()
       .click()
-    const finished = adminPage.locator('[data-test="onboarding-record"]', { hasText: invitee })
+    const finished = adminPage.locator('[data-test="onboarding-record"]', { hasText: inviteeName })
     await expect.poll(() => finished.innerText()).toMatch(/5 of 5 steps done/)
     expect(await finished.innerText()).toContain('Done')
     expect(await finished.innerText()).toContain('Ada Admin')
