@@ -152,6 +152,31 @@ $$;
 comment on function private.log_activity(p_workspace_id uuid, p_action text, p_entity_type text, p_entity_id text, p_before jsonb, p_after jsonb, p_subject_user_id uuid, p_actor_id uuid) is
   'Appends one activity row (the chain trigger links it). Actor: p_actor_id, else auth.uid(), else the transaction setting fluxera.actor_id (service-role paths), else null (system).';
 
+create or replace function private.touch_member_last_active()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  -- "Last active" (docs/product-rules.md, access reviews): the latest of the member's
+  -- sign-ins (auth.sign_in rows, and the access token hook) and of any activity row they
+  -- authored in that workspace. One statement per INSERT statement, at most one row per
+  -- member; kept to the minute so a burst of actions writes the membership once.
+  update public.memberships m
+     set last_active_at = a.at
+    from (select n.workspace_id, n.actor_id, max(n.occurred_at) as at
+            from new_rows n
+           where n.actor_id is not null
+           group by n.workspace_id, n.actor_id) a
+   where m.workspace_id = a.workspace_id and m.user_id = a.actor_id
+     and (m.last_active_at is null or m.last_active_at < a.at - interval '1 minute');
+  return null;
+end;
+$$;
+comment on function private.touch_member_last_active() is
+  'AFTER INSERT statement trigger on activity_log: moves memberships.last_active_at ("Last active") to the newest activity row each member authored in the statement, when at least a minute newer. The one place that defines last activity besides the sign-in hook.';
+
 create or replace function private.record_activity()
 returns trigger
 language plpgsql
@@ -994,6 +1019,13 @@ create policy "Members can read their own activity"
   using (actor_id = (select auth.uid()) and workspace_id in (select private.accessible_workspace_ids()));
 comment on policy "Members can read their own activity" on public.activity_log is
   'An active member always sees what they did themselves.';
+
+create trigger activity_log_last_active
+  after insert on public.activity_log
+  referencing new table as new_rows
+  for each statement execute function private.touch_member_last_active();
+comment on trigger activity_log_last_active on public.activity_log is
+  'Keeps memberships.last_active_at ("Last active") at the member''s newest authored activity.';
 
 create trigger activity_log_chain
   before insert on public.activity_log
