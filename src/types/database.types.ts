@@ -16,6 +16,7 @@ export type Database = {
           deactivated: number
           flagged: number
           id: string
+          idle_days: number
           members_reviewed: number
           notes: string | null
           reviewer_id: string | null
@@ -26,6 +27,7 @@ export type Database = {
           deactivated?: number
           flagged?: number
           id?: string
+          idle_days?: number
           members_reviewed?: number
           notes?: string | null
           reviewer_id?: string | null
@@ -36,6 +38,7 @@ export type Database = {
           deactivated?: number
           flagged?: number
           id?: string
+          idle_days?: number
           members_reviewed?: number
           notes?: string | null
           reviewer_id?: string | null
@@ -1633,7 +1636,7 @@ export type Database = {
         }
       }
       access_review_flags: {
-        Args: { p_workspace_id: string }
+        Args: { p_idle_days?: number; p_workspace_id: string }
         Returns: {
           flagged: boolean
           idle_since: string
@@ -1644,6 +1647,7 @@ export type Database = {
         Args: Record<PropertyKey, never>
         Returns: {
           idle_days: number
+          presets: number[]
         }[]
       }
       activity_alerts: {
@@ -1838,6 +1842,7 @@ export type Database = {
       complete_access_review: {
         Args: {
           p_deactivated?: number
+          p_idle_days?: number
           p_notes?: string
           p_workspace_id: string
         }
@@ -1846,6 +1851,7 @@ export type Database = {
           deactivated: number
           flagged: number
           id: string
+          idle_days: number
           members_reviewed: number
           notes: string | null
           reviewer_id: string | null

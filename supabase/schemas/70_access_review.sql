@@ -16,11 +16,42 @@ as $$
   select 90
 $$;
 comment on function private.review_idle_days() is
-  'Days without activity after which an access review flags a member (docs/product-rules.md: 90).';
+  'Days without activity after which an access review flags a member unless the reviewer picks another preset (docs/product-rules.md: 90).';
+
+create or replace function private.review_idle_presets()
+returns integer[]
+language sql
+immutable
+set search_path = ''
+as $$
+  select array[30, 60, 90]
+$$;
+comment on function private.review_idle_presets() is
+  'The idle periods the Access review offers as presets, in days (issue 23).';
+
+create or replace function private.review_idle_days_checked(p_idle_days integer)
+returns integer
+language plpgsql
+immutable
+set search_path = ''
+as $$
+begin
+  if p_idle_days is null then
+    return private.review_idle_days();
+  end if;
+  if p_idle_days < 1 or p_idle_days > 365 then
+    raise exception 'The idle period must be between 1 and 365 days.'
+      using errcode = '22023', hint = 'invalid_idle_days';
+  end if;
+  return p_idle_days;
+end;
+$$;
+comment on function private.review_idle_days_checked(p_idle_days integer) is
+  'The idle period of a review: p_idle_days, else private.review_idle_days(); outside 1 to 365 days raises 22023 invalid_idle_days (HTTP 400).';
 
 create or replace function private.review_flagged(
   p_role public.workspace_role, p_status public.member_status, p_suspended_until timestamptz,
-  p_last_active_at timestamptz, p_joined_at timestamptz, p_created_at timestamptz
+  p_last_active_at timestamptz, p_joined_at timestamptz, p_created_at timestamptz, p_idle_days integer
 )
 returns boolean
 language sql
@@ -30,43 +61,47 @@ as $$
   select private.effective_status(p_status, p_suspended_until) = 'active'
      and p_role <> 'owner'
      and coalesce(p_last_active_at, p_joined_at, p_created_at)
-         < now() - pg_catalog.make_interval(days => private.review_idle_days())
+         < now() - pg_catalog.make_interval(days => p_idle_days)
 $$;
-comment on function private.review_flagged(p_role public.workspace_role, p_status public.member_status, p_suspended_until timestamp with time zone, p_last_active_at timestamp with time zone, p_joined_at timestamp with time zone, p_created_at timestamp with time zone) is
-  'The idle rule of access reviews: an effectively active member other than the owner with no activity (else joining, else creation) for private.review_idle_days() days.';
+comment on function private.review_flagged(p_role public.workspace_role, p_status public.member_status, p_suspended_until timestamp with time zone, p_last_active_at timestamp with time zone, p_joined_at timestamp with time zone, p_created_at timestamp with time zone, p_idle_days integer) is
+  'The idle rule of access reviews: an effectively active member other than the owner not active (memberships.last_active_at, "Last active"; else joining, else creation) for p_idle_days days.';
 
 create or replace function public.access_review_rule()
-returns table (idle_days integer)
+returns table (idle_days integer, presets integer[])
 language sql
 stable
 security definer
 set search_path = ''
 as $$
-  select private.review_idle_days()
+  select private.review_idle_days(), private.review_idle_presets()
 $$;
 comment on function public.access_review_rule() is
-  'The access review''s idle threshold in days, for the SPA''s wording (the rule itself: access_review_flags).';
+  'The access review''s default idle threshold and the presets it offers, in days, for the SPA (the rule itself: access_review_flags).';
 grant execute on function public.access_review_rule() to authenticated;
 
-create or replace function public.access_review_flags(p_workspace_id uuid)
+create or replace function public.access_review_flags(p_workspace_id uuid, p_idle_days integer default null)
 returns table (membership_id uuid, idle_since timestamptz, flagged boolean)
 language plpgsql
 stable
 security definer
 set search_path = ''
 as $$
+declare
+  v_idle_days integer;
 begin
   perform private.require_workspace_permission(p_workspace_id, 'members.manage');
+  v_idle_days := private.review_idle_days_checked(p_idle_days);
   return query
     select m.id, coalesce(m.last_active_at, m.joined_at, m.created_at),
-           private.review_flagged(m.role, m.status, m.suspended_until, m.last_active_at, m.joined_at, m.created_at)
+           private.review_flagged(m.role, m.status, m.suspended_until, m.last_active_at, m.joined_at,
+                                  m.created_at, v_idle_days)
       from public.memberships m
      where m.workspace_id = p_workspace_id and m.status <> 'pending';
 end;
 $$;
-comment on function public.access_review_flags(p_workspace_id uuid) is
-  'Per non-pending member: since when they are idle and whether the access review flags them (the same rule complete_access_review counts). members.manage. Errors: PT404 not_found, 42501 not_allowed.';
-grant execute on function public.access_review_flags(p_workspace_id uuid) to authenticated;
+comment on function public.access_review_flags(p_workspace_id uuid, p_idle_days integer) is
+  'Per non-pending member: since when they are idle (last active, else joined) and whether the access review flags them for an idle period of p_idle_days (null = 90; the same rule complete_access_review counts). members.manage. Errors: PT404 not_found, 42501 not_allowed, 22023 invalid_idle_days.';
+grant execute on function public.access_review_flags(p_workspace_id uuid, p_idle_days integer) to authenticated;
 
 -- ---------- Tables -----------------------------------------------------------------
 
@@ -79,8 +114,10 @@ create table public.access_reviews (
   flagged integer default 0 not null,
   deactivated integer default 0 not null,
   notes text,
+  idle_days integer default 90 not null,
   constraint access_reviews_deactivated_nonnegative check ((deactivated >= 0)),
   constraint access_reviews_flagged_nonnegative check ((flagged >= 0)),
+  constraint access_reviews_idle_days_range check ((idle_days between 1 and 365)),
   constraint access_reviews_members_reviewed_nonnegative check ((members_reviewed >= 0)),
   constraint access_reviews_notes_length check ((char_length(notes) <= 2000)),
   constraint access_reviews_pkey primary key (id),
@@ -91,7 +128,8 @@ create table public.access_reviews (
 -- ---------- Functions --------------------------------------------------------------
 
 create or replace function public.complete_access_review(
-  p_workspace_id uuid, p_notes text default null, p_deactivated integer default 0)
+  p_workspace_id uuid, p_notes text default null, p_deactivated integer default 0,
+  p_idle_days integer default null)
 returns public.access_reviews
 language plpgsql
 security definer
@@ -101,8 +139,10 @@ declare
   v_review public.access_reviews;
   v_since_id bigint;
   v_deactivated integer;
+  v_idle_days integer;
 begin
   perform private.require_workspace_permission(p_workspace_id, 'members.manage');
+  v_idle_days := private.review_idle_days_checked(p_idle_days);
   if char_length(p_notes) > 2000 then
     raise exception 'The notes are too long (at most 2000 characters).' using errcode = '22023', hint = 'too_long';
   end if;
@@ -119,23 +159,25 @@ begin
    where a.workspace_id = p_workspace_id and a.action = 'member.deactivated'
      and a.occurred_at > now() - interval '24 hours' and a.id > v_since_id and a.actor_id = auth.uid();
 
-  insert into public.access_reviews (workspace_id, reviewer_id, members_reviewed, flagged, deactivated, notes)
+  insert into public.access_reviews (workspace_id, reviewer_id, members_reviewed, flagged, deactivated, notes, idle_days)
   select p_workspace_id,
          auth.uid(),
          count(*) filter (where m.status <> 'pending'),
          count(*) filter (where private.review_flagged(m.role, m.status, m.suspended_until,
-                                                        m.last_active_at, m.joined_at, m.created_at)),
+                                                        m.last_active_at, m.joined_at, m.created_at,
+                                                        v_idle_days)),
          v_deactivated,
-         nullif(btrim(p_notes), '')
+         nullif(btrim(p_notes), ''),
+         v_idle_days
     from public.memberships m
    where m.workspace_id = p_workspace_id
   returning * into v_review;
   return v_review;
 end;
 $$;
-comment on function public.complete_access_review(p_workspace_id uuid, p_notes text, p_deactivated integer) is
-  'Records a completed access review (members.manage): members reviewed, members flagged by the idle rule (access_review_flags), how many members the reviewer deactivated since the previous review (at most 24 hours back; counted from the activity log, p_deactivated is ignored), notes. Logs access_review.completed. Errors: 42501 not_allowed, 22023 too_long, PT404 not_found.';
-grant execute on function public.complete_access_review(p_workspace_id uuid, p_notes text, p_deactivated integer) to authenticated;
+comment on function public.complete_access_review(p_workspace_id uuid, p_notes text, p_deactivated integer, p_idle_days integer) is
+  'Records a completed access review (members.manage): the idle period (p_idle_days, null = 90), members reviewed, members flagged by the idle rule for that period (access_review_flags), how many members the reviewer deactivated since the previous review (at most 24 hours back; counted from the activity log, p_deactivated is ignored), notes. Logs access_review.completed. Errors: 42501 not_allowed, 22023 too_long / invalid_idle_days, PT404 not_found.';
+grant execute on function public.complete_access_review(p_workspace_id uuid, p_notes text, p_deactivated integer, p_idle_days integer) to authenticated;
 
 -- ---------- Tables -----------------------------------------------------------------
 
@@ -144,7 +186,9 @@ comment on column public.access_reviews.reviewer_id is 'Who completed the review
 comment on column public.access_reviews.members_reviewed is
   'Non-pending members at the time of the review.';
 comment on column public.access_reviews.flagged is
-  'Active members idle for 90 days or more at the time of the review.';
+  'Active members idle for idle_days or more at the time of the review.';
+comment on column public.access_reviews.idle_days is
+  'The idle period the reviewer chose (30, 60 or 90 days as offered; 1 to 365 accepted).';
 comment on column public.access_reviews.deactivated is
   'Members the reviewer deactivated since the previous review (at most 24 hours back), counted by complete_access_review from the activity log.';
 comment on column public.access_reviews.notes is 'Reviewer notes, at most 2000 characters.';
