@@ -22,19 +22,25 @@ export async function lastReview(workspaceId: string): Promise<ReviewWithReviewe
 
 /**
  * Records the review. The database counts the members flagged for the chosen idle period and the
- * members this reviewer deactivated since the previous review itself; the SPA sends the notes and
- * the period.
+ * members this reviewer deactivated since the previous review itself; the SPA sends the notes, the
+ * period and a keep or remove decision per flagged member ("remove" deactivates, in the same
+ * transaction).
  */
 export async function completeAccessReview(
   workspaceId: string,
   notes: string | null,
   idleDays: number,
+  decisions: Readonly<Record<string, 'keep' | 'remove'>> = {},
 ): Promise<AccessReview> {
   return unwrap(
     supabase.rpc('complete_access_review', {
       p_workspace_id: workspaceId,
       p_idle_days: idleDays,
       ...(notes ? { p_notes: notes } : {}),
+      p_decisions: Object.entries(decisions).map(([membership_id, decision]) => ({
+        membership_id,
+        decision,
+      })),
     }),
   )
 }

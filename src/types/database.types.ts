@@ -10,6 +10,68 @@ export type Json =
 export type Database = {
   public: {
     Tables: {
+      access_review_decisions: {
+        Row: {
+          decision: string
+          id: string
+          idle_since: string | null
+          member_email: string
+          member_user_id: string | null
+          membership_id: string | null
+          review_id: string
+          workspace_id: string
+        }
+        Insert: {
+          decision: string
+          id?: string
+          idle_since?: string | null
+          member_email: string
+          member_user_id?: string | null
+          membership_id?: string | null
+          review_id: string
+          workspace_id: string
+        }
+        Update: {
+          decision?: string
+          id?: string
+          idle_since?: string | null
+          member_email?: string
+          member_user_id?: string | null
+          membership_id?: string | null
+          review_id?: string
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "access_review_decisions_membership_id_fkey"
+            columns: ["membership_id"]
+            isOneToOne: false
+            referencedRelation: "member_directory"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "access_review_decisions_membership_id_fkey"
+            columns: ["membership_id"]
+            isOneToOne: false
+            referencedRelation: "memberships"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "access_review_decisions_review_id_fkey"
+            columns: ["review_id"]
+            isOneToOne: false
+            referencedRelation: "access_reviews"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "access_review_decisions_workspace_id_fkey"
+            columns: ["workspace_id"]
+            isOneToOne: false
+            referencedRelation: "workspaces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       access_reviews: {
         Row: {
           completed_at: string
@@ -1842,6 +1904,7 @@ export type Database = {
       complete_access_review: {
         Args: {
           p_deactivated?: number
+          p_decisions?: Json
           p_idle_days?: number
           p_notes?: string
           p_workspace_id: string

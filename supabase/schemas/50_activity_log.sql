@@ -1398,6 +1398,8 @@ insert into public.activity_actions (key, entity_type, label, description, sente
   ('access_review.completed', 'access_review', 'Access review completed', 'Someone confirmed who should keep access.', '{actor} completed an access review', NULL, NULL, 600),
   ('access_review.updated', 'access_review', 'Access review updated', 'An access review was changed.', '{actor} updated an access review', NULL, NULL, 610),
   ('access_review.deleted', 'access_review', 'Access review deleted', 'An access review was deleted.', '{actor} deleted an access review', NULL, NULL, 620),
+  ('access_review.member_kept', 'access_review', 'Kept in a review', 'An access review confirmed that a flagged member keeps access.', '{actor} kept {subject}''s access in an access review', NULL, NULL, 630),
+  ('access_review.member_removed', 'access_review', 'Removed in a review', 'An access review removed a flagged member''s access (deactivated).', '{actor} removed {subject}''s access in an access review', NULL, NULL, 640),
   ('auth.sign_in', 'user', 'Signed in', 'A member signed in.', '{subject} signed in', NULL, NULL, 700),
   ('auth.sign_in_failed', 'user', 'Sign-in failed', 'Someone tried to sign in as a member with a wrong password.', 'A sign-in as {subject} failed (wrong password)', NULL, NULL, 710),
   ('sql_credential.created', 'sql_credential', 'SQL credential created', 'A read-only SQL login for analysts was created.', '{actor} created the SQL credential {after.name}', NULL, NULL, 910),

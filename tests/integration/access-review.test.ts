@@ -18,6 +18,8 @@ let member: Person
 let viewer: Person
 let idle: Person // an Admin last active 45 days ago (signed in before, not since)
 let adminB: Person // an Admin of another workspace
+let keepMe: Person // flagged at 90 days: kept
+let removeMe: Person // flagged at 90 days: removed
 
 async function workspace(name: string, ownerId: string) {
   const [row] = await sql<{ id: string; membership_id: string }>(
@@ -52,11 +54,18 @@ beforeAll(async () => {
   const ownerB = await createUser(uniqueEmail('rev-owner-b'))
   const B = await workspace(`Review B ${randomUUID().slice(0, 6)}`, ownerB)
   adminB = await join(B.id, 'rev-admin-b', 'admin')
+  keepMe = await join(wsA, 'rev-keep', 'member')
+  removeMe = await join(wsA, 'rev-remove', 'viewer')
   // Everyone signs in now (which is activity); then the idle member's last activity is put back.
-  for (const p of [owner, admin, member, viewer, idle, adminB]) await clientAs(p.userId)
+  for (const p of [owner, admin, member, viewer, idle, adminB, keepMe, removeMe])
+    await clientAs(p.userId)
   await sql(
     `update public.memberships set last_active_at = now() - interval '45 days' where id = $1`,
     [idle.membershipId],
+  )
+  await sql(
+    `update public.memberships set last_active_at = now() - interval '120 days' where id = any($1)`,
+    [[keepMe.membershipId, removeMe.membershipId]],
   )
 })
 afterAll(closeSql)
@@ -77,11 +86,16 @@ describe('idle period presets', () => {
   it('an Admin sees who is idle for the chosen period', async () => {
     const at90 = await flagged(admin.userId)
     expect(at90.error).toBeNull()
-    expect(at90.data!.filter((f) => f.flagged)).toEqual([])
+    const ids = (r: typeof at90) =>
+      r
+        .data!.filter((f) => f.flagged)
+        .map((f) => f.membership_id)
+        .sort()
+    expect(ids(at90)).toEqual([keepMe.membershipId, removeMe.membershipId].sort())
     const at30 = await flagged(admin.userId, 30)
-    expect(at30.data!.filter((f) => f.flagged).map((f) => f.membership_id)).toEqual([
-      idle.membershipId,
-    ])
+    expect(ids(at30)).toEqual(
+      [idle.membershipId, keepMe.membershipId, removeMe.membershipId].sort(),
+    )
   })
 
   it('a bad period is refused with 400 and a readable message', async () => {
@@ -115,7 +129,7 @@ describe('idle period presets', () => {
       await clientAs(admin.userId)
     ).rpc('complete_access_review', { p_workspace_id: wsA, p_idle_days: 30 })
     expect(error).toBeNull()
-    expect(data).toMatchObject({ idle_days: 30, flagged: 1, reviewer_id: admin.userId })
+    expect(data).toMatchObject({ idle_days: 30, flagged: 3, reviewer_id: admin.userId })
   })
 
   it('any action of the member, not only a sign-in, makes them active again', async () => {
@@ -126,6 +140,90 @@ describe('idle period presets', () => {
     ).rpc('complete_access_review', { p_workspace_id: wsA })
     expect(error).toBeNull()
     const at30 = await flagged(admin.userId, 30)
-    expect(at30.data!.filter((f) => f.flagged)).toEqual([])
+    expect(at30.data!.find((f) => f.membership_id === idle.membershipId)?.flagged).toBe(false)
+  })
+})
+
+describe('keep or remove, per flagged member', () => {
+  const decisions = () => [
+    { membership_id: keepMe.membershipId, decision: 'keep' },
+    { membership_id: removeMe.membershipId, decision: 'remove' },
+  ]
+
+  it('a Member, a Viewer and an Admin of another workspace cannot decide, and nothing changes', async () => {
+    for (const p of [member, viewer, adminB]) {
+      const { error, status } = await (
+        await clientAs(p.userId)
+      ).rpc('complete_access_review', { p_workspace_id: wsA, p_decisions: decisions() })
+      expect(error).not.toBeNull()
+      expect([403, 404]).toContain(status)
+    }
+    const [row] = await sql<{ status: string }>(
+      `select status::text from public.memberships where id = $1`,
+      [removeMe.membershipId],
+    )
+    expect(row!.status).toBe('active')
+  })
+
+  it('a malformed decision is refused with 400 and records nothing', async () => {
+    const c = await clientAs(admin.userId)
+    const before = await sql<{ n: string }>(
+      `select count(*) n from public.access_reviews where workspace_id = $1`,
+      [wsA],
+    )
+    const { error, status } = await c.rpc('complete_access_review', {
+      p_workspace_id: wsA,
+      p_decisions: [{ membership_id: keepMe.membershipId, decision: 'maybe' }],
+    })
+    expect(status).toBe(400)
+    expect(error?.message).toBe('Each decision needs a member and "keep" or "remove".')
+    const after = await sql<{ n: string }>(
+      `select count(*) n from public.access_reviews where workspace_id = $1`,
+      [wsA],
+    )
+    expect(after).toEqual(before)
+  })
+
+  it('an Admin records keep and remove with the review; remove deactivates and bans', async () => {
+    const c = await clientAs(admin.userId)
+    const { data, error } = await c.rpc('complete_access_review', {
+      p_workspace_id: wsA,
+      p_decisions: decisions(),
+    })
+    expect(error).toBeNull()
+    expect(data).toMatchObject({ idle_days: 90, flagged: 2, deactivated: 1 })
+    const stored = await c
+      .from('access_review_decisions')
+      .select('membership_id, decision')
+      .eq('review_id', data!.id)
+      .order('decision')
+    expect(stored.data).toEqual([
+      { membership_id: keepMe.membershipId, decision: 'keep' },
+      { membership_id: removeMe.membershipId, decision: 'remove' },
+    ])
+    const [state] = await sql<{ status: string; banned: boolean }>(
+      `select m.status::text, u.banned_until is not null as banned
+         from public.memberships m join auth.users u on u.id = m.user_id where m.id = $1`,
+      [removeMe.membershipId],
+    )
+    expect(state).toEqual({ status: 'inactive', banned: true })
+    const log = await sql<{ action: string }>(
+      `select action from public.activity_log
+        where workspace_id = $1 and (entity_id = $2 or subject_user_id = any($3))
+          and action like 'access_review.member_%' order by id`,
+      [wsA, data!.id, [keepMe.userId, removeMe.userId]],
+    )
+    expect(log.map((r) => r.action)).toEqual([
+      'access_review.member_kept',
+      'access_review.member_removed',
+    ])
+    // A Member cannot read the decisions.
+    const hidden = await (
+      await clientAs(member.userId)
+    )
+      .from('access_review_decisions')
+      .select('id')
+      .eq('review_id', data!.id)
+    expect(hidden.data).toEqual([])
   })
 })

@@ -82,7 +82,7 @@ describe('AccessReviewPage', () => {
     expect(wrapper.text()).toContain('2 flagged of 2 members')
     await wrapper.get('form').trigger('submit')
     await flushPromises()
-    expect(reviews.completeAccessReview).toHaveBeenCalledWith('ws-1', null, 30)
+    expect(reviews.completeAccessReview).toHaveBeenCalledWith('ws-1', null, 30, {})
     expect(wrapper.get('[data-test="last-review"]').text()).toContain('idle 30 days or more')
   })
 
@@ -125,7 +125,7 @@ describe('AccessReviewPage', () => {
     await wrapper.get('form').trigger('submit')
     await flushPromises()
     // The database counts the deactivations itself.
-    expect(reviews.completeAccessReview).toHaveBeenCalledWith('ws-1', null, 90)
+    expect(reviews.completeAccessReview).toHaveBeenCalledWith('ws-1', null, 90, {})
     expect(wrapper.get('[data-test="last-review"]').text()).toContain('1 deactivated')
     expect(wrapper.get('[data-test="last-reviewer"]').text()).toBe('me@example.com')
   })

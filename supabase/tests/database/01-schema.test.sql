@@ -8,7 +8,7 @@ select plan(42);
 -- ---------- Tables, views, enums -----------------------------------------------------
 select tables_are('public',
   array['workspaces', 'profiles', 'memberships', 'permissions', 'role_permissions', 'assets',
-        'licenses', 'license_seats', 'activity_log', 'access_reviews',
+        'licenses', 'license_seats', 'activity_log', 'access_reviews', 'access_review_decisions',
         'permission_areas', 'activity_actions', 'activity_entity_types',
         'directory_connections', 'directory_group_roles', 'sso_connections', 'workspace_domains', 'directory_tokens', 'directory_requests',
         'directory_users', 'directory_groups', 'directory_group_members',
@@ -79,7 +79,7 @@ select is(
            and has_function_privilege('authenticated', p.oid, 'execute')
            and not has_function_privilege('anon', p.oid, 'execute')
          order by 1)::text[],
-  array['accept_invitation(uuid)', 'change_member_role(uuid,workspace_role)', 'complete_access_review(uuid,text,integer,integer)',
+  array['accept_invitation(uuid)', 'change_member_role(uuid,workspace_role)', 'complete_access_review(uuid,text,integer,integer,jsonb)',
         'create_workspace(text)', 'deactivate_member(uuid)', 'decline_invitation(uuid)', 'delete_workspace(uuid,text)',
         'invitation_details(uuid)', 'leave_workspace(uuid)', 'lift_suspension(uuid)', 'my_permissions(uuid)',
         'reactivate_member(uuid)', 'remove_member(uuid)', 'resend_invitation(uuid)', 'revoke_invitation(uuid)',
