@@ -3,10 +3,17 @@ import { daysSince } from './format'
 export type SignInFilter = 'never' | '30' | '90' | null
 export type TwoFactorFilter = 'enrolled' | 'not_enrolled' | null
 
+/**
+ * The one wording of memberships.last_active_at, which the database keeps as the latest of
+ * sign-in and any activity the member authored (private.touch_member_last_active): Users table,
+ * phone cards, drawer, filter, export and the Access review.
+ */
+export const LAST_ACTIVE_WORDS = { label: 'Last active', never: 'Never active' } as const
+
 export const SIGN_IN_OPTIONS = [
-  { value: '30', label: 'Not signed in for 30 days' },
-  { value: '90', label: 'Not signed in for 90 days' },
-  { value: 'never', label: 'Never signed in' },
+  { value: '30', label: 'Not active for 30 days' },
+  { value: '90', label: 'Not active for 90 days' },
+  { value: 'never', label: LAST_ACTIVE_WORDS.never },
 ] as const
 
 /** The one wording of a member's 2FA status: Users table, phone cards, drawer, filter (issue 23). */
@@ -23,7 +30,7 @@ interface Row {
   effective_status: string | null
 }
 
-/** Members matching the security filters (last sign-in age, two-factor enrolment). */
+/** Members matching the security filters (last active age, two-factor enrolment). */
 export function matchesSecurity(
   row: Row,
   signIn: SignInFilter,

@@ -10,12 +10,75 @@ export type Json =
 export type Database = {
   public: {
     Tables: {
+      access_review_decisions: {
+        Row: {
+          decision: string
+          id: string
+          idle_since: string | null
+          member_email: string
+          member_user_id: string | null
+          membership_id: string | null
+          review_id: string
+          workspace_id: string
+        }
+        Insert: {
+          decision: string
+          id?: string
+          idle_since?: string | null
+          member_email: string
+          member_user_id?: string | null
+          membership_id?: string | null
+          review_id: string
+          workspace_id: string
+        }
+        Update: {
+          decision?: string
+          id?: string
+          idle_since?: string | null
+          member_email?: string
+          member_user_id?: string | null
+          membership_id?: string | null
+          review_id?: string
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "access_review_decisions_membership_id_fkey"
+            columns: ["membership_id"]
+            isOneToOne: false
+            referencedRelation: "member_directory"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "access_review_decisions_membership_id_fkey"
+            columns: ["membership_id"]
+            isOneToOne: false
+            referencedRelation: "memberships"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "access_review_decisions_review_id_fkey"
+            columns: ["review_id"]
+            isOneToOne: false
+            referencedRelation: "access_reviews"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "access_review_decisions_workspace_id_fkey"
+            columns: ["workspace_id"]
+            isOneToOne: false
+            referencedRelation: "workspaces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       access_reviews: {
         Row: {
           completed_at: string
           deactivated: number
           flagged: number
           id: string
+          idle_days: number
           members_reviewed: number
           notes: string | null
           reviewer_id: string | null
@@ -26,6 +89,7 @@ export type Database = {
           deactivated?: number
           flagged?: number
           id?: string
+          idle_days?: number
           members_reviewed?: number
           notes?: string | null
           reviewer_id?: string | null
@@ -36,6 +100,7 @@ export type Database = {
           deactivated?: number
           flagged?: number
           id?: string
+          idle_days?: number
           members_reviewed?: number
           notes?: string | null
           reviewer_id?: string | null
@@ -1633,7 +1698,7 @@ export type Database = {
         }
       }
       access_review_flags: {
-        Args: { p_workspace_id: string }
+        Args: { p_idle_days?: number; p_workspace_id: string }
         Returns: {
           flagged: boolean
           idle_since: string
@@ -1644,6 +1709,7 @@ export type Database = {
         Args: Record<PropertyKey, never>
         Returns: {
           idle_days: number
+          presets: number[]
         }[]
       }
       activity_alerts: {
@@ -1838,6 +1904,8 @@ export type Database = {
       complete_access_review: {
         Args: {
           p_deactivated?: number
+          p_decisions?: Json
+          p_idle_days?: number
           p_notes?: string
           p_workspace_id: string
         }
@@ -1846,6 +1914,7 @@ export type Database = {
           deactivated: number
           flagged: number
           id: string
+          idle_days: number
           members_reviewed: number
           notes: string | null
           reviewer_id: string | null

@@ -896,7 +896,7 @@ comment on column public.memberships.invite_expires_at is
 comment on column public.memberships.joined_at is
   'When the member accepted the invitation (or created the workspace).';
 comment on column public.memberships.last_active_at is
-  'Last sign-in into this workspace, set by the custom access token hook.';
+  '"Last active": the latest of the member''s sign-ins into this workspace (custom access token hook) and of any activity row they authored there (private.touch_member_last_active, to the minute). Access reviews'' idle rule and the Users page read it.';
 comment on column public.memberships.member_name is
   'Copy of the member''s profiles.full_name, kept by trigger (memberships_copy_profile, profiles_sync_member_copies), for ordering and searching the Users page within the workspace.';
 comment on column public.memberships.member_email is

@@ -152,6 +152,31 @@ $$;
 comment on function private.log_activity(p_workspace_id uuid, p_action text, p_entity_type text, p_entity_id text, p_before jsonb, p_after jsonb, p_subject_user_id uuid, p_actor_id uuid) is
   'Appends one activity row (the chain trigger links it). Actor: p_actor_id, else auth.uid(), else the transaction setting fluxera.actor_id (service-role paths), else null (system).';
 
+create or replace function private.touch_member_last_active()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  -- "Last active" (docs/product-rules.md, access reviews): the latest of the member's
+  -- sign-ins (auth.sign_in rows, and the access token hook) and of any activity row they
+  -- authored in that workspace. One statement per INSERT statement, at most one row per
+  -- member; kept to the minute so a burst of actions writes the membership once.
+  update public.memberships m
+     set last_active_at = a.at
+    from (select n.workspace_id, n.actor_id, max(n.occurred_at) as at
+            from new_rows n
+           where n.actor_id is not null
+           group by n.workspace_id, n.actor_id) a
+   where m.workspace_id = a.workspace_id and m.user_id = a.actor_id
+     and (m.last_active_at is null or m.last_active_at < a.at - interval '1 minute');
+  return null;
+end;
+$$;
+comment on function private.touch_member_last_active() is
+  'AFTER INSERT statement trigger on activity_log: moves memberships.last_active_at ("Last active") to the newest activity row each member authored in the statement, when at least a minute newer. The one place that defines last activity besides the sign-in hook.';
+
 create or replace function private.record_activity()
 returns trigger
 language plpgsql
@@ -995,6 +1020,13 @@ create policy "Members can read their own activity"
 comment on policy "Members can read their own activity" on public.activity_log is
   'An active member always sees what they did themselves.';
 
+create trigger activity_log_last_active
+  after insert on public.activity_log
+  referencing new table as new_rows
+  for each statement execute function private.touch_member_last_active();
+comment on trigger activity_log_last_active on public.activity_log is
+  'Keeps memberships.last_active_at ("Last active") at the member''s newest authored activity.';
+
 create trigger activity_log_chain
   before insert on public.activity_log
   for each row execute function private.chain_activity();
@@ -1366,6 +1398,8 @@ insert into public.activity_actions (key, entity_type, label, description, sente
   ('access_review.completed', 'access_review', 'Access review completed', 'Someone confirmed who should keep access.', '{actor} completed an access review', NULL, NULL, 600),
   ('access_review.updated', 'access_review', 'Access review updated', 'An access review was changed.', '{actor} updated an access review', NULL, NULL, 610),
   ('access_review.deleted', 'access_review', 'Access review deleted', 'An access review was deleted.', '{actor} deleted an access review', NULL, NULL, 620),
+  ('access_review.member_kept', 'access_review', 'Kept in a review', 'An access review confirmed that a flagged member keeps access.', '{actor} kept {subject}''s access in an access review', NULL, NULL, 630),
+  ('access_review.member_removed', 'access_review', 'Removed in a review', 'An access review removed a flagged member''s access (deactivated).', '{actor} removed {subject}''s access in an access review', NULL, NULL, 640),
   ('auth.sign_in', 'user', 'Signed in', 'A member signed in.', '{subject} signed in', NULL, NULL, 700),
   ('auth.sign_in_failed', 'user', 'Sign-in failed', 'Someone tried to sign in as a member with a wrong password.', 'A sign-in as {subject} failed (wrong password)', NULL, NULL, 710),
   ('sql_credential.created', 'sql_credential', 'SQL credential created', 'A read-only SQL login for analysts was created.', '{actor} created the SQL credential {after.name}', NULL, NULL, 910),

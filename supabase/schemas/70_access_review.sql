@@ -16,11 +16,42 @@ as $$
   select 90
 $$;
 comment on function private.review_idle_days() is
-  'Days without activity after which an access review flags a member (docs/product-rules.md: 90).';
+  'Days without activity after which an access review flags a member unless the reviewer picks another preset (docs/product-rules.md: 90).';
+
+create or replace function private.review_idle_presets()
+returns integer[]
+language sql
+immutable
+set search_path = ''
+as $$
+  select array[30, 60, 90]
+$$;
+comment on function private.review_idle_presets() is
+  'The idle periods the Access review offers as presets, in days (issue 23).';
+
+create or replace function private.review_idle_days_checked(p_idle_days integer)
+returns integer
+language plpgsql
+immutable
+set search_path = ''
+as $$
+begin
+  if p_idle_days is null then
+    return private.review_idle_days();
+  end if;
+  if p_idle_days < 1 or p_idle_days > 365 then
+    raise exception 'The idle period must be between 1 and 365 days.'
+      using errcode = '22023', hint = 'invalid_idle_days';
+  end if;
+  return p_idle_days;
+end;
+$$;
+comment on function private.review_idle_days_checked(p_idle_days integer) is
+  'The idle period of a review: p_idle_days, else private.review_idle_days(); outside 1 to 365 days raises 22023 invalid_idle_days (HTTP 400).';
 
 create or replace function private.review_flagged(
   p_role public.workspace_role, p_status public.member_status, p_suspended_until timestamptz,
-  p_last_active_at timestamptz, p_joined_at timestamptz, p_created_at timestamptz
+  p_last_active_at timestamptz, p_joined_at timestamptz, p_created_at timestamptz, p_idle_days integer
 )
 returns boolean
 language sql
@@ -30,43 +61,47 @@ as $$
   select private.effective_status(p_status, p_suspended_until) = 'active'
      and p_role <> 'owner'
      and coalesce(p_last_active_at, p_joined_at, p_created_at)
-         < now() - pg_catalog.make_interval(days => private.review_idle_days())
+         < now() - pg_catalog.make_interval(days => p_idle_days)
 $$;
-comment on function private.review_flagged(p_role public.workspace_role, p_status public.member_status, p_suspended_until timestamp with time zone, p_last_active_at timestamp with time zone, p_joined_at timestamp with time zone, p_created_at timestamp with time zone) is
-  'The idle rule of access reviews: an effectively active member other than the owner with no activity (else joining, else creation) for private.review_idle_days() days.';
+comment on function private.review_flagged(p_role public.workspace_role, p_status public.member_status, p_suspended_until timestamp with time zone, p_last_active_at timestamp with time zone, p_joined_at timestamp with time zone, p_created_at timestamp with time zone, p_idle_days integer) is
+  'The idle rule of access reviews: an effectively active member other than the owner not active (memberships.last_active_at, "Last active"; else joining, else creation) for p_idle_days days.';
 
 create or replace function public.access_review_rule()
-returns table (idle_days integer)
+returns table (idle_days integer, presets integer[])
 language sql
 stable
 security definer
 set search_path = ''
 as $$
-  select private.review_idle_days()
+  select private.review_idle_days(), private.review_idle_presets()
 $$;
 comment on function public.access_review_rule() is
-  'The access review''s idle threshold in days, for the SPA''s wording (the rule itself: access_review_flags).';
+  'The access review''s default idle threshold and the presets it offers, in days, for the SPA (the rule itself: access_review_flags).';
 grant execute on function public.access_review_rule() to authenticated;
 
-create or replace function public.access_review_flags(p_workspace_id uuid)
+create or replace function public.access_review_flags(p_workspace_id uuid, p_idle_days integer default null)
 returns table (membership_id uuid, idle_since timestamptz, flagged boolean)
 language plpgsql
 stable
 security definer
 set search_path = ''
 as $$
+declare
+  v_idle_days integer;
 begin
   perform private.require_workspace_permission(p_workspace_id, 'members.manage');
+  v_idle_days := private.review_idle_days_checked(p_idle_days);
   return query
     select m.id, coalesce(m.last_active_at, m.joined_at, m.created_at),
-           private.review_flagged(m.role, m.status, m.suspended_until, m.last_active_at, m.joined_at, m.created_at)
+           private.review_flagged(m.role, m.status, m.suspended_until, m.last_active_at, m.joined_at,
+                                  m.created_at, v_idle_days)
       from public.memberships m
      where m.workspace_id = p_workspace_id and m.status <> 'pending';
 end;
 $$;
-comment on function public.access_review_flags(p_workspace_id uuid) is
-  'Per non-pending member: since when they are idle and whether the access review flags them (the same rule complete_access_review counts). members.manage. Errors: PT404 not_found, 42501 not_allowed.';
-grant execute on function public.access_review_flags(p_workspace_id uuid) to authenticated;
+comment on function public.access_review_flags(p_workspace_id uuid, p_idle_days integer) is
+  'Per non-pending member: since when they are idle (last active, else joined) and whether the access review flags them for an idle period of p_idle_days (null = 90; the same rule complete_access_review counts). members.manage. Errors: PT404 not_found, 42501 not_allowed, 22023 invalid_idle_days.';
+grant execute on function public.access_review_flags(p_workspace_id uuid, p_idle_days integer) to authenticated;
 
 -- ---------- Tables -----------------------------------------------------------------
 
@@ -79,8 +114,10 @@ create table public.access_reviews (
   flagged integer default 0 not null,
   deactivated integer default 0 not null,
   notes text,
+  idle_days integer default 90 not null,
   constraint access_reviews_deactivated_nonnegative check ((deactivated >= 0)),
   constraint access_reviews_flagged_nonnegative check ((flagged >= 0)),
+  constraint access_reviews_idle_days_range check ((idle_days between 1 and 365)),
   constraint access_reviews_members_reviewed_nonnegative check ((members_reviewed >= 0)),
   constraint access_reviews_notes_length check ((char_length(notes) <= 2000)),
   constraint access_reviews_pkey primary key (id),
@@ -91,7 +128,8 @@ create table public.access_reviews (
 -- ---------- Functions --------------------------------------------------------------
 
 create or replace function public.complete_access_review(
-  p_workspace_id uuid, p_notes text default null, p_deactivated integer default 0)
+  p_workspace_id uuid, p_notes text default null, p_deactivated integer default 0,
+  p_idle_days integer default null, p_decisions jsonb default null)
 returns public.access_reviews
 language plpgsql
 security definer
@@ -101,15 +139,75 @@ declare
   v_review public.access_reviews;
   v_since_id bigint;
   v_deactivated integer;
+  v_idle_days integer;
+  v_members integer;
+  v_flagged integer;
+  v_item jsonb;
+  v_member public.memberships;
+  v_seen uuid[] := '{}';
+  v_decided public.memberships[] := '{}';
+  v_choices text[] := '{}';
+  i integer;
 begin
   perform private.require_workspace_permission(p_workspace_id, 'members.manage');
+  v_idle_days := private.review_idle_days_checked(p_idle_days);
   if char_length(p_notes) > 2000 then
     raise exception 'The notes are too long (at most 2000 characters).' using errcode = '22023', hint = 'too_long';
   end if;
 
+  -- Decisions: [{"membership_id": uuid, "decision": "keep" | "remove"}], one per flagged member
+  -- at most; all are checked before anything changes.
+  if p_decisions is not null and (jsonb_typeof(p_decisions) <> 'array' or jsonb_array_length(p_decisions) > 1000) then
+    raise exception 'The decisions must be a list of at most 1000 members, each with "keep" or "remove".'
+      using errcode = '22023', hint = 'invalid_decisions';
+  end if;
+  for v_item in select e from jsonb_array_elements(coalesce(p_decisions, '[]')) e loop
+    if jsonb_typeof(v_item) <> 'object'
+       or coalesce(v_item ->> 'decision', '') not in ('keep', 'remove')
+       or coalesce(v_item ->> 'membership_id', '') !~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' then
+      raise exception 'Each decision needs a member and "keep" or "remove".'
+        using errcode = '22023', hint = 'invalid_decisions';
+    end if;
+    select m.* into v_member from public.memberships m
+     where m.id = (v_item ->> 'membership_id')::uuid and m.workspace_id = p_workspace_id;
+    if not found then
+      raise exception 'A decision names someone who is not a member of this workspace.'
+        using errcode = 'PT404', hint = 'not_found';
+    end if;
+    if v_member.id = any (v_seen) then
+      raise exception 'There are two decisions about %.', coalesce(v_member.member_email, 'one member')
+        using errcode = '22023', hint = 'duplicate_decision';
+    end if;
+    if not private.review_flagged(v_member.role, v_member.status, v_member.suspended_until,
+                                  v_member.last_active_at, v_member.joined_at, v_member.created_at, v_idle_days) then
+      raise exception '% is not flagged by this review (idle % days); decide only about flagged members.',
+        coalesce(v_member.member_email, 'This member'), v_idle_days
+        using errcode = '22023', hint = 'not_flagged';
+    end if;
+    v_seen := v_seen || v_member.id;
+    v_decided := v_decided || v_member;
+    v_choices := v_choices || (v_item ->> 'decision');
+  end loop;
+
+  -- Counted before the removals, so those removed still count as flagged.
+  select count(*) filter (where m.status <> 'pending'),
+         count(*) filter (where private.review_flagged(m.role, m.status, m.suspended_until,
+                                                        m.last_active_at, m.joined_at, m.created_at,
+                                                        v_idle_days))
+    into v_members, v_flagged
+    from public.memberships m
+   where m.workspace_id = p_workspace_id;
+
+  -- "remove" goes through the guarded path (permission, rank, the Auth ban): deactivate_member.
+  for i in 1 .. coalesce(array_length(v_decided, 1), 0) loop
+    if v_choices[i] = 'remove' then
+      perform public.deactivate_member(v_decided[i].id);
+    end if;
+  end loop;
+
   -- p_deactivated is no longer trusted (kept in the signature for older clients): the
   -- deactivations made by this reviewer since the previous review (after its
-  -- access_review.completed row in the log), at most 24 hours back.
+  -- access_review.completed row in the log), at most 24 hours back, the removals above included.
   select coalesce(max(a.id), 0) into v_since_id
     from public.activity_log a
    where a.workspace_id = p_workspace_id and a.action = 'access_review.completed'
@@ -119,23 +217,30 @@ begin
    where a.workspace_id = p_workspace_id and a.action = 'member.deactivated'
      and a.occurred_at > now() - interval '24 hours' and a.id > v_since_id and a.actor_id = auth.uid();
 
-  insert into public.access_reviews (workspace_id, reviewer_id, members_reviewed, flagged, deactivated, notes)
-  select p_workspace_id,
-         auth.uid(),
-         count(*) filter (where m.status <> 'pending'),
-         count(*) filter (where private.review_flagged(m.role, m.status, m.suspended_until,
-                                                        m.last_active_at, m.joined_at, m.created_at)),
-         v_deactivated,
-         nullif(btrim(p_notes), '')
-    from public.memberships m
-   where m.workspace_id = p_workspace_id
+  insert into public.access_reviews (workspace_id, reviewer_id, members_reviewed, flagged, deactivated, notes, idle_days)
+  values (p_workspace_id, auth.uid(), v_members, v_flagged, v_deactivated, nullif(btrim(p_notes), ''), v_idle_days)
   returning * into v_review;
+
+  for i in 1 .. coalesce(array_length(v_decided, 1), 0) loop
+    insert into public.access_review_decisions
+      (review_id, workspace_id, membership_id, member_user_id, member_email, decision, idle_since)
+    values (v_review.id, p_workspace_id, v_decided[i].id, v_decided[i].user_id,
+            coalesce(v_decided[i].member_email, ''), v_choices[i],
+            coalesce(v_decided[i].last_active_at, v_decided[i].joined_at, v_decided[i].created_at));
+    if v_choices[i] = 'keep' then
+      perform private.log_activity(p_workspace_id, 'access_review.member_kept', 'access_review', v_review.id::text,
+        null, jsonb_build_object('decision', 'keep', 'idle_days', v_idle_days), v_decided[i].user_id);
+    else
+      perform private.log_activity(p_workspace_id, 'access_review.member_removed', 'access_review', v_review.id::text,
+        null, jsonb_build_object('decision', 'remove', 'idle_days', v_idle_days), v_decided[i].user_id);
+    end if;
+  end loop;
   return v_review;
 end;
 $$;
-comment on function public.complete_access_review(p_workspace_id uuid, p_notes text, p_deactivated integer) is
-  'Records a completed access review (members.manage): members reviewed, members flagged by the idle rule (access_review_flags), how many members the reviewer deactivated since the previous review (at most 24 hours back; counted from the activity log, p_deactivated is ignored), notes. Logs access_review.completed. Errors: 42501 not_allowed, 22023 too_long, PT404 not_found.';
-grant execute on function public.complete_access_review(p_workspace_id uuid, p_notes text, p_deactivated integer) to authenticated;
+comment on function public.complete_access_review(p_workspace_id uuid, p_notes text, p_deactivated integer, p_idle_days integer, p_decisions jsonb) is
+  'Records a completed access review (members.manage): the idle period (p_idle_days, null = 90), members reviewed, members flagged by the idle rule for that period (access_review_flags), how many members the reviewer deactivated since the previous review (at most 24 hours back, this call''s removals included; counted from the activity log, p_deactivated is ignored), notes, and a keep or remove decision per flagged member (p_decisions: [{membership_id, decision}]; "remove" deactivates through deactivate_member, with its rank rules and Auth ban). All in one transaction; logs access_review.completed and access_review.member_kept / member_removed per decision. Errors: 42501 not_allowed (and deactivate_member''s refusals), 22023 too_long / invalid_idle_days / invalid_decisions / duplicate_decision / not_flagged, PT404 not_found.';
+grant execute on function public.complete_access_review(p_workspace_id uuid, p_notes text, p_deactivated integer, p_idle_days integer, p_decisions jsonb) to authenticated;
 
 -- ---------- Tables -----------------------------------------------------------------
 
@@ -144,7 +249,9 @@ comment on column public.access_reviews.reviewer_id is 'Who completed the review
 comment on column public.access_reviews.members_reviewed is
   'Non-pending members at the time of the review.';
 comment on column public.access_reviews.flagged is
-  'Active members idle for 90 days or more at the time of the review.';
+  'Active members idle for idle_days or more at the time of the review.';
+comment on column public.access_reviews.idle_days is
+  'The idle period the reviewer chose (30, 60 or 90 days as offered; 1 to 365 accepted).';
 comment on column public.access_reviews.deactivated is
   'Members the reviewer deactivated since the previous review (at most 24 hours back), counted by complete_access_review from the activity log.';
 comment on column public.access_reviews.notes is 'Reviewer notes, at most 2000 characters.';
@@ -170,3 +277,44 @@ comment on trigger access_reviews_activity on public.access_reviews is 'access_r
 
 revoke all on table public.access_reviews from anon, authenticated;
 grant select on table public.access_reviews to authenticated;
+
+-- ---------- Decisions --------------------------------------------------------------
+
+create table public.access_review_decisions (
+  id uuid default gen_random_uuid() not null,
+  review_id uuid not null,
+  workspace_id uuid not null,
+  membership_id uuid,
+  member_user_id uuid,
+  member_email text not null,
+  decision text not null,
+  idle_since timestamp with time zone,
+  constraint access_review_decisions_pkey primary key (id),
+  constraint access_review_decisions_decision_check check ((decision = any (array['keep'::text, 'remove'::text]))),
+  constraint access_review_decisions_one_per_member unique (review_id, membership_id),
+  constraint access_review_decisions_review_id_fkey foreign key (review_id) references public.access_reviews(id) on delete cascade,
+  constraint access_review_decisions_workspace_id_fkey foreign key (workspace_id) references public.workspaces(id) on delete cascade,
+  constraint access_review_decisions_membership_id_fkey foreign key (membership_id) references public.memberships(id) on delete set null
+);
+comment on index public.access_review_decisions_one_per_member is 'One decision per member and review.';
+comment on table public.access_review_decisions is
+  'A keep or remove decision about one flagged member, recorded with its access review by complete_access_review().';
+comment on column public.access_review_decisions.member_email is 'The member''s email at the time of the review (kept after they leave).';
+comment on column public.access_review_decisions.decision is 'keep: access confirmed; remove: deactivated by the review.';
+comment on column public.access_review_decisions.idle_since is 'The member''s last active (else joined) at the time of the review.';
+
+create index access_review_decisions_workspace_idx on public.access_review_decisions (workspace_id);
+comment on index public.access_review_decisions_workspace_idx is 'RLS by workspace; workspace deletion.';
+create index access_review_decisions_membership_idx on public.access_review_decisions (membership_id);
+comment on index public.access_review_decisions_membership_idx is 'Membership deletion (on delete set null).';
+
+alter table public.access_review_decisions enable row level security;
+
+create policy "Members with members.manage can read access review decisions"
+  on public.access_review_decisions for select to authenticated
+  using (workspace_id in (select private.workspaces_with('members.manage')));
+comment on policy "Members with members.manage can read access review decisions" on public.access_review_decisions is
+  'Decisions of the reviews; written by complete_access_review().';
+
+revoke all on table public.access_review_decisions from anon, authenticated;
+grant select on table public.access_review_decisions to authenticated;

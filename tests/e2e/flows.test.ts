@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { closeSql, createUser, sql } from '../helpers/stack'
+import { axe } from './a11y'
 import { launch, openAs, screenshot } from './browser'
 
 const acme = '10000000-0000-4000-a000-000000000001'
@@ -187,6 +188,107 @@ describe('Access review', () => {
       .poll(() => page.locator('[data-test="last-review"]').innerText())
       .toMatch(/Last review/)
     await screenshot(page, 'flow-access-review')
+    await page.context().close()
+  })
+
+  it('idle presets re-flag the team, and a keep or remove decision per flagged person is recorded with the review (1280 and 390 px, axe clean)', async () => {
+    const idleFor = async (role: 'member' | 'viewer', tag: string, days: number) => {
+      const p = await newMember(role, tag)
+      await sql(
+        `update public.memberships set joined_at = now() - interval '1 year',
+                last_active_at = now() - make_interval(days => $2) where id = $1`,
+        [p.membershipId, days],
+      )
+      return p
+    }
+    const keepP = await idleFor('member', 'keep', 100)
+    const removeP = await idleFor('viewer', 'remove', 100)
+    const midP = await idleFor('member', 'mid', 45)
+    const decision = (page: Page, email: string) => page.locator(`[data-test="decision-${email}"]`)
+
+    const page = await openAs(browser, inject('appUrl'), owner, '/access-review')
+    await page.waitForSelector(`[data-test="decision-${keepP.email}"]`, { timeout: 20_000 })
+    expect(await page.locator('main').innerText()).toContain(
+      'Members not active for 90 days or more are flagged.',
+    )
+    // 45 days idle: not flagged at 90 days, flagged at 30.
+    expect(await decision(page, midP.email).count()).toBe(0)
+    const presets = page.locator('[data-test="idle-presets"]')
+    await presets.getByRole('button', { name: '30 days' }).click()
+    await expect.poll(() => decision(page, midP.email).count(), { timeout: 10_000 }).toBe(1)
+    expect(await page.locator('main').innerText()).toContain('not active for 30 days or more')
+    await presets.getByRole('button', { name: '90 days' }).click()
+    await expect.poll(() => decision(page, midP.email).count(), { timeout: 10_000 }).toBe(0)
+
+    await decision(page, keepP.email).getByRole('button', { name: 'Keep' }).click()
+    await decision(page, removeP.email).getByRole('button', { name: 'Remove' }).click()
+    await expect
+      .poll(() => page.locator('[data-test="decision-summary"]').innerText())
+      .toContain('1 to keep, 1 to remove')
+    expect(
+      (await axe(page)).map(
+        (v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`,
+      ),
+      'axe at 1280 px',
+    ).toEqual([])
+    await screenshot(page, 'flow-access-review-decisions')
+
+    await page.setViewportSize({ width: 390, height: 844 })
+    await page.waitForTimeout(300)
+    expect(
+      await page.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      ),
+      'the Access review scrolls sideways at 390 px',
+    ).toBeLessThanOrEqual(0)
+    expect(
+      (await axe(page)).map(
+        (v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`,
+      ),
+      'axe at 390 px',
+    ).toEqual([])
+    await screenshot(page, 'flow-access-review-decisions-390')
+    await page.setViewportSize({ width: 1280, height: 800 })
+
+    await page.locator('[data-test="complete-review"]').click()
+    await expect
+      .poll(
+        async () =>
+          (
+            await sql<{ d: string }>(
+              `select string_agg(d.decision, ',' order by d.decision) d
+                 from public.access_review_decisions d where d.membership_id = any($1)`,
+              [[keepP.membershipId, removeP.membershipId]],
+            )
+          )[0]!.d,
+        { timeout: 10_000 },
+      )
+      .toBe('keep,remove')
+    const states = await sql<{ id: string; status: string }>(
+      `select id, status::text from public.memberships where id = any($1) order by status`,
+      [[keepP.membershipId, removeP.membershipId]],
+    )
+    expect(states).toEqual([
+      { id: keepP.membershipId, status: 'active' },
+      { id: removeP.membershipId, status: 'inactive' },
+    ])
+    const logged = await sql<{ action: string }>(
+      `select action from public.activity_log
+        where workspace_id = $1 and subject_user_id = any($2) and action like 'access_review.%'
+        order by id`,
+      [acme, [keepP.id, removeP.id]],
+    )
+    expect(logged.map((r) => r.action)).toEqual([
+      'access_review.member_kept',
+      'access_review.member_removed',
+    ])
+    await expect
+      .poll(() => page.locator('[data-test="last-review-decisions"]').innerText())
+      .toBe('1 kept, 1 removed.')
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-test')))
+      .toBe('last-review')
+    await screenshot(page, 'flow-access-review-recorded')
     await page.context().close()
   })
 })

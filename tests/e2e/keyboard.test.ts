@@ -453,7 +453,7 @@ describe('keyboard only', () => {
     await page.locator('tbody tr').first().waitFor()
     await focusLastInMain(page)
     // tabTo checks every stop on the way: named, in view, below the top bar, with a ring.
-    for (const name of [/two-factor/i, /sign-in/i, /status/i, /role/i])
+    for (const name of [/2FA/, /last active/i, /status/i, /role/i])
       await tabTo(page, { role: 'combobox', name }, { back: true })
     const search = await tabTo(
       page,

@@ -32,10 +32,10 @@ beforeEach(() => {
   ])
   vi.mocked(reviews.lastReview).mockResolvedValue(null)
   // The database's idle rule flags the two long-idle members (the Owner can still not be selected).
-  vi.mocked(reviews.reviewRule).mockResolvedValue({
-    idleDays: 90,
-    flagged: new Set(['m-old', 'm-own']),
-  })
+  vi.mocked(reviews.reviewPeriods).mockResolvedValue({ idleDays: 90, presets: [30, 60, 90] })
+  vi.mocked(reviews.reviewFlags).mockImplementation(async (_ws, days) =>
+    days === 30 ? new Set(['m-old', 'm-own', 'm-mid']) : new Set(['m-old', 'm-own']),
+  )
   vi.mocked(offboarding.offboardMembers).mockResolvedValue()
   vi.mocked(members.listActiveMembers).mockResolvedValue([])
   vi.mocked(offboarding.offboardingSummary).mockResolvedValue([])
@@ -50,6 +50,7 @@ const review = {
   flagged: 2,
   deactivated: 1,
   notes: 'Quarterly check',
+  idle_days: 90,
   reviewer: { full_name: 'Me Admin', email: 'me@example.com' },
 }
 
@@ -57,9 +58,32 @@ describe('AccessReviewPage', () => {
   it('flags idle members and says no review was recorded yet', async () => {
     const { wrapper } = await mountWithApp(AccessReviewPage, { role: 'admin' })
     expect(wrapper.text()).toContain('2 flagged of 3 members')
-    expect(wrapper.text()).toContain('idle for 90 days or more')
-    expect(reviews.reviewRule).toHaveBeenCalledWith('ws-1')
+    expect(wrapper.text()).toContain('not active for 90 days or more')
+    expect(reviews.reviewFlags).toHaveBeenCalledWith('ws-1', 90)
     expect(wrapper.get('[data-test="last-review"]').text()).toContain('No access review')
+  })
+
+  it('asks the database again when another idle preset is picked, and records that period', async () => {
+    vi.mocked(members.listAllMembers).mockResolvedValue([
+      memberRow({ id: 'm-old', email: 'old@x.com', last_active_at: longAgo }),
+      memberRow({ id: 'm-mid', email: 'mid@x.com', last_active_at: '2026-10-01T00:00:00Z' }),
+    ])
+    vi.mocked(reviews.completeAccessReview).mockResolvedValue({ ...review, idle_days: 30 })
+    const { wrapper } = await mountWithApp(AccessReviewPage, { role: 'admin' })
+    expect(wrapper.text()).toContain('1 flagged of 2 members')
+    const presets = wrapper.get('[data-test="idle-presets"]')
+    expect(presets.text()).toContain('30 days')
+    await presets
+      .findAll('button, [role="button"], [data-pc-section="button"], .p-togglebutton')
+      .find((b) => b.text().includes('30 days'))!
+      .trigger('click')
+    await flushPromises()
+    expect(reviews.reviewFlags).toHaveBeenLastCalledWith('ws-1', 30)
+    expect(wrapper.text()).toContain('2 flagged of 2 members')
+    await wrapper.get('form').trigger('submit')
+    await flushPromises()
+    expect(reviews.completeAccessReview).toHaveBeenCalledWith('ws-1', null, 30, {})
+    expect(wrapper.get('[data-test="last-review"]').text()).toContain('idle 30 days or more')
   })
 
   it('shows the last review with its date, reviewer and notes', async () => {
@@ -101,7 +125,7 @@ describe('AccessReviewPage', () => {
     await wrapper.get('form').trigger('submit')
     await flushPromises()
     // The database counts the deactivations itself.
-    expect(reviews.completeAccessReview).toHaveBeenCalledWith('ws-1', null)
+    expect(reviews.completeAccessReview).toHaveBeenCalledWith('ws-1', null, 90, {})
     expect(wrapper.get('[data-test="last-review"]').text()).toContain('1 deactivated')
     expect(wrapper.get('[data-test="last-reviewer"]').text()).toBe('me@example.com')
   })

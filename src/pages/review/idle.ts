@@ -1,6 +1,9 @@
 import type { MemberRow } from '@/api/members'
 import { daysSince } from '@/lib/format'
 
+/** What the review decided about a flagged member (complete_access_review's p_decisions). */
+export type ReviewDecision = 'keep' | 'remove'
+
 export interface ReviewRow {
   member: MemberRow
   /** Days since last activity (or since joining, for someone never active). */

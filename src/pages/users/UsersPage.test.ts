@@ -338,14 +338,14 @@ describe('UsersPage', () => {
     expect(members.deactivateMembers).not.toHaveBeenCalled()
   })
 
-  it('shows last sign-in and the inviter only to members.manage holders (hidden values are not "Never")', async () => {
+  it('shows last active and the inviter only to members.manage holders (hidden values are not "Never")', async () => {
     const viewer = (await mountWithApp(UsersPage, { role: 'viewer' })).wrapper
     const headers = (w: typeof viewer) => w.findAll('th').map((th) => th.text())
-    expect(headers(viewer)).not.toContain('Last sign-in')
+    expect(headers(viewer)).not.toContain('Last active')
     expect(headers(viewer)).not.toContain('Invited by')
     expect(viewer.find('[data-test="filter-sign-in"]').exists()).toBe(false)
     const admin = (await mountWithApp(UsersPage, { role: 'admin' })).wrapper
-    expect(headers(admin)).toEqual(expect.arrayContaining(['Last sign-in', 'Invited by']))
+    expect(headers(admin)).toEqual(expect.arrayContaining(['Last active', 'Invited by']))
     expect(admin.find('[data-test="filter-sign-in"]').exists()).toBe(true)
   })
 

@@ -1,8 +1,9 @@
 import type { MemberRow } from '@/api/members'
 import { csvLine } from '@/lib/csv'
 import { ROLE_LABELS, STATUS_LABELS } from '@/lib/roles'
+import { LAST_ACTIVE_WORDS } from '@/lib/memberSecurity'
 
-/** The user list as CSV (as GitHub's People export): name, 2FA and last sign-in included. */
+/** The user list as CSV (as GitHub's People export): name, 2FA and last active included. */
 export function membersCsv(
   rows: readonly MemberRow[],
   enrolled: ReadonlyMap<string, boolean> | null,
@@ -13,7 +14,7 @@ export function membersCsv(
     'Role',
     'Status',
     'Two-factor',
-    'Last sign-in',
+    LAST_ACTIVE_WORDS.label,
     'Joined',
     'Invited by',
   ]

@@ -8,7 +8,7 @@ select plan(42);
 -- ---------- Tables, views, enums -----------------------------------------------------
 select tables_are('public',
   array['workspaces', 'profiles', 'memberships', 'permissions', 'role_permissions', 'assets',
-        'licenses', 'license_seats', 'activity_log', 'access_reviews',
+        'licenses', 'license_seats', 'activity_log', 'access_reviews', 'access_review_decisions',
         'permission_areas', 'activity_actions', 'activity_entity_types',
         'directory_connections', 'directory_group_roles', 'sso_connections', 'workspace_domains', 'directory_tokens', 'directory_requests',
         'directory_users', 'directory_groups', 'directory_group_members',
@@ -48,7 +48,7 @@ select columns_are('public', 'activity_log',
   array['id', 'workspace_id', 'occurred_at', 'actor_id', 'actor_email', 'action', 'entity_type', 'entity_id',
         'subject_user_id', 'before', 'after', 'ip', 'user_agent', 'prev_hash', 'hash', 'subject_email'], 'activity_log columns');
 select columns_are('public', 'access_reviews',
-  array['id', 'workspace_id', 'reviewer_id', 'completed_at', 'members_reviewed', 'flagged', 'deactivated', 'notes'],
+  array['id', 'workspace_id', 'reviewer_id', 'completed_at', 'members_reviewed', 'flagged', 'deactivated', 'notes', 'idle_days'],
   'access_reviews columns');
 select col_is_unique('public', 'memberships', array['workspace_id', 'user_id'], 'one membership per user and workspace');
 select col_is_unique('public', 'assets', array['workspace_id', 'asset_tag'], 'asset_tag unique per workspace');
@@ -79,7 +79,7 @@ select is(
            and has_function_privilege('authenticated', p.oid, 'execute')
            and not has_function_privilege('anon', p.oid, 'execute')
          order by 1)::text[],
-  array['accept_invitation(uuid)', 'change_member_role(uuid,workspace_role)', 'complete_access_review(uuid,text,integer)',
+  array['accept_invitation(uuid)', 'change_member_role(uuid,workspace_role)', 'complete_access_review(uuid,text,integer,integer,jsonb)',
         'create_workspace(text)', 'deactivate_member(uuid)', 'decline_invitation(uuid)', 'delete_workspace(uuid,text)',
         'invitation_details(uuid)', 'leave_workspace(uuid)', 'lift_suspension(uuid)', 'my_permissions(uuid)',
         'reactivate_member(uuid)', 'remove_member(uuid)', 'resend_invitation(uuid)', 'revoke_invitation(uuid)',
