@@ -140,6 +140,10 @@ describe('SignInPage', () => {
   it('shows who is signed in', async () => {
     // A signed-in browser holds supabase-js's stored session; the page loads the store for it.
     localStorage.setItem(sessionStorageKey, '{}')
+    vi.mocked(auth.getSession).mockResolvedValue({
+      user: { id: 'u-me', email: 'me@example.com' },
+    } as Awaited<ReturnType<typeof auth.getSession>>)
+    vi.mocked(auth.sessionTokenRefused).mockResolvedValue(false)
     const { wrapper } = await mountWithApp(SignInPage, { routes, initialPath: '/sign-in' })
     await flushPromises()
     localStorage.removeItem(sessionStorageKey)
