@@ -83,7 +83,11 @@ describe('Users: offboarding step', () => {
     const page = await openAs(browser, inject('appUrl'), admin, '/users')
     await search(page, person.email, 1)
     await page.getByRole('button', { name: `Actions for ${person.name}` }).click()
-    await page.locator('[data-test="menu-deactivate"]').click()
+    // Under load the open menu was once never "stable" for Playwright (it kept being repositioned
+    // for 30 s); the click is dispatched on the item itself, which PrimeVue's handler receives.
+    const deactivate = page.locator('[data-test="menu-deactivate"]')
+    await deactivate.waitFor()
+    await deactivate.dispatchEvent('click')
     const dialog = page.getByRole('alertdialog')
     await expect
       .poll(() => dialog.locator('[data-test="holdings"]').innerText(), { timeout: 10_000 })

@@ -338,9 +338,22 @@ describe('onboarding', { timeout: 300_000 }, () => {
     const groups = adminPage.locator(
       'tr:has([data-test="activity-group"]) [data-test="activity-expand"]',
     )
-    for (let i = 0; i < (await groups.count()) && !(await lunch.isVisible()); i++)
-      await groups.nth(i).click()
-    await lunch.waitFor()
+    // Opens each grouped line in turn (one is open at a time) until the sentence shows; the list
+    // may still be loading on the first tries.
+    await expect
+      .poll(
+        async () => {
+          if (await lunch.isVisible()) return true
+          const n = await groups.count()
+          for (let i = 0; i < n; i++) {
+            await groups.nth(i).click()
+            if (await lunch.isVisible()) return true
+          }
+          return false
+        },
+        { timeout: 30_000 },
+      )
+      .toBe(true)
     await guideShot(adminPage, 'activity')
   })
 })
